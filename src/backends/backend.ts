@@ -1,0 +1,104 @@
+import type { ServiceState } from '../contract/index.js';
+import type { Outcome } from '../reasons/index.js';
+
+/**
+ * The canonical contact-center operations (Genesys/Huawei style) the bridge maps the MCC onto.
+ * The embedded engine implements it, and so will the Genesys, Huawei and XiVO adapters. Every
+ * failure comes back as an `Outcome` in the shared reason vocabulary; a backend never throws for
+ * a business failure.
+ */
+
+/** Lifecycle of an interaction; the MCC SessionStatus values minus UNKNOW (a bridge-side verdict). */
+export type InteractionStatus = 'NEW' | 'QUEUED' | 'BOOKED' | 'ASSIGNED' | 'CLOSED';
+
+export interface NewInteraction {
+  channelId: number;
+  serviceCode: string;
+  /** Client-chosen id; the backend generates a UUID when absent. */
+  id?: string;
+  data?: string;
+  description?: string;
+  contactId?: string;
+  contactValue?: string;
+}
+
+export interface AgentRef {
+  username: string;
+  displayName: string;
+}
+
+export interface Interaction {
+  id: string;
+  channelId: number;
+  serviceCode: string;
+  status: InteractionStatus;
+  /** Agent offered (BOOKED) or holding (ASSIGNED) the interaction; kept once CLOSED after assignment. */
+  agent?: AgentRef;
+  data?: string;
+  description?: string;
+  contactId?: string;
+  contactValue?: string;
+  /** Genesys-style user data; the MCC `sessionData` lives under the key `sessionData`. */
+  userData: Record<string, string>;
+  /** 1-based position in its queue while QUEUED. */
+  queuePosition?: number;
+  expectedWaitSeconds?: number;
+  /** The service's closed message while it is OVERTIME. */
+  serviceMessage?: string;
+  createdAt: number;
+  closedAt?: number;
+}
+
+export type CloseParty = 'caller' | 'agent';
+
+export interface AgentChannelState {
+  channelId: number;
+  ready: boolean;
+  /** Interactions BOOKED or ASSIGNED to the agent on this channel. */
+  load: number;
+  capacity: number;
+}
+export interface AgentState {
+  username: string;
+  displayName: string;
+  loggedIn: boolean;
+  channels: AgentChannelState[];
+}
+
+export type TransferTarget = { username: string } | { serviceCode: string };
+
+export interface Backend {
+  readonly kind: string;
+
+  // ---- services ----
+  /** State of each code on the channel; unknown codes answer UNKNOWN_SERVICE. */
+  serviceStates(channelId: number, serviceCodes: readonly string[]): Promise<Outcome<Record<string, ServiceState>>>;
+
+  // ---- interactions ----
+  createInteraction(spec: NewInteraction): Promise<Outcome<Interaction>>;
+  getInteraction(id: string): Promise<Outcome<Interaction>>;
+  /** NEW → QUEUED (routing may then offer it at once). Idempotent on QUEUED/BOOKED/ASSIGNED. */
+  placeInQueue(id: string): Promise<Outcome<Interaction>>;
+  /** Directed routing: offer to this agent (BOOKED, or ASSIGNED when the agent auto-answers). */
+  offerTo(id: string, username: string): Promise<Outcome<Interaction>>;
+  accept(id: string, username: string): Promise<Outcome<Interaction>>;
+  /** The agent declines the offer: back to QUEUED, keeping its place. */
+  reject(id: string, username: string): Promise<Outcome<Interaction>>;
+  /** Close from either party; closing a CLOSED interaction succeeds. */
+  complete(id: string, by: CloseParty, username?: string): Promise<Outcome<Interaction>>;
+  transfer(id: string, fromUsername: string, to: TransferTarget): Promise<Outcome<Interaction>>;
+  /** Merge keys into the user data (UpdateUserData / AttachUserData). */
+  updateUserData(id: string, data: Record<string, string>): Promise<Outcome<Interaction>>;
+  deleteUserData(id: string, keys: readonly string[]): Promise<Outcome<Interaction>>;
+
+  // ---- agents ----
+  agentLogin(username: string, channelIds: readonly number[]): Promise<Outcome<AgentState>>;
+  /** Log out of one channel, or of all when channelId is absent; held sessions go back to the head of their queues. */
+  agentLogout(username: string, channelId?: number): Promise<Outcome<AgentState>>;
+  agentReady(username: string, channelId?: number): Promise<Outcome<AgentState>>;
+  agentNotReady(username: string, channelId?: number, reason?: string): Promise<Outcome<AgentState>>;
+  agentState(username: string): Promise<Outcome<AgentState>>;
+
+  /** Stop timers and release resources. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { CHANNEL_IDS } from '../contract/index.js';
+
+/**
+ * The whole configuration of a bridge process, in one file (YAML or JSON). Validated at start; an
+ * error names the key (`embedded.channels[1].services[0].hours.mon[0]`). Defaults make a file with
+ * only the channels, services and agents a working configuration.
+ */
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a known IANA time zone (e.g. Europe/Rome)');
+
+const minutesOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const timeRange = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'expected "HH:MM-HH:MM", e.g. "08:30-18:00"', abort: true })
+  .refine((r) => minutesOfDay(r.slice(0, 5)) < minutesOfDay(r.slice(6)), 'the range must end after it starts');
+
+export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+const serviceCode = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'service codes are 1-64 of A-Z a-z 0-9 . _ -');
+
+const serviceSchema = z.strictObject({
+  code: serviceCode,
+  name: z.string().optional(),
+  enabled: z.boolean().default(true),
+  /** The administrator's out-of-service switch. */
+  outOfService: z.boolean().default(false),
+  /** Time zone of the opening hours; defaults to embedded.timeZone. */
+  timeZone: timeZone.optional(),
+  /** Weekly opening hours; a day left out is closed. Absent altogether = always open. */
+  hours: z.partialRecord(z.enum(weekdays), z.array(timeRange)).optional(),
+  /** Closed days, "YYYY-MM-DD" (that date) or "MM-DD" (every year). */
+  holidays: z.array(z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'expected "YYYY-MM-DD" or "MM-DD"')).default([]),
+  closedMessage: z.string().default('The service is closed now.'),
+});
+
+const channelSchema = z.strictObject({
+  id: z.union(CHANNEL_IDS.map((id) => z.literal(id)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>, z.ZodLiteral<1003>], {
+    error: `must be one of the MCC channels ${CHANNEL_IDS.join(', ')}`,
+  }),
+  enabled: z.boolean().default(true),
+  /** Concurrent (not CLOSED) sessions allowed; 0 = not licensed. */
+  license: z.number().int().min(0).default(0),
+  services: z.array(serviceSchema).default([]),
+});
+
+const agentSchema = z.strictObject({
+  username: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'usernames are 1-64 of A-Z a-z 0-9 . _ @ -'),
+  displayName: z.string().optional(),
+  /** For the agent-facing APIs (later); never logged. */
+  password: z.string().optional(),
+  profiles: z.array(z.enum(['agent', 'supervisor', 'admin'])).min(1).default(['agent']),
+  /** Service codes the agent is skilled for. */
+  skills: z.array(serviceCode).default([]),
+  /** Concurrent sessions per channel: one number for every channel, or per channel id. */
+  capacity: z.union([z.number().int().min(1), z.record(z.string().regex(/^\d+$/), z.number().int().min(0))]).default(1),
+  /** Offered sessions go straight to ASSIGNED. */
+  autoAnswer: z.boolean().default(false),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      /** When set, the WSDL soap:address and WADL base use it instead of the request's host. */
+      publicUrl: z.url().optional(),
+      /** Honour X-Forwarded-Proto / X-Forwarded-Host (only behind a proxy you trust). */
+      trustProxy: z.boolean().default(false),
+      /** Largest SOAP or JSON body accepted, in bytes. */
+      bodyLimit: z.number().int().min(1024).default(1024 * 1024),
+    })
+    .prefault({}),
+  contract: z
+    .strictObject({
+      /** Existing SOAP stubs hard-code the WSDL targetNamespace; set it to theirs. */
+      targetNamespace: z.string().min(1).default('http://ws.mcc.tvox.teleniasoft.com/'),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+      /** Also write JSON lines to this file. */
+      file: z.string().optional(),
+    })
+    .prefault({}),
+  backend: z.strictObject({ kind: z.literal('embedded') }).prefault({ kind: 'embedded' }),
+  embedded: z
+    .strictObject({
+      timeZone: timeZone.default('UTC'),
+      /** An offer not accepted in time goes back to QUEUED (and the agent to not ready). */
+      offerTimeoutSeconds: z.number().positive().default(30),
+      /** How long CLOSED sessions stay readable. */
+      closedRetentionHours: z.number().positive().default(24),
+      /** Seed for the expected-wait estimate until real handling times are known. */
+      expectedHandleSeconds: z.number().positive().default(300),
+      channels: z.array(channelSchema).default([]),
+      agents: z.array(agentSchema).default([]),
+    })
+    .prefault({})
+    .superRefine((e, ctx) => {
+      const seen = new Set<number>();
+      e.channels.forEach((c, i) => {
+        if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `channel ${c.id} is listed twice` });
+        seen.add(c.id);
+        const codes = new Set<string>();
+        c.services.forEach((s, j) => {
+          if (codes.has(s.code)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'code'], message: `service ${s.code} is listed twice on channel ${c.id}` });
+          codes.add(s.code);
+        });
+      });
+      const users = new Set<string>();
+      e.agents.forEach((a, i) => {
+        if (users.has(a.username)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'username'], message: `user ${a.username} is listed twice` });
+        users.add(a.username);
+      });
+    }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type EmbeddedConfig = Config['embedded'];
+export type ChannelConfig = EmbeddedConfig['channels'][number];
+export type ServiceConfig = ChannelConfig['services'][number];
+export type AgentConfig = EmbeddedConfig['agents'][number];
