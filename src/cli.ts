@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config/index.js';
+import { writeContractFiles } from './faces/mcc/contract-files.js';
+import { startBridge } from './server.js';
+
+const USAGE = `usage: mcc-bridge <command> [options]
+
+commands:
+  serve          start the bridge (SOAP at /mc/cxf/soap, REST at /mc/cxf/rest/json)
+  check-config   validate a configuration file and exit
+  generate       rewrite wsdl/mcc.wsdl and wadl/mcc.wadl from the contract
+
+options:
+  -c, --config FILE   configuration file, YAML or JSON (env MCC_CONFIG)
+  -p, --port N        listen port (env MCC_PORT; default 8080)
+  -h, --help          this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      port: { type: 'string', short: 'p' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const env = { ...process.env, ...(values.port ? { MCC_PORT: values.port } : {}) };
+  const file = values.config ?? process.env.MCC_CONFIG;
+
+  switch (command) {
+    case 'check-config': {
+      const config = loadConfig(file, env);
+      const services = config.embedded.channels.reduce((n, c) => n + c.services.length, 0);
+      process.stdout.write(
+        `configuration OK (${file ?? 'defaults'}): port ${config.server.port}, backend ${config.backend.kind}, ` +
+          `${config.embedded.channels.length} channels, ${services} services, ${config.embedded.agents.length} agents\n`,
+      );
+      return 0;
+    }
+    case 'serve': {
+      const config = loadConfig(file, env);
+      const bridge = await startBridge(config);
+      const stop = (signal: string) => {
+        bridge.logger.info('stopping', { signal });
+        bridge.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+      return -1; // keep running
+    }
+    case 'generate': {
+      const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+      const config = loadConfig(file, env);
+      for (const f of writeContractFiles(root, config.contract.targetNamespace)) process.stdout.write(`wrote ${f}\n`);
+      return 0;
+    }
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(e instanceof ConfigError ? `${e.message}\n` : `mcc-bridge: ${(e as Error).message}\n`);
+    process.exitCode = e instanceof ConfigError ? 1 : 2;
+  },
+);

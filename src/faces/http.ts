@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import getRawBody from 'raw-body';
+import type { Logger } from '../log/logger.js';
+
+/** Plumbing every face shares: request ids, the access log line, reading a bounded body. */
+
+export interface FaceState {
+  requestId: string;
+  /** Set by a face once it knows what was asked, for the access log. */
+  face?: string;
+  operation?: string;
+  result?: string;
+  failReason?: string;
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Give every request an id (the caller's X-Request-Id when sane) and log one line when it ends. */
+export function requestLog(logger: Logger) {
+  return async (ctx: Context, next: Next) => {
+    const started = process.hrtime.bigint();
+    const given = ctx.get('x-request-id');
+    const state = ctx.state as FaceState;
+    state.requestId = SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.set('X-Request-Id', state.requestId);
+    try {
+      await next();
+    } finally {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info('request', {
+        requestId: state.requestId,
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        face: state.face,
+        operation: state.operation,
+        result: state.result,
+        failReason: state.failReason,
+        durationMs: Math.round(durationMs * 1000) / 1000,
+      });
+    }
+  };
+}
+
+export class BodyError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BodyError';
+  }
+}
+
+/** The request body as UTF-8 text, refusing bodies over `limit` bytes and bytes that are not UTF-8. */
+export async function readText(ctx: Context, limit: number): Promise<string> {
+  let raw: Buffer;
+  try {
+    raw = await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
+  } catch (e) {
+    const err = e as { type?: string; message: string };
+    if (err.type === 'entity.too.large') throw new BodyError(413, `the body is larger than ${limit} bytes`);
+    throw new BodyError(400, `the body could not be read: ${err.message}`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new BodyError(400, 'the body is not valid UTF-8');
+  }
+}

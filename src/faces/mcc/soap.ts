@@ -1,0 +1,82 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { MccBridge } from '../../bridge/index.js';
+import { InvalidRequest } from '../../bridge/index.js';
+import { BodyError, readText, type FaceState } from '../http.js';
+import { readSoapRequest, SoapFault, writeSoapFault, writeSoapResponse } from './soap-envelope.js';
+import { baseUrl, SOAP_PATH } from './urls.js';
+import { renderWsdl } from './wsdl.js';
+
+export interface SoapFaceOptions {
+  bridge: MccBridge;
+  targetNamespace: string;
+  publicUrl?: string | undefined;
+  bodyLimit: number;
+}
+
+const XML = 'text/xml; charset=utf-8';
+
+function sendFault(ctx: Context, fault: SoapFault, status = 500) {
+  (ctx.state as FaceState).result = 'FAULT';
+  ctx.status = status;
+  ctx.type = XML;
+  ctx.body = writeSoapFault(fault);
+}
+
+/** The SOAP 1.1 face: POST envelopes to /mc/cxf/soap, the WSDL at ?wsdl. */
+export function soapFace({ bridge, targetNamespace, publicUrl, bodyLimit }: SoapFaceOptions): Router {
+  const router = new Router();
+  // The WSDL differs only by its address; keep the few distinct ones rendered.
+  const wsdlByAddress = new Map<string, string>();
+
+  router.get(SOAP_PATH, (ctx) => {
+    (ctx.state as FaceState).face = 'soap';
+    const wantsWsdl = Object.keys(ctx.query).some((k) => k.toLowerCase() === 'wsdl');
+    if (!wantsWsdl) {
+      ctx.status = ctx.query.xsd !== undefined ? 404 : 405;
+      if (ctx.status === 405) ctx.set('Allow', 'POST');
+      ctx.type = 'text/plain';
+      ctx.body = ctx.status === 404 ? 'The WSDL has no imported schemas.' : 'POST SOAP 1.1 envelopes here; the WSDL is at ?wsdl';
+      return;
+    }
+    const address = `${baseUrl(ctx, publicUrl)}${SOAP_PATH}`;
+    let wsdl = wsdlByAddress.get(address);
+    if (!wsdl) {
+      wsdl = renderWsdl({ targetNamespace, address });
+      if (wsdlByAddress.size >= 32) wsdlByAddress.clear();
+      wsdlByAddress.set(address, wsdl);
+    }
+    ctx.type = XML;
+    ctx.body = wsdl;
+  });
+
+  router.post(SOAP_PATH, async (ctx) => {
+    const state = ctx.state as FaceState;
+    state.face = 'soap';
+    let xml: string;
+    try {
+      xml = await readText(ctx, bodyLimit);
+    } catch (e) {
+      if (e instanceof BodyError) return sendFault(ctx, new SoapFault('Client', e.message), e.status === 413 ? 413 : 500);
+      throw e;
+    }
+    if (/application\/soap\+xml/i.test(ctx.get('content-type'))) {
+      return sendFault(ctx, new SoapFault('VersionMismatch', 'SOAP 1.2 (application/soap+xml) is not supported here: send SOAP 1.1 as text/xml'));
+    }
+    try {
+      const { op, request } = readSoapRequest(xml);
+      state.operation = op;
+      const result = await bridge.execute(op, request);
+      state.result = result.result;
+      state.failReason = (result as { failReason?: string }).failReason;
+      ctx.type = XML;
+      ctx.body = writeSoapResponse(op, result, targetNamespace);
+    } catch (e) {
+      if (e instanceof SoapFault) return sendFault(ctx, e);
+      if (e instanceof InvalidRequest) return sendFault(ctx, new SoapFault('Client', e.message));
+      throw e;
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,50 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Backend } from './backends/backend.js';
+import { EmbeddedEngine } from './backends/embedded/index.js';
+import type { Config } from './config/index.js';
+import { createApp } from './app.js';
+import { createLogger, type Logger } from './log/logger.js';
+
+export interface RunningBridge {
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  server: Server;
+  backend: Backend;
+  logger: Logger;
+  /** Stop accepting, let in-flight requests finish, stop the backend. */
+  close(): Promise<void>;
+}
+
+export function createBackend(config: Config): Backend {
+  switch (config.backend.kind) {
+    case 'embedded':
+      return new EmbeddedEngine(config.embedded);
+  }
+}
+
+export async function startBridge(config: Config, options: { logger?: Logger; backend?: Backend } = {}): Promise<RunningBridge> {
+  const logger = options.logger ?? createLogger(config.logging);
+  const backend = options.backend ?? createBackend(config);
+  const app = createApp(config, backend, logger);
+  const server = app.listen(config.server.port, config.server.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const host = ['0.0.0.0', '::'].includes(config.server.host) ? '127.0.0.1' : config.server.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info('listening', { url, backend: backend.kind, soap: `${url}/mc/cxf/soap?wsdl`, rest: `${url}/mc/cxf/rest?_wadl` });
+  return {
+    url,
+    server,
+    backend,
+    logger,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await backend.close();
+    },
+  };
+}
