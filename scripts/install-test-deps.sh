@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond npm packages, from Debian's packages: the foreign
+# SOAP clients (zeep, PHP SoapClient) that load the served WSDL. Idempotent; needs root (or sudo).
+# zeep comes from Debian, so it is imported by Debian's /usr/bin/python3 (not a pyenv/venv python).
+set -euo pipefail
+
+need=()
+/usr/bin/python3 -c 'import zeep' >/dev/null 2>&1 || need+=(python3-zeep)
+php -m 2>/dev/null | grep -qi '^soap$' || need+=(php-cli php-soap)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "test dependencies present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing ${need[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
