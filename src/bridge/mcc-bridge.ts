@@ -24,13 +24,16 @@ function failed<Op extends OperationName>(
   return { result: 'FAILED', ...echo, failReason, failReasonMessage } as Result<Op>;
 }
 
-const from = <Op extends OperationName>(op: Op, f: Failure) => failed(op, mccFailReason(op, f.reason), f.message);
+/** A backend failure said in the operation's own fail-reason table. */
+const from = <Op extends OperationName>(op: Op, f: Failure, echo?: Omit<Result<Op>, 'result' | 'failReason' | 'failReasonMessage'>) =>
+  failed(op, mccFailReason(op, f.reason), f.message, echo);
+
+const malformedSessionId = (raw: string) => `sessionId "${clip(raw)}" is malformed: 1-128 characters of A-Z a-z 0-9 . _ : -`;
 
 /** A session id as the session operations need it, or the message saying why not. */
 function sessionIdProblem(raw: string | undefined): string | undefined {
   if (isBlank(raw)) return 'sessionId is required';
-  if (!SESSION_ID.test(raw)) return `sessionId "${clip(raw)}" is malformed: 1-128 characters of A-Z a-z 0-9 . _ : -`;
-  return undefined;
+  return SESSION_ID.test(raw) ? undefined : malformedSessionId(raw);
 }
 
 /**
@@ -57,13 +60,13 @@ export class MccBridge implements Handlers {
     };
     if (isBlank(rawChannel) || isBlank(serviceid)) {
       const missing = [isBlank(rawChannel) && 'channelId', isBlank(serviceid) && 'serviceid'].filter(Boolean).join(' and ');
-      return failed('startSession', 'REQUIRED_PARAMETERS', `${missing} required`, echo);
+      return failed('startSession', 'REQUIRED_PARAMETERS', `${missing} ${missing.includes(' and ') ? 'are' : 'is'} required`, echo);
     }
     const channel = checkChannelId(rawChannel);
     if (!channel.ok) return failed('startSession', 'INVALID_CHANNEL_ID', channel.message, echo);
     // An id we could never look up again is refused before anything is created.
     if (!isBlank(sessionId) && !SESSION_ID.test(sessionId)) {
-      return failed('startSession', 'GENERIC', `sessionId "${clip(sessionId)}" is malformed: 1-128 characters of A-Z a-z 0-9 . _ : -`, echo);
+      return failed('startSession', 'GENERIC', malformedSessionId(sessionId), echo);
     }
     const created = await this.backend.createInteraction({
       channelId: channel.channelId,
@@ -74,7 +77,7 @@ export class MccBridge implements Handlers {
       ...(contactId !== undefined ? { contactId } : {}),
       ...(contactValue !== undefined ? { contactValue } : {}),
     });
-    if (!created.ok) return { ...from('startSession', created), ...echo };
+    if (!created.ok) return from('startSession', created, echo);
     return { result: 'SUCCESS', ...echo, sessionId: created.value.id };
   }
 
@@ -83,10 +86,10 @@ export class MccBridge implements Handlers {
     if (problem) return failed('sessionAccept', 'INVALID_SESSION_ID', problem, isBlank(sessionId) ? {} : { sessionId });
     const id = sessionId as string;
     const current = await this.backend.getInteraction(id);
-    if (!current.ok) return { ...from('sessionAccept', current), sessionId: id };
+    if (!current.ok) return from('sessionAccept', current, { sessionId: id });
     if (current.value.status === 'CLOSED') return failed('sessionAccept', 'SESSION_CLOSED', `session ${id} is already closed`, { sessionId: id });
     const accepted = isBlank(user) ? await this.backend.placeInQueue(id) : await this.backend.offerTo(id, user.trim());
-    if (!accepted.ok) return { ...from('sessionAccept', accepted), sessionId: id };
+    if (!accepted.ok) return from('sessionAccept', accepted, { sessionId: id });
     return { result: 'SUCCESS', sessionId: id, status: accepted.value.status };
   }
 
@@ -115,7 +118,7 @@ export class MccBridge implements Handlers {
     if (problem) return failed('setSessionData', 'INVALID_SESSION_ID', problem, isBlank(sessionId) ? {} : { sessionId });
     const id = sessionId as string;
     const updated = await this.backend.updateUserData(id, { sessionData });
-    if (!updated.ok) return { ...from('setSessionData', updated), sessionId: id };
+    if (!updated.ok) return from('setSessionData', updated, { sessionId: id });
     return { result: 'SUCCESS', sessionId: id, sessionData: updated.value.userData.sessionData ?? sessionData };
   }
 
@@ -129,7 +132,7 @@ export class MccBridge implements Handlers {
     this.closing.add(id);
     try {
       const closed = await this.backend.complete(id, by === 'REQUEST_FROM_CALLER' ? 'caller' : 'agent');
-      if (!closed.ok) return { ...from('closeSession', closed), sessionId: id };
+      if (!closed.ok) return from('closeSession', closed, { sessionId: id });
       return { result: 'SUCCESS', sessionId: id };
     } finally {
       this.closing.delete(id);
@@ -146,7 +149,7 @@ export class MccBridge implements Handlers {
       });
     }
     const states = await this.backend.serviceStates(channel.channelId, codes);
-    if (!states.ok) return { ...from('getServiceState', states), channelId: channel.channelId };
+    if (!states.ok) return from('getServiceState', states, { channelId: channel.channelId });
     return { result: 'SUCCESS', state: states.value, channelId: channel.channelId };
   }
 
@@ -156,7 +159,7 @@ export class MccBridge implements Handlers {
     if (!channel.ok) return failed('logoutAgentFromChannel', 'INVALID_CHANNEL_ID', channel.message, echo);
     if (isBlank(agentUsername)) return failed('logoutAgentFromChannel', 'INVALID_USERNAME', 'agentUsername is required', { channelId: channel.channelId });
     const out = await this.backend.agentLogout(agentUsername.trim(), channel.channelId);
-    if (!out.ok) return { ...from('logoutAgentFromChannel', out), channelId: channel.channelId, agentUsername };
+    if (!out.ok) return from('logoutAgentFromChannel', out, { channelId: channel.channelId, agentUsername });
     return { result: 'SUCCESS', channelId: channel.channelId, agentUsername };
   }
 
