@@ -11,7 +11,7 @@ const USAGE = `usage: mcc-bridge <command> [options]
 commands:
   serve          start the bridge (SOAP at /mc/cxf/soap, REST at /mc/cxf/rest/json)
   check-config   validate a configuration file and exit
-  generate       rewrite wsdl/mcc.wsdl and wadl/mcc.wadl from the contract
+  generate       rewrite wsdl/mcc.wsdl and wadl/mcc.wadl from the contract (default namespace)
 
 options:
   -c, --config FILE   configuration file, YAML or JSON (env MCC_CONFIG)
@@ -63,8 +63,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'generate': {
       const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-      const config = loadConfig(file, env);
-      for (const f of writeContractFiles(root, config.contract.targetNamespace)) process.stdout.write(`wrote ${f}\n`);
+      for (const f of writeContractFiles(root)) process.stdout.write(`wrote ${f}\n`);
       return 0;
     }
     default:

@@ -50,7 +50,7 @@ describe('served WSDL and WADL', () => {
     assert.equal(res.status, 200);
     const text = await res.text();
     assert.equal(XMLValidator.validate(text), true);
-    const doc = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, isArray: (n) => ['resource', 'param'].includes(n) }).parse(text);
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => ['resource', 'param'].includes(n) }).parse(text);
     assert.equal(doc.application['@_xmlns'], 'http://wadl.dev.java.net/2009/02');
     const resources = doc.application.resources;
     assert.equal(resources['@_base'], `${b.url}/mc/cxf/rest`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNEL_IDS } from '../contract/index.js';
+import { CHANNEL_IDS, DEFAULT_TARGET_NAMESPACE } from '../contract/index.js';
 
 /**
  * The whole configuration of a bridge process, in one file (YAML or JSON). Validated at start; an
@@ -82,7 +82,7 @@ export const configSchema = z.strictObject({
   contract: z
     .strictObject({
       /** Existing SOAP stubs hard-code the WSDL targetNamespace; set it to theirs. */
-      targetNamespace: z.string().min(1).default('http://ws.mcc.tvox.teleniasoft.com/'),
+      targetNamespace: z.string().min(1).default(DEFAULT_TARGET_NAMESPACE),
     })
     .prefault({}),
   logging: z

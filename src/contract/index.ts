@@ -1,2 +1,3 @@
 export * from './enums.js';
 export * from './operations.js';
+export * from './namespace.js';

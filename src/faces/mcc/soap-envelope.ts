@@ -99,8 +99,9 @@ export function readSoapRequest(xml: string): SoapCall {
   if (envNs !== SOAP11_NS) throw new SoapFault('VersionMismatch', `Not a SOAP 1.1 envelope: namespace must be ${SOAP11_NS}`);
 
   const bodies = childElements(root).filter(([k]) => localName(k) === 'Body');
-  const body = bodies[0]?.[1];
-  if (bodies.length !== 1 || typeof body !== 'object') throw new SoapFault('Client', 'The envelope must contain exactly one soap:Body');
+  if (bodies.length !== 1) throw new SoapFault('Client', 'The envelope must contain exactly one soap:Body');
+  // An element with only text (or nothing) comes back as a string.
+  const body = typeof bodies[0]?.[1] === 'object' ? bodies[0][1] : {};
   const calls = childElements(body);
   const [callName, call] = calls[0] ?? [];
   if (calls.length !== 1 || !callName) throw new SoapFault('Client', 'The soap:Body must contain exactly one operation element');

@@ -1,0 +1,1 @@
+export { EmbeddedEngine, type EngineOptions } from './engine.js';
