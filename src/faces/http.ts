@@ -53,6 +53,8 @@ export class BodyError extends Error {
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The request body as UTF-8 text, refusing bodies over `limit` bytes and bytes that are not UTF-8. */
 export async function readText(ctx: Context, limit: number): Promise<string> {
   let raw: Buffer;
@@ -64,7 +66,7 @@ export async function readText(ctx: Context, limit: number): Promise<string> {
     throw new BodyError(400, `the body could not be read: ${err.message}`);
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    return utf8.decode(raw);
   } catch {
     throw new BodyError(400, 'the body is not valid UTF-8');
   }

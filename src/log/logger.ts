@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import winston from 'winston';
 
 /**
@@ -34,8 +35,16 @@ export interface LoggerOptions {
   silent?: boolean;
 }
 
+/**
+ * Stdout as an asynchronous stream: process.stdout is synchronous on Linux pipes and files, one
+ * blocking write per line; an fs stream writes from the thread pool and batches lines under load.
+ */
+function stdoutStream(): NodeJS.WritableStream {
+  return createWriteStream('', { fd: 1, autoClose: false });
+}
+
 export function createLogger({ level, file, silent }: LoggerOptions): Logger {
-  const transports: winston.transport[] = [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })];
+  const transports: winston.transport[] = [new winston.transports.Stream({ stream: stdoutStream() })];
   if (file) transports.push(new winston.transports.File({ filename: file }));
   return winston.createLogger({
     level,

@@ -1,3 +1,4 @@
+import { EntityDecoder } from '@nodable/entities';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { enums, isEnumValue, operations, type OperationName, type RawRequest, type Result } from '../../contract/index.js';
 import { parseInt32 } from '../../bridge/validate.js';
@@ -31,9 +32,11 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  // Only the five XML entities and character references; DTDs are refused before parsing.
+  // Only the five XML entities and character references (DTDs are refused before parsing). One
+  // decoder serves every document (the parser resets it per document); building one per parse
+  // cost a fifth of a request.
   processEntities: true,
-  htmlEntities: true,
+  entityDecoder: new EntityDecoder({ numericAllowed: true }),
   ignoreDeclaration: true,
   ignorePiTags: true,
   isArray: (_name, _jpath, _isLeaf, isAttribute) => !isAttribute,

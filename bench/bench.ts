@@ -1,0 +1,120 @@
+/**
+ * mcc-bridge benchmark: the bridge's REST checkSession and SOAP checkSessionState against anchors
+ * run in the same session on the same machine (bare node:http, Koa, a node-soap server), reported
+ * as ratios so the numbers mean something on any machine.
+ *
+ *   npm run bench -- [--duration 10] [--connections 50]
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { DEFAULT_TARGET_NAMESPACE } from '../src/contract/index.js';
+import { SESSION_ID } from './fixture.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+
+const soapEnvelope =
+  `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:mcc="${DEFAULT_TARGET_NAMESPACE}">` +
+  `<soapenv:Body><mcc:checkSessionState><sessionId>${SESSION_ID}</sessionId></mcc:checkSessionState></soapenv:Body></soapenv:Envelope>`;
+
+interface Target {
+  name: string;
+  server: 'http' | 'koa' | 'node-soap' | 'bridge';
+  soap: boolean;
+  /** What a correct answer contains: the bench never measures error pages. */
+  expect: RegExp;
+}
+
+const targets: Target[] = [
+  { name: 'node:http (anchor)', server: 'http', soap: false, expect: /"status":"QUEUED"/ },
+  { name: 'Koa (anchor)', server: 'koa', soap: false, expect: /"status":"QUEUED"/ },
+  { name: 'node-soap (anchor)', server: 'node-soap', soap: true, expect: /<result>SUCCESS<\/result>[\s\S]*QUEUED/ },
+  { name: 'bridge REST checkSession', server: 'bridge', soap: false, expect: /"status":"QUEUED"/ },
+  { name: 'bridge SOAP checkSessionState', server: 'bridge', soap: true, expect: /<result>SUCCESS<\/result>[\s\S]*<status>QUEUED<\/status>/ },
+];
+
+const request = (t: Target, base: string) =>
+  t.soap
+    ? { url: `${base}/mc/cxf/soap`, method: 'POST' as const, headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body: soapEnvelope }
+    : { url: `${base}/mc/cxf/rest/json/checkSession?sessionId=${SESSION_ID}`, method: 'GET' as const };
+
+const children = new Set<ChildProcess>();
+const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
+process.on('exit', killAll);
+process.on('SIGINT', () => process.exit(130));
+
+function startServer(kind: Target['server']): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(join(here, 'servers.js'), [kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  children.add(child);
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${kind} did not start in 20 s`)), 20_000);
+    child.once('message', (m: { url: string }) => {
+      clearTimeout(timer);
+      ok({ child, url: m.url });
+    });
+    child.once('exit', (code) => fail(new Error(`${kind} exited with ${code} before it was ready`)));
+  });
+}
+
+async function check(t: Target, base: string) {
+  const r = request(t, base);
+  const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body });
+  const text = await res.text();
+  if (res.status !== 200 || !t.expect.test(text)) throw new Error(`${t.name} answered ${res.status}: ${text.slice(0, 300)}`);
+}
+
+async function measure(t: Target, base: string, seconds: number) {
+  const result = await autocannon({ ...request(t, base), connections, duration: seconds, pipelining: 1 });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${t.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function main() {
+  console.log(`mcc-bridge bench: ${duration} s per target, ${connections} connections, load generator and server share this machine's cores`);
+  const results: Record<string, { rps: number; p50: number; p99: number }> = {};
+  const running = new Map<string, { child: ChildProcess; url: string }>();
+  for (const t of targets) {
+    let server = running.get(t.server);
+    if (!server) {
+      for (const [, s] of running) s.child.kill('SIGKILL');
+      running.clear();
+      server = await startServer(t.server);
+      running.set(t.server, server);
+    }
+    await check(t, server.url);
+    await measure(t, server.url, Math.min(2, duration)); // warm-up, discarded
+    results[t.name] = await measure(t, server.url, duration);
+    const r = results[t.name]!;
+    console.log(`${t.name.padEnd(32)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms`);
+  }
+  killAll();
+
+  const rps = (name: string) => results[name]!.rps;
+  const ratios = [
+    { name: 'bridge REST / node:http', value: rps('bridge REST checkSession') / rps('node:http (anchor)'), target: 0.33 },
+    { name: 'bridge SOAP / node-soap', value: rps('bridge SOAP checkSessionState') / rps('node-soap (anchor)'), target: 1.6 },
+    { name: 'Koa / node:http (context)', value: rps('Koa (anchor)') / rps('node:http (anchor)'), target: undefined },
+  ];
+  console.log('');
+  for (const r of ratios) {
+    const verdict = r.target === undefined ? '' : r.value >= r.target ? `PASS (target ≥ ${r.target})` : `BELOW (target ≥ ${r.target})`;
+    console.log(`${r.name.padEnd(32)} ${r.value.toFixed(2).padStart(6)}×   ${verdict}`);
+  }
+  const out = resolve(here, '..', '..', '.bench');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), duration, connections, results, ratios }, null, 2));
+}
+
+main().catch((e) => {
+  console.error(`bench failed: ${(e as Error).message}`);
+  process.exitCode = 1;
+  killAll();
+});
