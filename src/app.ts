@@ -2,7 +2,7 @@ import Koa from 'koa';
 import type { Backend } from './backends/backend.js';
 import { MccBridge } from './bridge/index.js';
 import type { Config } from './config/index.js';
-import { requestLog, type FaceState } from './faces/http.js';
+import { requestScope } from './faces/http.js';
 import { restFace } from './faces/mcc/rest.js';
 import { SOAP_PATH } from './faces/mcc/urls.js';
 import { soapFace } from './faces/mcc/soap.js';
@@ -18,24 +18,16 @@ export function createApp(config: Config, backend: Backend, logger: Logger): Koa
   const bridge = new MccBridge(backend);
   const { publicUrl, bodyLimit } = config.server;
 
-  app.use(requestLog(logger));
-  // Last line of defence: an unexpected error is logged in full and answered without details.
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      const { requestId } = ctx.state as FaceState;
-      logger.error('unhandled error', { requestId, path: ctx.path, error: e });
-      const message = `internal error (request id ${requestId})`;
-      ctx.status = 500;
+  app.use(
+    requestScope(logger, (ctx, message) => {
       if (ctx.path === SOAP_PATH) {
         ctx.type = 'text/xml; charset=utf-8';
         ctx.body = writeSoapFault(new SoapFault('Server', message));
       } else {
         ctx.body = { error: 'internal', message };
       }
-    }
-  });
+    }),
+  );
 
   const soap = soapFace({ bridge, targetNamespace: config.contract.targetNamespace, publicUrl, bodyLimit });
   const rest = restFace({ bridge, publicUrl, bodyLimit });

@@ -52,10 +52,13 @@ async function main(argv: string[]): Promise<number> {
       const bridge = await startBridge(config);
       const stop = (signal: string) => {
         bridge.logger.info('stopping', { signal });
-        bridge.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
+        // Exit by letting the event loop drain, so the asynchronous log stream is flushed; a
+        // connection that will not close does not keep the process past the grace period.
+        setTimeout(() => process.exit(1), 10_000).unref();
+        bridge.close().catch((e: unknown) => {
+          bridge.logger.error('stop failed', { error: e });
+          process.exitCode = 1;
+        });
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));

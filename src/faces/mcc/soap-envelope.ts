@@ -39,6 +39,8 @@ const parser = new XMLParser({
   entityDecoder: new EntityDecoder({ numericAllowed: true }),
   ignoreDeclaration: true,
   ignorePiTags: true,
+  // No path strings per tag: nothing here reads them, and building them cost a fifth of a parse.
+  jPath: false,
   isArray: (_name, _jpath, _isLeaf, isAttribute) => !isAttribute,
 });
 
