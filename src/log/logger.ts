@@ -31,8 +31,10 @@ const redactFormat = winston.format((info) => {
 export interface LoggerOptions {
   level: string;
   file?: string | undefined;
-  /** Write nowhere (tests that only want the process quiet). */
+  /** Write nowhere. */
   silent?: boolean;
+  /** Also write to stdout (default true; tests that read the file turn it off). */
+  stdout?: boolean;
 }
 
 /**
@@ -43,8 +45,8 @@ function stdoutStream(): NodeJS.WritableStream {
   return createWriteStream('', { fd: 1, autoClose: false });
 }
 
-export function createLogger({ level, file, silent }: LoggerOptions): Logger {
-  const transports: winston.transport[] = [new winston.transports.Stream({ stream: stdoutStream() })];
+export function createLogger({ level, file, silent, stdout = true }: LoggerOptions): Logger {
+  const transports: winston.transport[] = stdout ? [new winston.transports.Stream({ stream: stdoutStream() })] : [];
   if (file) transports.push(new winston.transports.File({ filename: file }));
   return winston.createLogger({
     level,

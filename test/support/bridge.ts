@@ -52,9 +52,8 @@ export async function startTestBridge(overrides: Record<string, unknown> = {}): 
   const dir = mkdtempSync(join(tmpdir(), 'mcc-test-'));
   const logFile = join(dir, 'bridge.log');
   const config: Config = parseConfig({ server: { port: 0, host: '127.0.0.1' }, embedded: TEST_EMBEDDED, ...overrides }, 'test');
-  const logger = createLogger({ level: 'info', file: logFile, silent: false });
-  // Console output would drown the mocha report; the file transport is what tests read.
-  logger.transports.filter((t) => t.constructor.name === 'Console').forEach((t) => logger.remove(t));
+  // Only the file, which tests read: stdout would drown the mocha report.
+  const logger = createLogger({ level: 'info', file: logFile, stdout: false });
   const engine = new EmbeddedEngine(config.embedded);
   const running = await startBridge(config, { logger, backend: engine });
   let client: soap.Client | undefined;
