@@ -140,11 +140,9 @@ export class EmbeddedEngine implements Backend {
   }
 
   async placeInQueue(id: string): Promise<Outcome<Interaction>> {
-    const found = this.open(id);
+    const found = this.openInEnabledService(id);
     if (!found.ok) return found;
-    const s = found.value;
-    const service = this.serviceOf(s);
-    if (!service.enabled) return fail('SERVICE_DISABLED', `service ${s.serviceCode} is not enabled on channel ${s.channelId}`);
+    const { session: s, service } = found.value;
     if (s.status === 'NEW') {
       s.seq = ++this.tailSeq;
       s.status = 'QUEUED';
@@ -155,11 +153,9 @@ export class EmbeddedEngine implements Backend {
   }
 
   async offerTo(id: string, username: string): Promise<Outcome<Interaction>> {
-    const found = this.open(id);
+    const found = this.openInEnabledService(id);
     if (!found.ok) return found;
-    const s = found.value;
-    const service = this.serviceOf(s);
-    if (!service.enabled) return fail('SERVICE_DISABLED', `service ${s.serviceCode} is not enabled on channel ${s.channelId}`);
+    const { session: s, service } = found.value;
     if (s.status === 'BOOKED' || s.status === 'ASSIGNED') {
       return s.agent === username ? ok(this.view(s)) : fail('INVALID_STATE', `session ${id} is already ${s.status.toLowerCase()} to another agent`);
     }
@@ -423,6 +419,15 @@ export class EmbeddedEngine implements Backend {
     if (!s) return unknownSession(id);
     if (s.status === 'CLOSED') return fail('INTERACTION_CLOSED', `session ${id} is already closed`);
     return ok(s);
+  }
+
+  /** An open session whose service still takes sessions (queueing and offering need both). */
+  private openInEnabledService(id: string): Outcome<{ session: Session; service: ServiceRuntime }> {
+    const found = this.open(id);
+    if (!found.ok) return found;
+    const service = this.serviceOf(found.value);
+    if (!service.enabled) return fail('SERVICE_DISABLED', `service ${service.cfg.code} is not enabled on channel ${service.channelId}`);
+    return ok({ session: found.value, service });
   }
 
   private serviceOf(s: Session): ServiceRuntime {

@@ -1,23 +1,16 @@
 import type { AgentConfig, ChannelConfig, ServiceConfig } from '../../config/index.js';
-import type { InteractionStatus } from '../backend.js';
+import type { Interaction } from '../backend.js';
 import { SeqQueue, type Queued } from './queue.js';
 
 /** The engine's live records. Only the engine mutates them; the outside world gets copies. */
 
-export interface Session extends Queued {
-  channelId: number;
-  serviceCode: string;
-  status: InteractionStatus;
+/** What the engine keeps of a session: the shared fields of an Interaction, plus routing state. */
+export interface Session
+  extends Queued,
+    Pick<Interaction, 'channelId' | 'serviceCode' | 'status' | 'data' | 'description' | 'contactId' | 'contactValue' | 'userData' | 'createdAt' | 'closedAt'> {
   /** Username offered (BOOKED) or holding (ASSIGNED); kept after CLOSED if it was assigned. */
   agent?: string;
-  data?: string;
-  description?: string;
-  contactId?: string;
-  contactValue?: string;
-  userData: Record<string, string>;
-  createdAt: number;
   assignedAt?: number;
-  closedAt?: number;
   /** Agents who declined it: never offered to them again. */
   rejectedBy: Set<string>;
   offerTimer?: NodeJS.Timeout;

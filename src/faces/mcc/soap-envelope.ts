@@ -159,25 +159,13 @@ export function writeSoapResponse<Op extends OperationName>(op: Op, result: Resu
         ? { entry: Object.entries(v as Record<string, string>).map(([key, value]) => ({ key, value })) }
         : String(v);
   }
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>' +
-    builder.build({
-      'soap:Envelope': {
-        '@_xmlns:soap': SOAP11_NS,
-        'soap:Body': { [`ns2:${operations[op].soap}Response`]: { '@_xmlns:ns2': targetNamespace, return: ret } },
-      },
-    })
-  );
+  return envelope({ [`ns2:${operations[op].soap}Response`]: { '@_xmlns:ns2': targetNamespace, return: ret } });
 }
 
 export function writeSoapFault(fault: SoapFault): string {
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>' +
-    builder.build({
-      'soap:Envelope': {
-        '@_xmlns:soap': SOAP11_NS,
-        'soap:Body': { 'soap:Fault': { faultcode: `soap:${fault.code}`, faultstring: fault.message } },
-      },
-    })
-  );
+  return envelope({ 'soap:Fault': { faultcode: `soap:${fault.code}`, faultstring: fault.message } });
+}
+
+function envelope(body: Record<string, unknown>): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build({ 'soap:Envelope': { '@_xmlns:soap': SOAP11_NS, 'soap:Body': body } })}`;
 }
