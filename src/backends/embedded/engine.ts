@@ -53,7 +53,7 @@ export class EmbeddedEngine implements Backend {
       this.channels.set(cfg.id, { cfg, active: 0, services });
     }
     for (const cfg of config.agents) {
-      this.agents.set(cfg.username, { cfg, displayName: cfg.displayName ?? cfg.username, channels: new Map(), idleSince: 0 });
+      this.agents.set(cfg.username, { cfg, displayName: cfg.displayName ?? cfg.username, channels: new Map(), held: new Set(), idleSince: 0 });
     }
     const retentionMs = config.closedRetentionHours * 3_600_000;
     this.sweepTimer = setInterval(() => this.sweep(this.now()), Math.min(60_000, retentionMs)).unref();
@@ -273,10 +273,9 @@ export class EmbeddedEngine implements Backend {
     const agent = found.value;
     const leaving = channelId === undefined ? [...agent.channels.keys()] : [channelId];
     // Sessions the agent held go back to the head of their queues: no customer is dropped.
-    for (const s of this.sessions.values()) {
-      if (s.agent === username && leaving.includes(s.channelId) && (s.status === 'BOOKED' || s.status === 'ASSIGNED')) {
-        this.requeue(s, 'head');
-      }
+    for (const id of [...agent.held]) {
+      const s = this.sessions.get(id);
+      if (s && leaving.includes(s.channelId)) this.requeue(s, 'head');
     }
     for (const id of leaving) agent.channels.delete(id);
     this.route();
@@ -343,16 +342,29 @@ export class EmbeddedEngine implements Backend {
       .filter((s) => s.queue.size > 0 && s.enabled)
       .sort((a, b) => (a.queue.head()?.seq ?? 0) - (b.queue.head()?.seq ?? 0));
     for (const service of services) {
-      const candidates = [...this.agents.values()].filter((a) => this.canTakeMore(a, service.channelId, service.cfg.code, true));
+      const { channelId } = service;
+      const candidates = [...this.agents.values()].filter((a) => this.canTakeMore(a, channelId, service.cfg.code, true));
       if (candidates.length === 0) continue;
-      for (const s of [...service.queue]) {
-        const agent = candidates
-          .filter((a) => !s.rejectedBy.has(a.cfg.username) && this.canTakeMore(a, service.channelId, service.cfg.code, true))
-          .sort((a, b) => a.idleSince - b.idleSince)[0];
-        if (!agent) continue;
+      // Plan while walking the queue in place (no copy of a long queue), then apply. An agent
+      // given an offer in this round goes behind those who got none yet, as offer() makes it.
+      const planned = new Map<AgentRuntime, number>();
+      const room = (a: AgentRuntime) => (a.channels.get(channelId)?.load ?? 0) + (planned.get(a) ?? 0) < capacityOn(a, channelId);
+      const sooner = (a: AgentRuntime, b: AgentRuntime) => (planned.get(a) ?? 0) - (planned.get(b) ?? 0) || a.idleSince - b.idleSince;
+      const offers: Array<[Session, AgentRuntime]> = [];
+      for (const s of service.queue) {
+        let best: AgentRuntime | undefined;
+        for (const a of candidates) {
+          if (room(a) && !s.rejectedBy.has(a.cfg.username) && (!best || sooner(a, best) < 0)) best = a;
+        }
+        if (best) {
+          offers.push([s, best]);
+          planned.set(best, (planned.get(best) ?? 0) + 1);
+        }
+        if (!candidates.some(room)) break;
+      }
+      for (const [s, agent] of offers) {
         service.queue.remove(s);
         this.offer(s, agent);
-        if (!candidates.some((a) => this.canTakeMore(a, service.channelId, service.cfg.code, true))) break;
       }
     }
   }
@@ -368,6 +380,7 @@ export class EmbeddedEngine implements Backend {
     s.agent = agent.cfg.username;
     const ch = agent.channels.get(s.channelId);
     if (ch) ch.load++;
+    agent.held.add(s.id);
     agent.idleSince = this.now();
     if (agent.cfg.autoAnswer) return this.assign(s);
     s.offerTimer = setTimeout(() => this.offerTimedOut(s.id, agent.cfg.username), this.config.offerTimeoutSeconds * 1000).unref();
@@ -394,6 +407,7 @@ export class EmbeddedEngine implements Backend {
     clearTimeout(s.offerTimer);
     delete s.offerTimer;
     const agent = s.agent !== undefined ? this.agents.get(s.agent) : undefined;
+    agent?.held.delete(s.id);
     const ch = agent?.channels.get(s.channelId);
     if (agent && ch) {
       ch.load = Math.max(0, ch.load - 1);

@@ -43,6 +43,8 @@ export interface AgentRuntime {
   readonly cfg: AgentConfig;
   readonly displayName: string;
   readonly channels: Map<number, AgentChannel>;
+  /** Ids of the sessions BOOKED or ASSIGNED to the agent, on any channel. */
+  readonly held: Set<string>;
   /** Longest idle is offered first: reset when ready, offered, or freed. */
   idleSince: number;
 }
