@@ -80,6 +80,26 @@ describe('bad input', () => {
       assert.equal(check.data, 'a & b é');
     });
 
+    it('reads xsi:nil as absent: a nil serviceid is REQUIRED_PARAMETERS, a nil sessionData a Fault', async () => {
+      const xsi = 'xmlns:i="http://www.w3.org/2001/XMLSchema-instance"';
+      const nilService = await postSoap(
+        b.url,
+        envelope(`<mcc:startSession ${xsi}><channelId>1003</channelId><serviceid i:nil="true">CHAT</serviceid><sessionId>untouched</sessionId></mcc:startSession>`),
+      );
+      assert.equal(nilService.status, 200);
+      assert.match(nilService.text, /<failReason>REQUIRED_PARAMETERS<\/failReason>/);
+      const nilData = await postSoap(b.url, envelope(`<mcc:setSessionData ${xsi}><sessionId>untouched</sessionId><sessionData i:nil="true"/></mcc:setSessionData>`));
+      assert.equal(nilData.status, 500);
+      assert.match(nilData.text, /sessionData is required/);
+      // nil only in the XML Schema instance namespace: another namespace's "nil" is just an attribute
+      const other = await postSoap(
+        b.url,
+        envelope('<mcc:startSession xmlns:o="urn:other"><channelId>1003</channelId><serviceid o:nil="true">CHAT</serviceid><sessionId>nil-other</sessionId></mcc:startSession>'),
+      );
+      assert.match(other.text, /<result>SUCCESS<\/result>/);
+      await assertUntouched('untouched');
+    });
+
     it('GET on the endpoint without ?wsdl is 405, ?xsd is 404', async () => {
       assert.equal((await fetch(`${b.url}/mc/cxf/soap`)).status, 405);
       assert.equal((await fetch(`${b.url}/mc/cxf/soap?xsd=x.xsd`)).status, 404);

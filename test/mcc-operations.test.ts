@@ -307,6 +307,7 @@ for (const face of ['rest', 'soap'] as const) {
       assert.equal((await call('sessionAccept', { sessionId: id })).status, 'BOOKED');
       const booked = await call('checkSessionState', { sessionId: id });
       assert.deepEqual([booked.status, booked.username], ['BOOKED', 'alice']);
+      assert.match(booked.customMessage, /Offered to Alice Martin/);
       assert.equal((await b.engine.accept(id, 'alice')).ok, true);
       const assigned = await call('checkSessionStateWithData', { sessionId: id });
       assert.deepEqual([assigned.status, assigned.username, assigned.data], ['ASSIGNED', 'alice', 'customer=42']);
