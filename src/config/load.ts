@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-
 import { configSchema, type Config } from './schema.js';
 
 export class ConfigError extends Error {

@@ -43,9 +43,7 @@ const serviceSchema = z.strictObject({
 });
 
 const channelSchema = z.strictObject({
-  id: z.union(CHANNEL_IDS.map((id) => z.literal(id)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>, z.ZodLiteral<1003>], {
-    error: `must be one of the MCC channels ${CHANNEL_IDS.join(', ')}`,
-  }),
+  id: z.literal(CHANNEL_IDS, { error: `must be one of the MCC channels ${CHANNEL_IDS.join(', ')}` }),
   enabled: z.boolean().default(true),
   /** Concurrent (not CLOSED) sessions allowed; 0 = not licensed. */
   license: z.number().int().min(0).default(0),

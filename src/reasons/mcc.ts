@@ -1,5 +1,5 @@
 import type { FailReason, OperationName } from '../contract/index.js';
-import type { Reason } from './catalog.js';
+import { reasons, type Reason } from './catalog.js';
 
 /**
  * How each shared reason is said by each MCC operation. Every table is total over `Reason` and
@@ -77,13 +77,14 @@ const sessionAccept: Table<'sessionAccept'> = {
   INTERNAL: 'GENERIC',
 };
 
+/** Every reason said with one code (the base of the small tables). */
+const allAs = <Code extends string>(code: Code) => Object.fromEntries(reasons.map((r) => [r, code])) as Record<Reason, Code>;
+
 /** checkSession and checkSessionWithData have a single code; platform failures answer UNKNOW instead (see bridge). */
-const onlyInvalidSession = Object.fromEntries(
-  (Object.keys(startSession) as Reason[]).map((r) => [r, 'INVALID_SESSION_ID']),
-) as Table<'checkSessionState'> & Table<'checkSessionStateWithData'>;
+const onlyInvalidSession = allAs('INVALID_SESSION_ID');
 
 const setSessionData: Table<'setSessionData'> = {
-  ...(Object.fromEntries((Object.keys(startSession) as Reason[]).map((r) => [r, 'INVALID_RESPONSE'])) as Table<'setSessionData'>),
+  ...allAs('INVALID_RESPONSE'),
   MISSING_PARAMETER: 'INVALID_SESSION_ID',
   INVALID_INTERACTION_ID: 'INVALID_SESSION_ID',
   UNKNOWN_INTERACTION: 'INVALID_SESSION_ID',

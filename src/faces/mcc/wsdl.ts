@@ -12,8 +12,8 @@ export const PORT_NAME = 'MultiChannelConnectorPort';
 export const PORT_TYPE_NAME = 'MultiChannelConnector';
 export const BINDING_NAME = `${SERVICE_NAME}SoapBinding`;
 
-const xsType = (t: FieldType): string =>
-  t === 'int' ? 'xs:int' : t === 'string' ? 'xs:string' : typeof t === 'object' ? `tns:${jaxbName(t.enum)}` : 'tns:serviceStateMap';
+const xsType = (t: Exclude<FieldType, 'serviceStateMap'>): string =>
+  t === 'int' ? 'xs:int' : t === 'string' ? 'xs:string' : `tns:${jaxbName(t.enum)}`;
 
 const STATE_MAP =
   '<xs:complexType><xs:sequence><xs:element name="entry" minOccurs="0" maxOccurs="unbounded"><xs:complexType><xs:sequence>' +
