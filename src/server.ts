@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Backend } from './backends/backend.js';
 import { EmbeddedEngine } from './backends/embedded/index.js';
+import { openStore } from './store/index.js';
 import type { Config } from './config/index.js';
 import { createApp } from './app.js';
 import { createLogger, type Logger } from './log/logger.js';
@@ -17,16 +18,20 @@ export interface RunningBridge {
   close(): Promise<void>;
 }
 
-export function createBackend(config: Config): Backend {
+/** The configured backend, started: for the embedded engine its store is migrated and recovered. */
+export async function createBackend(config: Config): Promise<Backend> {
   switch (config.backend.kind) {
-    case 'embedded':
-      return new EmbeddedEngine(config.embedded);
+    case 'embedded': {
+      const engine = new EmbeddedEngine(config.embedded, openStore(config.store));
+      await engine.start();
+      return engine;
+    }
   }
 }
 
 export async function startBridge(config: Config, options: { logger?: Logger; backend?: Backend } = {}): Promise<RunningBridge> {
   const logger = options.logger ?? createLogger(config.logging);
-  const backend = options.backend ?? createBackend(config);
+  const backend = options.backend ?? (await createBackend(config));
   const app = createApp(config, backend, logger);
   const server = app.listen(config.server.port, config.server.host);
   await once(server, 'listening');

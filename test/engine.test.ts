@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Interaction } from '../src/backends/backend.js';
-import { EmbeddedEngine } from '../src/backends/embedded/index.js';
+import type { EmbeddedEngine } from '../src/backends/embedded/index.js';
 import { isOpen } from '../src/backends/embedded/schedule.js';
-import { parseConfig } from '../src/config/index.js';
 import type { Outcome } from '../src/reasons/index.js';
+import { openEngine, storeKinds, type StoreKind } from './support/engine.js';
 
 /** The embedded engine through the Backend interface: routing, capacity, offers, hours, retention. */
 const value = <T>(o: Outcome<T>): T => {
@@ -12,27 +12,22 @@ const value = <T>(o: Outcome<T>): T => {
 };
 const reason = (o: Outcome<unknown>) => (o.ok ? 'ok' : o.reason);
 
-function engine(embedded: Record<string, unknown>, now?: () => number) {
-  const cfg = parseConfig({
-    embedded: {
-      channels: [{ id: 1003, license: 10_000, services: [{ code: 'CHAT' }, { code: 'VIP' }] }],
-      ...embedded,
-    },
-  }).embedded;
-  return new EmbeddedEngine(cfg, now ? { now } : {});
-}
+let kind: StoreKind = 'sqlite';
+const engine = (embedded: Record<string, unknown>, now?: () => number) =>
+  openEngine({ channels: [{ id: 1003, license: 10_000, services: [{ code: 'CHAT' }, { code: 'VIP' }] }], ...embedded }, { kind, ...(now ? { now } : {}) });
 
 async function queued(e: EmbeddedEngine, service = 'CHAT', id?: string): Promise<Interaction> {
   const created = value(await e.createInteraction({ channelId: 1003, serviceCode: service, ...(id ? { id } : {}) }));
   return value(await e.placeInQueue(created.id));
 }
 
-describe('embedded engine', () => {
+for (const storeKind of storeKinds) describe(`embedded engine on ${storeKind}`, () => {
   let e: EmbeddedEngine;
+  before(() => (kind = storeKind));
   afterEach(() => e?.close());
 
   it('offers to the longest-idle ready agent first', async () => {
-    e = engine({ agents: ['a', 'b', 'c'].map((username) => ({ username, skills: ['CHAT'] })) });
+    e = await engine({ agents: ['a', 'b', 'c'].map((username) => ({ username, skills: ['CHAT'] })) });
     for (const u of ['b', 'c', 'a']) {
       await e.agentLogin(u, [1003]);
       await e.agentReady(u);
@@ -44,7 +39,7 @@ describe('embedded engine', () => {
   });
 
   it('never offers an agent more than its capacity, and hands over as sessions close', async () => {
-    e = engine({
+    e = await engine({
       agents: [
         { username: 'a', skills: ['CHAT'], capacity: 2 },
         { username: 'b', skills: ['CHAT'], capacity: 1 },
@@ -72,7 +67,7 @@ describe('embedded engine', () => {
   });
 
   it('an auto-answering agent gets sessions ASSIGNED directly', async () => {
-    e = engine({ agents: [{ username: 'a', skills: ['CHAT'], autoAnswer: true }] });
+    e = await engine({ agents: [{ username: 'a', skills: ['CHAT'], autoAnswer: true }] });
     await e.agentLogin('a', [1003]);
     await e.agentReady('a');
     const s = await queued(e);
@@ -80,7 +75,7 @@ describe('embedded engine', () => {
   });
 
   it('an unanswered offer goes back to its original place and the agent is set not ready', async () => {
-    e = engine({ offerTimeoutSeconds: 0.05, agents: [{ username: 'a', skills: ['CHAT'] }] });
+    e = await engine({ offerTimeoutSeconds: 0.05, agents: [{ username: 'a', skills: ['CHAT'] }] });
     await e.agentLogin('a', [1003]);
     await e.agentReady('a');
     const first = await queued(e);
@@ -95,7 +90,7 @@ describe('embedded engine', () => {
   });
 
   it('a rejected offer keeps its place and is not offered to that agent again', async () => {
-    e = engine({ agents: [{ username: 'a', skills: ['CHAT'] }, { username: 'b', skills: ['CHAT'] }] });
+    e = await engine({ agents: [{ username: 'a', skills: ['CHAT'] }, { username: 'b', skills: ['CHAT'] }] });
     await e.agentLogin('a', [1003]);
     await e.agentReady('a');
     const s = await queued(e);
@@ -113,7 +108,7 @@ describe('embedded engine', () => {
   });
 
   it('accept moves BOOKED to ASSIGNED for the offered agent only', async () => {
-    e = engine({ agents: [{ username: 'a', skills: ['CHAT'] }, { username: 'b', skills: ['CHAT'] }] });
+    e = await engine({ agents: [{ username: 'a', skills: ['CHAT'] }, { username: 'b', skills: ['CHAT'] }] });
     await e.agentLogin('a', [1003]);
     await e.agentReady('a');
     const s = await queued(e);
@@ -123,7 +118,7 @@ describe('embedded engine', () => {
   });
 
   it('transfers to another agent or to another service queue', async () => {
-    e = engine({
+    e = await engine({
       agents: [
         { username: 'a', skills: ['CHAT'], autoAnswer: true },
         { username: 'b', skills: ['CHAT'] },
@@ -148,7 +143,7 @@ describe('embedded engine', () => {
   });
 
   it('keeps user data until the session closes', async () => {
-    e = engine({});
+    e = await engine({});
     const s = await queued(e);
     value(await e.updateUserData(s.id, { sessionData: 'x', lang: 'it' }));
     assert.deepEqual(value(await e.deleteUserData(s.id, ['lang'])).userData, { sessionData: 'x' });
@@ -158,7 +153,7 @@ describe('embedded engine', () => {
   });
 
   it('agent login checks the user and the channels', async () => {
-    e = engine({ agents: [{ username: 'a', skills: ['CHAT'] }, { username: 's', profiles: ['supervisor'] }] });
+    e = await engine({ agents: [{ username: 'a', skills: ['CHAT'] }, { username: 's', profiles: ['supervisor'] }] });
     assert.equal(reason(await e.agentLogin('zed', [1003])), 'UNKNOWN_AGENT');
     assert.equal(reason(await e.agentLogin('s', [1003])), 'NOT_AN_AGENT');
     assert.equal(reason(await e.agentLogin('a', [2])), 'UNKNOWN_CHANNEL');
@@ -167,7 +162,7 @@ describe('embedded engine', () => {
   });
 
   it('estimates the wait from queue position, staffed capacity and handling times', async () => {
-    e = engine({ expectedHandleSeconds: 120, agents: [{ username: 'a', skills: ['CHAT'], capacity: 2 }] });
+    e = await engine({ expectedHandleSeconds: 120, agents: [{ username: 'a', skills: ['CHAT'], capacity: 2 }] });
     await e.agentLogin('a', [1003]); // logged in, not ready: counts as staff, takes nothing yet
     const views = [];
     for (let i = 0; i < 5; i++) views.push(await queued(e));
@@ -176,14 +171,14 @@ describe('embedded engine', () => {
 
   it('forgets CLOSED sessions after the retention, not before', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
-    e = engine({ closedRetentionHours: 1 }, () => now);
+    e = await engine({ closedRetentionHours: 1 }, () => now);
     const s = await queued(e, 'CHAT', 'keep-me');
     value(await e.complete(s.id, 'caller'));
     now += 59 * 60_000;
-    assert.equal(e.sweep(now), 0);
+    assert.equal(await e.sweep(now), 0);
     assert.equal(value(await e.getInteraction('keep-me')).status, 'CLOSED');
     now += 2 * 60_000;
-    assert.equal(e.sweep(now), 1);
+    assert.equal(await e.sweep(now), 1);
     assert.equal(reason(await e.getInteraction('keep-me')), 'UNKNOWN_INTERACTION');
     value(await e.createInteraction({ channelId: 1003, serviceCode: 'CHAT', id: 'keep-me' })); // the id is free again
   });
@@ -209,14 +204,14 @@ describe('embedded engine', () => {
 
     it('make the service OVERTIME, and ACTIVE again when it opens', async () => {
       let now = Date.parse('2026-01-05T06:00:00Z'); // Monday 07:00 in Rome
-      const cfg = parseConfig({
-        embedded: {
+      e = await openEngine(
+        {
           timeZone: 'Europe/Rome',
           channels: [{ id: 1, license: 5, services: [{ code: 'DESK', hours: { mon: ['08:00-18:00'] }, closedMessage: 'Back at 8.' }] }],
           agents: [{ username: 'a', skills: ['DESK'] }],
         },
-      }).embedded;
-      e = new EmbeddedEngine(cfg, { now: () => now });
+        { kind, now: () => now },
+      );
       await e.agentLogin('a', [1]);
       assert.deepEqual(value(await e.serviceStates(1, ['DESK'])), { DESK: 'OVERTIME' });
       const s = value(await e.createInteraction({ channelId: 1, serviceCode: 'DESK' }));

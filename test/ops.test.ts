@@ -4,13 +4,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EmbeddedEngine } from '../src/backends/embedded/index.js';
 import { MccBridge } from '../src/bridge/index.js';
-import { parseConfig } from '../src/config/index.js';
 import { enums, operationNames, operations } from '../src/contract/index.js';
 import { mccFailReasons, reasons } from '../src/reasons/index.js';
 import { REDACTED } from '../src/log/logger.js';
 import { startTestBridge, TEST_EMBEDDED } from './support/bridge.js';
+import { openEngine } from './support/engine.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'src', 'cli.js');
@@ -29,7 +28,7 @@ describe('reason catalog', () => {
 
 describe('bridge', () => {
   it('answers IS_PENDING to a close while another close of the same session is in flight', async () => {
-    const engine = new EmbeddedEngine(parseConfig({ embedded: TEST_EMBEDDED }).embedded);
+    const engine = await openEngine(TEST_EMBEDDED);
     const bridge = new MccBridge(engine);
     const started = await bridge.startSession({ channelId: '1003', serviceid: 'CHAT' });
     const id = started.sessionId as string;

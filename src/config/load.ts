@@ -19,6 +19,8 @@ const envOverrides: Array<[string, (c: Record<string, any>, v: string) => void]>
   ['MCC_PUBLIC_URL', (c, v) => ((c.server ??= {}).publicUrl = v)],
   ['MCC_LOG_LEVEL', (c, v) => ((c.logging ??= {}).level = v)],
   ['MCC_LOG_FILE', (c, v) => ((c.logging ??= {}).file = v)],
+  ['MCC_DATA_DIR', (c, v) => (c.store = { ...(c.store ?? {}), kind: 'sqlite', dataDir: v })],
+  ['MCC_DATABASE_URL', (c, v) => (c.store = { kind: 'postgres', url: v, ...(c.store?.poolSize ? { poolSize: c.store.poolSize } : {}) })],
 ];
 
 function keyPath(path: PropertyKey[]): string {

@@ -91,6 +91,22 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   backend: z.strictObject({ kind: z.literal('embedded') }).prefault({ kind: 'embedded' }),
+  /** Where the embedded contact center keeps its state. */
+  store: z
+    .discriminatedUnion('kind', [
+      z.strictObject({
+        kind: z.literal('sqlite'),
+        /** The database file is <dataDir>/mcc-bridge.sqlite (env MCC_DATA_DIR). */
+        dataDir: z.string().min(1).default('data'),
+      }),
+      z.strictObject({
+        kind: z.literal('postgres'),
+        /** postgres://user:password@host:port/database (env MCC_DATABASE_URL); never logged. */
+        url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
+        poolSize: z.number().int().min(1).max(100).default(10),
+      }),
+    ])
+    .prefault({ kind: 'sqlite' }),
   embedded: z
     .strictObject({
       timeZone: timeZone.default('UTC'),
@@ -128,3 +144,4 @@ export type EmbeddedConfig = Config['embedded'];
 export type ChannelConfig = EmbeddedConfig['channels'][number];
 export type ServiceConfig = ChannelConfig['services'][number];
 export type AgentConfig = EmbeddedConfig['agents'][number];
+export type StoreConfig = Config['store'];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import soap from 'soap';
 import { EmbeddedEngine } from '../../src/backends/embedded/index.js';
+import { SqliteStore } from '../../src/store/index.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { operations, type OperationName } from '../../src/contract/index.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -54,7 +55,8 @@ export async function startTestBridge(overrides: Record<string, unknown> = {}): 
   const config: Config = parseConfig({ server: { port: 0, host: '127.0.0.1' }, embedded: TEST_EMBEDDED, ...overrides }, 'test');
   // Only the file, which tests read: stdout would drown the mocha report.
   const logger = createLogger({ level: 'info', file: logFile, stdout: false });
-  const engine = new EmbeddedEngine(config.embedded);
+  const engine = new EmbeddedEngine(config.embedded, new SqliteStore(join(dir, 'bridge.sqlite')));
+  await engine.start();
   const running = await startBridge(config, { logger, backend: engine });
   let client: soap.Client | undefined;
 

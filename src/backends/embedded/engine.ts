@@ -1,484 +1,545 @@
 import { randomUUID } from 'node:crypto';
+import type { AgentConfig, EmbeddedConfig, ServiceConfig } from '../../config/index.js';
 import type { ServiceState } from '../../contract/index.js';
-import type { EmbeddedConfig } from '../../config/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
+import { StoreError, type AgentChannelRecord, type SessionRecord, type Store, type Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, NewInteraction, TransferTarget } from '../backend.js';
-import { capacityOn, isAgent, skilledFor, type AgentRuntime, type ChannelRuntime, type ServiceRuntime, type Session } from './model.js';
-import { SeqQueue } from './queue.js';
 import { isOpen } from './schedule.js';
 
 export interface EngineOptions {
-  /** The clock for opening hours and timestamps (tests pick instants); timers use real time. */
+  /** The clock for opening hours and timestamps (tests pick instants). */
   now?: () => number;
 }
 
 /** Weight of the newest handling time in the moving average. */
 const HANDLE_ALPHA = 0.2;
+/** Queued sessions looked at per service per routing pass (enough for any free capacity). */
+const ROUTING_WINDOW = 64;
+
+interface AgentInfo {
+  cfg: AgentConfig;
+  displayName: string;
+}
+
+const isAgent = (a: AgentInfo | undefined): a is AgentInfo => !!a && a.cfg.profiles.includes('agent');
+const capacityOn = (a: AgentInfo, channelId: number) =>
+  typeof a.cfg.capacity === 'number' ? a.cfg.capacity : (a.cfg.capacity[String(channelId)] ?? 0);
 
 /**
  * The embedded contact center: channels with licenses, services with hours and queues, agents with
  * skills and capacity, and routing that offers each queued session to the longest-idle ready agent
- * who can take it. All state is in memory (a durable store is issue #3); every answer is a copy.
+ * who can take it. State lives in the store (SQLite or PostgreSQL); every change is one store
+ * transaction that locks the channel it touches first, so several bridge processes on one
+ * PostgreSQL behave as one contact center. Configuration (who exists, skills, capacity, hours)
+ * stays in memory.
  */
 export class EmbeddedEngine implements Backend {
   readonly kind = 'embedded';
   private readonly now: () => number;
-  private readonly channels = new Map<number, ChannelRuntime>();
-  private readonly agents = new Map<string, AgentRuntime>();
-  private readonly sessions = new Map<string, Session>();
-  /** CLOSED session ids in closing order, for the retention sweep. */
-  private readonly closedOrder: string[] = [];
-  /** Queue order: appended sessions count up, sessions sent back to the head count down. */
-  private tailSeq = 0;
-  private headSeq = 0;
-  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly agents: Map<string, AgentInfo>;
+  private readonly services = new Map<string, ServiceConfig>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastSweep = 0;
 
   constructor(
     private readonly config: EmbeddedConfig,
+    readonly store: Store,
     options: EngineOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    for (const cfg of config.channels) {
-      const services = new Map<string, ServiceRuntime>();
-      for (const s of cfg.services) {
-        services.set(s.code, {
-          channelId: cfg.id,
-          cfg: s,
-          enabled: s.enabled,
-          outOfService: s.outOfService,
-          queue: new SeqQueue<Session>(),
-          avgHandleSeconds: config.expectedHandleSeconds,
-        });
+    this.agents = new Map(config.agents.map((cfg) => [cfg.username, { cfg, displayName: cfg.displayName ?? cfg.username }]));
+    for (const c of config.channels) for (const s of c.services) this.services.set(`${c.id}/${s.code}`, s);
+  }
+
+  /**
+   * Create or upgrade the schema, then resume: offers that expired while no process was running
+   * go back to their queues now, and the timer keeps firing them (from whichever process).
+   */
+  async start(): Promise<void> {
+    await this.store.migrate({
+      channels: this.config.channels.map((c) => ({ id: c.id, services: c.services })),
+      avgHandleSeconds: this.config.expectedHandleSeconds,
+    });
+    await this.tick();
+    const every = Math.min(1000, Math.max(20, (this.config.offerTimeoutSeconds * 1000) / 4));
+    this.timer = setInterval(() => void this.tick(), every).unref();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.store.close();
+  }
+
+  /** Fire expired offers; purge CLOSED sessions past retention once a minute. */
+  private async tick(): Promise<void> {
+    try {
+      await this.expireOffers();
+      if (this.now() - this.lastSweep >= 60_000) {
+        this.lastSweep = this.now();
+        await this.sweep(this.now());
       }
-      this.channels.set(cfg.id, { cfg, active: 0, services });
+    } catch {
+      // The store is down: the next tick tries again; requests report DATABASE_ERROR meanwhile.
     }
-    for (const cfg of config.agents) {
-      this.agents.set(cfg.username, { cfg, displayName: cfg.displayName ?? cfg.username, channels: new Map(), held: new Set(), idleSince: 0 });
-    }
-    const retentionMs = config.closedRetentionHours * 3_600_000;
-    this.sweepTimer = setInterval(() => this.sweep(this.now()), Math.min(60_000, retentionMs)).unref();
   }
 
   // ---------------------------------------------------------------- services
 
-  async serviceStates(channelId: number, codes: readonly string[]): Promise<Outcome<Record<string, ServiceState>>> {
-    const states: Record<string, ServiceState> = {};
-    for (const code of codes) states[code] = this.serviceState(channelId, code);
-    return ok(states);
+  serviceStates(channelId: number, codes: readonly string[]): Promise<Outcome<Record<string, ServiceState>>> {
+    return this.guard(() =>
+      this.store.read(async (tx) => {
+        const channel = this.config.channels.find((c) => c.id === channelId);
+        const states: Record<string, ServiceState> = {};
+        const full = channel ? channel.license <= 0 || (await tx.activeSessions(channelId)) >= channel.license : false;
+        const staff = channel ? await tx.channelAgents(channelId) : [];
+        for (const code of codes) states[code] = await this.serviceState(tx, channelId, code, full, staff);
+        return ok(states);
+      }),
+    );
   }
 
-  private serviceState(channelId: number, code: string): ServiceState {
-    const channel = this.channels.get(channelId);
-    if (!channel || !channel.cfg.enabled) return 'CHANNEL_NOT_ENABLED';
-    if (this.licenseFull(channel)) return 'NO_LICENSE';
-    const service = channel.services.get(code);
-    if (!service) return 'UNKNOWN_SERVICE';
-    if (!service.enabled) return 'SERVICE_NOT_ENABLED';
-    if (service.outOfService) return 'OUT_OF_SERVICE';
-    if (!isOpen(service.cfg, this.config.timeZone, this.now())) return 'OVERTIME';
-    const staffed = [...this.agents.values()].some((a) => a.channels.has(channelId) && skilledFor(a, code) && isAgent(a));
-    return staffed ? 'ACTIVE' : 'OUT_OF_SERVICE';
-  }
-
-  private licenseFull(channel: ChannelRuntime): boolean {
-    return channel.cfg.license <= 0 || channel.active >= channel.cfg.license;
+  private async serviceState(tx: Tx, channelId: number, code: string, licenseFull: boolean, staff: AgentChannelRecord[]): Promise<ServiceState> {
+    const channel = this.config.channels.find((c) => c.id === channelId);
+    if (!channel || !channel.enabled) return 'CHANNEL_NOT_ENABLED';
+    if (licenseFull) return 'NO_LICENSE';
+    const cfg = this.services.get(`${channelId}/${code}`);
+    const runtime = cfg && (await tx.getService(channelId, code));
+    if (!cfg || !runtime) return 'UNKNOWN_SERVICE';
+    if (!runtime.enabled) return 'SERVICE_NOT_ENABLED';
+    if (runtime.outOfService) return 'OUT_OF_SERVICE';
+    if (!isOpen(cfg, this.config.timeZone, this.now())) return 'OVERTIME';
+    return staff.some((a) => this.skilled(a.username, code)) ? 'ACTIVE' : 'OUT_OF_SERVICE';
   }
 
   /** Operator switches (config reload will use them). */
-  async setServiceEnabled(channelId: number, code: string, enabled: boolean): Promise<Outcome<void>> {
-    const service = this.channels.get(channelId)?.services.get(code);
-    if (!service) return fail('UNKNOWN_SERVICE', `service ${code} is not configured on channel ${channelId}`);
-    service.enabled = enabled;
-    return ok(undefined);
+  setServiceEnabled(channelId: number, code: string, enabled: boolean): Promise<Outcome<void>> {
+    return this.setServiceFlag(channelId, code, { enabled });
   }
 
-  async setServiceOutOfService(channelId: number, code: string, outOfService: boolean): Promise<Outcome<void>> {
-    const service = this.channels.get(channelId)?.services.get(code);
-    if (!service) return fail('UNKNOWN_SERVICE', `service ${code} is not configured on channel ${channelId}`);
-    service.outOfService = outOfService;
-    return ok(undefined);
+  setServiceOutOfService(channelId: number, code: string, outOfService: boolean): Promise<Outcome<void>> {
+    return this.setServiceFlag(channelId, code, { outOfService });
+  }
+
+  private setServiceFlag(channelId: number, code: string, flag: { enabled?: boolean; outOfService?: boolean }): Promise<Outcome<void>> {
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        await tx.lockChannel(channelId);
+        const service = await tx.getService(channelId, code);
+        if (!service) return fail('UNKNOWN_SERVICE', `service ${code} is not configured on channel ${channelId}`);
+        await tx.updateService({ ...service, ...flag });
+        if (flag.enabled) await this.route(tx, channelId);
+        return ok(undefined);
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- interactions
 
-  async createInteraction(spec: NewInteraction): Promise<Outcome<Interaction>> {
-    const channel = this.channels.get(spec.channelId);
-    if (!channel) return fail('UNKNOWN_CHANNEL', `channel ${spec.channelId} is not configured on this installation`);
-    if (!channel.cfg.enabled) return fail('CHANNEL_DISABLED', `channel ${spec.channelId} is not enabled`);
-    if (channel.cfg.license <= 0) return fail('NO_LICENSE', `channel ${spec.channelId} is not licensed`);
-    if (channel.active >= channel.cfg.license) {
-      return fail('NO_LICENSE', `channel ${spec.channelId} has all ${channel.cfg.license} licensed sessions in use`);
-    }
-    const service = channel.services.get(spec.serviceCode);
-    if (!service) return fail('UNKNOWN_SERVICE', `service ${spec.serviceCode} is not configured on channel ${spec.channelId}`);
-    if (!service.enabled) return fail('SERVICE_DISABLED', `service ${spec.serviceCode} is not enabled on channel ${spec.channelId}`);
-    const id = spec.id ?? randomUUID();
-    if (this.sessions.has(id)) return fail('DUPLICATE_INTERACTION', `session ${id} already exists`);
-
-    const session: Session = {
-      id,
-      seq: 0,
-      channelId: spec.channelId,
-      serviceCode: spec.serviceCode,
-      status: 'NEW',
-      userData: {},
-      createdAt: this.now(),
-      rejectedBy: new Set(),
-      ...(spec.data !== undefined ? { data: spec.data } : {}),
-      ...(spec.description !== undefined ? { description: spec.description } : {}),
-      ...(spec.contactId !== undefined ? { contactId: spec.contactId } : {}),
-      ...(spec.contactValue !== undefined ? { contactValue: spec.contactValue } : {}),
-    };
-    this.sessions.set(id, session);
-    channel.active++;
-    return ok(this.view(session));
+  createInteraction(spec: NewInteraction): Promise<Outcome<Interaction>> {
+    const channel = this.config.channels.find((c) => c.id === spec.channelId);
+    if (!channel) return Promise.resolve(fail('UNKNOWN_CHANNEL', `channel ${spec.channelId} is not configured on this installation`));
+    if (!channel.enabled) return Promise.resolve(fail('CHANNEL_DISABLED', `channel ${spec.channelId} is not enabled`));
+    if (channel.license <= 0) return Promise.resolve(fail('NO_LICENSE', `channel ${spec.channelId} is not licensed`));
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        await tx.lockChannel(spec.channelId);
+        if ((await tx.activeSessions(spec.channelId)) >= channel.license) {
+          return fail('NO_LICENSE', `channel ${spec.channelId} has all ${channel.license} licensed sessions in use`);
+        }
+        const service = this.services.has(`${spec.channelId}/${spec.serviceCode}`) ? await tx.getService(spec.channelId, spec.serviceCode) : undefined;
+        if (!service) return fail('UNKNOWN_SERVICE', `service ${spec.serviceCode} is not configured on channel ${spec.channelId}`);
+        if (!service.enabled) return fail('SERVICE_DISABLED', `service ${spec.serviceCode} is not enabled on channel ${spec.channelId}`);
+        const s: SessionRecord = {
+          id: spec.id ?? randomUUID(),
+          channelId: spec.channelId,
+          serviceCode: spec.serviceCode,
+          status: 'NEW',
+          data: spec.data,
+          description: spec.description,
+          contactId: spec.contactId,
+          contactValue: spec.contactValue,
+          userData: {},
+          seq: 0,
+          rejectedBy: [],
+          createdAt: this.now(),
+        };
+        if (!(await tx.insertSession(s))) return fail('DUPLICATE_INTERACTION', `session ${s.id} already exists`);
+        return ok(await this.view(tx, s));
+      }),
+    );
   }
 
-  async getInteraction(id: string): Promise<Outcome<Interaction>> {
-    const s = this.sessions.get(id);
-    return s ? ok(this.view(s)) : unknownSession(id);
+  getInteraction(id: string): Promise<Outcome<Interaction>> {
+    return this.guard(() =>
+      this.store.read(async (tx) => {
+        const s = await tx.getSession(id);
+        return s ? ok(await this.view(tx, s)) : unknownSession(id);
+      }),
+    );
   }
 
-  async placeInQueue(id: string): Promise<Outcome<Interaction>> {
-    const found = this.openInEnabledService(id);
-    if (!found.ok) return found;
-    const { session: s, service } = found.value;
-    if (s.status === 'NEW') {
-      s.seq = ++this.tailSeq;
-      s.status = 'QUEUED';
-      service.queue.insert(s);
-      this.route();
-    }
-    return ok(this.view(s));
-  }
-
-  async offerTo(id: string, username: string): Promise<Outcome<Interaction>> {
-    const found = this.openInEnabledService(id);
-    if (!found.ok) return found;
-    const { session: s, service } = found.value;
-    if (s.status === 'BOOKED' || s.status === 'ASSIGNED') {
-      return s.agent === username ? ok(this.view(s)) : fail('INVALID_STATE', `session ${id} is already ${s.status.toLowerCase()} to another agent`);
-    }
-    const agent = this.agentAbleToTake(username, s);
-    if (!agent.ok) return agent;
-    if (s.status === 'QUEUED') service.queue.remove(s);
-    this.offer(s, agent.value);
-    return ok(this.view(s));
-  }
-
-  async accept(id: string, username: string): Promise<Outcome<Interaction>> {
-    const found = this.open(id);
-    if (!found.ok) return found;
-    const s = found.value;
-    if (s.status === 'ASSIGNED' && s.agent === username) return ok(this.view(s));
-    if (s.status !== 'BOOKED' || s.agent !== username) return fail('INVALID_STATE', `session ${id} is not offered to ${username}`);
-    this.assign(s);
-    return ok(this.view(s));
-  }
-
-  async reject(id: string, username: string): Promise<Outcome<Interaction>> {
-    if (!this.agents.has(username)) return fail('UNKNOWN_AGENT', `no user ${username}`);
-    const found = this.open(id);
-    if (!found.ok) return found;
-    const s = found.value;
-    if (s.status !== 'BOOKED' || s.agent !== username) return fail('INVALID_STATE', `session ${id} is not offered to ${username}`);
-    s.rejectedBy.add(username);
-    this.requeue(s, 'original');
-    this.route();
-    return ok(this.view(s));
-  }
-
-  async complete(id: string, _by: CloseParty, username?: string): Promise<Outcome<Interaction>> {
-    const s = this.sessions.get(id);
-    if (!s) return unknownSession(id);
-    if (s.status === 'CLOSED') return ok(this.view(s));
-    if (username !== undefined && s.agent !== username) return fail('INVALID_STATE', `session ${id} is not held by ${username}`);
-    const now = this.now();
-    const service = this.serviceOf(s);
-    if (s.status === 'QUEUED') service.queue.remove(s);
-    if (s.status === 'BOOKED' || s.status === 'ASSIGNED') {
-      const held = s.status === 'ASSIGNED';
-      this.releaseAgent(s);
-      if (held && s.assignedAt !== undefined) {
-        const handled = (now - s.assignedAt) / 1000;
-        service.avgHandleSeconds += HANDLE_ALPHA * (handled - service.avgHandleSeconds);
-      } else {
-        delete s.agent; // only an agent who held the session stays named on it
+  placeInQueue(id: string): Promise<Outcome<Interaction>> {
+    return this.changeOpen(id, async (tx, s) => {
+      const disabled = await this.disabledService(tx, s);
+      if (disabled) return disabled;
+      if (s.status === 'NEW') {
+        s.status = 'QUEUED';
+        s.seq = await tx.nextSeq('tail');
+        await tx.updateSession(s);
+        await this.route(tx, s.channelId);
       }
-    }
-    s.status = 'CLOSED';
-    s.closedAt = now;
-    this.closedOrder.push(s.id);
-    const channel = this.channels.get(s.channelId);
-    if (channel) channel.active--;
-    this.route();
-    return ok(this.view(s));
+      return this.reread(tx, s.id);
+    });
   }
 
-  async transfer(id: string, fromUsername: string, to: TransferTarget): Promise<Outcome<Interaction>> {
-    const found = this.open(id);
-    if (!found.ok) return found;
-    const s = found.value;
-    if (s.status !== 'ASSIGNED' || s.agent !== fromUsername) return fail('INVALID_STATE', `session ${id} is not assigned to ${fromUsername}`);
-    if ('username' in to) {
-      if (to.username === fromUsername) return fail('INVALID_STATE', 'cannot transfer a session to the agent who holds it');
-      const target = this.agentAbleToTake(to.username, s);
-      if (!target.ok) return target;
-      this.releaseAgent(s);
-      this.offer(s, target.value);
-    } else {
-      const service = this.channels.get(s.channelId)?.services.get(to.serviceCode);
-      if (!service) return fail('UNKNOWN_SERVICE', `service ${to.serviceCode} is not configured on channel ${s.channelId}`);
-      if (!service.enabled) return fail('SERVICE_DISABLED', `service ${to.serviceCode} is not enabled on channel ${s.channelId}`);
-      this.releaseAgent(s);
-      s.serviceCode = to.serviceCode;
-      s.rejectedBy.clear();
-      this.requeue(s, 'tail');
-    }
-    this.route();
-    return ok(this.view(s));
+  offerTo(id: string, username: string): Promise<Outcome<Interaction>> {
+    return this.changeOpen(id, async (tx, s) => {
+      const disabled = await this.disabledService(tx, s);
+      if (disabled) return disabled;
+      if (s.status === 'BOOKED' || s.status === 'ASSIGNED') {
+        return s.agent === username ? ok(await this.view(tx, s)) : fail('INVALID_STATE', `session ${id} is already ${s.status.toLowerCase()} to another agent`);
+      }
+      const agent = await this.agentAbleToTake(tx, username, s);
+      if (!agent.ok) return agent;
+      await this.offer(tx, s, agent.value);
+      return ok(await this.view(tx, s));
+    });
   }
 
-  async updateUserData(id: string, data: Record<string, string>): Promise<Outcome<Interaction>> {
-    const found = this.open(id);
-    if (!found.ok) return found;
-    Object.assign(found.value.userData, data);
-    return ok(this.view(found.value));
+  accept(id: string, username: string): Promise<Outcome<Interaction>> {
+    return this.changeOpen(id, async (tx, s) => {
+      if (s.status === 'ASSIGNED' && s.agent === username) return ok(await this.view(tx, s));
+      if (s.status !== 'BOOKED' || s.agent !== username) return fail('INVALID_STATE', `session ${id} is not offered to ${username}`);
+      await this.assign(tx, s);
+      return ok(await this.view(tx, s));
+    });
   }
 
-  async deleteUserData(id: string, keys: readonly string[]): Promise<Outcome<Interaction>> {
-    const found = this.open(id);
-    if (!found.ok) return found;
-    for (const k of keys) delete found.value.userData[k];
-    return ok(this.view(found.value));
+  reject(id: string, username: string): Promise<Outcome<Interaction>> {
+    if (!this.agents.has(username)) return Promise.resolve(fail('UNKNOWN_AGENT', `no user ${username}`));
+    return this.changeOpen(id, async (tx, s) => {
+      if (s.status !== 'BOOKED' || s.agent !== username) return fail('INVALID_STATE', `session ${id} is not offered to ${username}`);
+      s.rejectedBy.push(username);
+      await this.requeue(tx, s, 'original');
+      await this.route(tx, s.channelId);
+      return this.reread(tx, s.id);
+    });
+  }
+
+  complete(id: string, _by: CloseParty, username?: string): Promise<Outcome<Interaction>> {
+    return this.change(id, async (tx, s) => {
+      if (s.status === 'CLOSED') return ok(await this.view(tx, s));
+      if (username !== undefined && s.agent !== username) return fail('INVALID_STATE', `session ${id} is not held by ${username}`);
+      const now = this.now();
+      if (s.status === 'BOOKED' || s.status === 'ASSIGNED') {
+        await this.releaseAgent(tx, s);
+        if (s.status === 'ASSIGNED' && s.assignedAt !== undefined) {
+          const service = await tx.getService(s.channelId, s.serviceCode);
+          if (service) {
+            const handled = (now - s.assignedAt) / 1000;
+            await tx.updateService({ ...service, avgHandleSeconds: service.avgHandleSeconds + HANDLE_ALPHA * (handled - service.avgHandleSeconds) });
+          }
+        } else {
+          s.agent = undefined; // only an agent who held the session stays named on it
+        }
+      }
+      s.status = 'CLOSED';
+      s.closedAt = now;
+      s.offerExpiresAt = undefined;
+      await tx.updateSession(s);
+      await this.route(tx, s.channelId);
+      return ok(await this.view(tx, s));
+    });
+  }
+
+  transfer(id: string, fromUsername: string, to: TransferTarget): Promise<Outcome<Interaction>> {
+    return this.changeOpen(id, async (tx, s) => {
+      if (s.status !== 'ASSIGNED' || s.agent !== fromUsername) return fail('INVALID_STATE', `session ${id} is not assigned to ${fromUsername}`);
+      if ('username' in to) {
+        if (to.username === fromUsername) return fail('INVALID_STATE', 'cannot transfer a session to the agent who holds it');
+        const target = await this.agentAbleToTake(tx, to.username, s);
+        if (!target.ok) return target;
+        await this.releaseAgent(tx, s);
+        await this.offer(tx, s, target.value);
+      } else {
+        const service = this.services.has(`${s.channelId}/${to.serviceCode}`) ? await tx.getService(s.channelId, to.serviceCode) : undefined;
+        if (!service) return fail('UNKNOWN_SERVICE', `service ${to.serviceCode} is not configured on channel ${s.channelId}`);
+        if (!service.enabled) return fail('SERVICE_DISABLED', `service ${to.serviceCode} is not enabled on channel ${s.channelId}`);
+        s.serviceCode = to.serviceCode;
+        s.rejectedBy = [];
+        await this.requeue(tx, s, 'tail');
+      }
+      await this.route(tx, s.channelId);
+      return this.reread(tx, s.id);
+    });
+  }
+
+  updateUserData(id: string, data: Record<string, string>): Promise<Outcome<Interaction>> {
+    return this.changeOpen(id, async (tx, s) => {
+      Object.assign(s.userData, data);
+      await tx.updateSession(s);
+      return ok(await this.view(tx, s));
+    });
+  }
+
+  deleteUserData(id: string, keys: readonly string[]): Promise<Outcome<Interaction>> {
+    return this.changeOpen(id, async (tx, s) => {
+      for (const k of keys) delete s.userData[k];
+      await tx.updateSession(s);
+      return ok(await this.view(tx, s));
+    });
   }
 
   // ---------------------------------------------------------------- agents
 
-  async agentLogin(username: string, channelIds: readonly number[]): Promise<Outcome<AgentState>> {
-    const found = this.agentNamed(username);
-    if (!found.ok) return found;
+  agentLogin(username: string, channelIds: readonly number[]): Promise<Outcome<AgentState>> {
+    const agent = this.agentNamed(username);
+    if (!agent.ok) return Promise.resolve(agent);
     for (const id of channelIds) {
-      const channel = this.channels.get(id);
-      if (!channel) return fail('UNKNOWN_CHANNEL', `channel ${id} is not configured on this installation`);
-      if (!channel.cfg.enabled) return fail('CHANNEL_DISABLED', `channel ${id} is not enabled`);
+      const channel = this.config.channels.find((c) => c.id === id);
+      if (!channel) return Promise.resolve(fail('UNKNOWN_CHANNEL', `channel ${id} is not configured on this installation`));
+      if (!channel.enabled) return Promise.resolve(fail('CHANNEL_DISABLED', `channel ${id} is not enabled`));
     }
-    for (const id of channelIds) if (!found.value.channels.has(id)) found.value.channels.set(id, { ready: false, load: 0 });
-    return ok(this.agentView(found.value));
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        const current = new Set((await tx.agentChannels(username)).map((c) => c.channelId));
+        for (const channelId of [...new Set(channelIds)].sort((a, b) => a - b)) {
+          if (current.has(channelId)) continue;
+          await tx.lockChannel(channelId);
+          await tx.upsertAgentChannel({ username, channelId, ready: false, load: 0, idleSince: this.now() });
+        }
+        return ok(await this.agentView(tx, agent.value));
+      }),
+    );
   }
 
-  async agentLogout(username: string, channelId?: number): Promise<Outcome<AgentState>> {
-    const found = this.loggedIn(username, channelId);
-    if (!found.ok) return found;
-    const agent = found.value;
-    const leaving = channelId === undefined ? [...agent.channels.keys()] : [channelId];
-    // Sessions the agent held go back to the head of their queues: no customer is dropped.
-    for (const id of [...agent.held]) {
-      const s = this.sessions.get(id);
-      if (s && leaving.includes(s.channelId)) this.requeue(s, 'head');
-    }
-    for (const id of leaving) agent.channels.delete(id);
-    this.route();
-    return ok(this.agentView(agent));
+  agentLogout(username: string, channelId?: number): Promise<Outcome<AgentState>> {
+    return this.changeAgent(username, channelId, async (tx, agent, rows) => {
+      for (const row of rows) {
+        // Sessions the agent held go back to the head of their queues: no customer is dropped.
+        for (const s of await tx.heldBy(username, row.channelId)) await this.requeue(tx, s, 'head');
+        await tx.deleteAgentChannel(username, row.channelId);
+        await this.route(tx, row.channelId);
+      }
+      return ok(await this.agentView(tx, agent));
+    });
   }
 
-  async agentReady(username: string, channelId?: number): Promise<Outcome<AgentState>> {
+  agentReady(username: string, channelId?: number): Promise<Outcome<AgentState>> {
     return this.setReady(username, channelId, true);
   }
 
-  async agentNotReady(username: string, channelId?: number, _reason?: string): Promise<Outcome<AgentState>> {
+  agentNotReady(username: string, channelId?: number, _reason?: string): Promise<Outcome<AgentState>> {
     return this.setReady(username, channelId, false);
   }
 
-  async agentState(username: string): Promise<Outcome<AgentState>> {
-    const found = this.agentNamed(username);
-    return found.ok ? ok(this.agentView(found.value)) : found;
+  agentState(username: string): Promise<Outcome<AgentState>> {
+    const agent = this.agentNamed(username);
+    if (!agent.ok) return Promise.resolve(agent);
+    return this.guard(() => this.store.read(async (tx) => ok(await this.agentView(tx, agent.value))));
   }
 
-  private setReady(username: string, channelId: number | undefined, ready: boolean): Outcome<AgentState> {
-    const found = this.loggedIn(username, channelId);
-    if (!found.ok) return found;
-    const agent = found.value;
-    for (const [id, ch] of agent.channels) {
-      if (channelId !== undefined && id !== channelId) continue;
-      if (ready && !ch.ready) agent.idleSince = this.now();
-      ch.ready = ready;
-    }
-    if (ready) this.route();
-    return ok(this.agentView(agent));
-  }
-
-  async close(): Promise<void> {
-    clearInterval(this.sweepTimer);
-    for (const s of this.sessions.values()) clearTimeout(s.offerTimer);
-  }
-
-  /** Forget CLOSED sessions older than the retention. */
-  sweep(now: number): number {
-    const cutoff = now - this.config.closedRetentionHours * 3_600_000;
-    let purged = 0;
-    while (this.closedOrder.length > 0) {
-      const s = this.sessions.get(this.closedOrder[0] as string);
-      if (s && s.status === 'CLOSED' && (s.closedAt ?? 0) > cutoff) break;
-      this.closedOrder.shift();
-      if (s && s.status === 'CLOSED') {
-        this.sessions.delete(s.id);
-        purged++;
+  private setReady(username: string, channelId: number | undefined, ready: boolean): Promise<Outcome<AgentState>> {
+    return this.changeAgent(username, channelId, async (tx, agent, rows) => {
+      for (const row of rows) {
+        if (ready && !row.ready) row.idleSince = this.now();
+        row.ready = ready;
+        await tx.upsertAgentChannel(row);
+        if (ready) await this.route(tx, row.channelId);
       }
+      return ok(await this.agentView(tx, agent));
+    });
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  /** Unanswered offers back to their queues (the agent is away: not ready on that channel). */
+  async expireOffers(): Promise<number> {
+    const due = await this.store.read((tx) => tx.expiredOffers(this.now(), 100));
+    let fired = 0;
+    for (const candidate of due) {
+      fired += await this.store.tx(async (tx) => {
+        await tx.lockChannel(candidate.channelId);
+        const s = await tx.getSession(candidate.id);
+        if (!s || s.status !== 'BOOKED' || s.agent === undefined || (s.offerExpiresAt ?? Infinity) > this.now()) return 0;
+        const row = (await tx.agentChannels(s.agent)).find((c) => c.channelId === s.channelId);
+        await this.requeue(tx, s, 'original');
+        if (row) await tx.upsertAgentChannel({ ...(await this.rowOf(tx, row.username, row.channelId)), ready: false });
+        await this.route(tx, s.channelId);
+        return 1;
+      });
     }
-    return purged;
+    return fired;
+  }
+
+  /** Forget CLOSED sessions older than the retention; how many. */
+  sweep(now: number): Promise<number> {
+    return this.store.tx((tx) => tx.purgeClosed(now - this.config.closedRetentionHours * 3_600_000));
   }
 
   // ---------------------------------------------------------------- routing
 
   /**
-   * Offer queued sessions, oldest first across services, each to the longest-idle agent who is
-   * logged in and ready on the channel, skilled for the service, under capacity, and has not
-   * declined it.
+   * Offer queued sessions of a channel, oldest first across services, each to the longest-idle
+   * agent who is logged in and ready on the channel, skilled, under capacity, and has not declined
+   * it. Runs inside the caller's transaction, which holds the channel lock.
    */
-  private route(): void {
-    const services = [...this.channels.values()]
-      .flatMap((c) => [...c.services.values()])
-      .filter((s) => s.queue.size > 0 && s.enabled)
-      .sort((a, b) => (a.queue.head()?.seq ?? 0) - (b.queue.head()?.seq ?? 0));
-    for (const service of services) {
-      const { channelId } = service;
-      const candidates = [...this.agents.values()].filter((a) => this.canTakeMore(a, channelId, service.cfg.code, true));
-      if (candidates.length === 0) continue;
-      // Plan while walking the queue in place (no copy of a long queue), then apply. An agent
-      // given an offer in this round goes behind those who got none yet, as offer() makes it.
-      const planned = new Map<AgentRuntime, number>();
-      const room = (a: AgentRuntime) => (a.channels.get(channelId)?.load ?? 0) + (planned.get(a) ?? 0) < capacityOn(a, channelId);
-      const sooner = (a: AgentRuntime, b: AgentRuntime) => (planned.get(a) ?? 0) - (planned.get(b) ?? 0) || a.idleSince - b.idleSince;
-      const offers: Array<[Session, AgentRuntime]> = [];
-      for (const s of service.queue) {
-        let best: AgentRuntime | undefined;
-        for (const a of candidates) {
-          if (room(a) && !s.rejectedBy.has(a.cfg.username) && (!best || sooner(a, best) < 0)) best = a;
-        }
-        if (best) {
-          offers.push([s, best]);
-          planned.set(best, (planned.get(best) ?? 0) + 1);
-        }
-        if (!candidates.some(room)) break;
-      }
-      for (const [s, agent] of offers) {
-        service.queue.remove(s);
-        this.offer(s, agent);
+  private async route(tx: Tx, channelId: number): Promise<void> {
+    const rows = (await tx.channelAgents(channelId)).filter((r) => {
+      const a = this.agents.get(r.username);
+      return r.ready && isAgent(a) && r.load < capacityOn(a, channelId);
+    });
+    if (rows.length === 0) return;
+    const channel = this.config.channels.find((c) => c.id === channelId);
+    const queues: SessionRecord[][] = [];
+    for (const svc of channel?.services ?? []) {
+      if (!rows.some((r) => this.skilled(r.username, svc.code))) continue;
+      const runtime = await tx.getService(channelId, svc.code);
+      if (!runtime?.enabled) continue;
+      const q = await tx.queued(channelId, svc.code, ROUTING_WINDOW);
+      if (q.length > 0) queues.push(q);
+    }
+    queues.sort((a, b) => (a[0]?.seq ?? 0) - (b[0]?.seq ?? 0));
+    const room = (r: AgentChannelRecord) => r.load < capacityOn(this.agents.get(r.username) as AgentInfo, channelId);
+    for (const queue of queues) {
+      for (const s of queue) {
+        const best = rows
+          .filter((r) => room(r) && this.skilled(r.username, s.serviceCode) && !s.rejectedBy.includes(r.username))
+          .sort((a, b) => a.idleSince - b.idleSince)[0];
+        if (best) await this.offer(tx, s, best);
+        if (!rows.some(room)) return;
       }
     }
   }
 
-  private canTakeMore(a: AgentRuntime, channelId: number, serviceCode: string, mustBeReady: boolean): boolean {
-    const ch = a.channels.get(channelId);
-    return !!ch && (ch.ready || !mustBeReady) && isAgent(a) && skilledFor(a, serviceCode) && ch.load < capacityOn(a, channelId);
-  }
-
-  /** BOOKED to the agent with an offer timer, or straight to ASSIGNED when the agent auto-answers. */
-  private offer(s: Session, agent: AgentRuntime): void {
+  /** BOOKED to the agent with an offer deadline, or straight to ASSIGNED when the agent auto-answers. */
+  private async offer(tx: Tx, s: SessionRecord, row: AgentChannelRecord): Promise<void> {
     s.status = 'BOOKED';
-    s.agent = agent.cfg.username;
-    const ch = agent.channels.get(s.channelId);
-    if (ch) ch.load++;
-    agent.held.add(s.id);
-    agent.idleSince = this.now();
-    if (agent.cfg.autoAnswer) return this.assign(s);
-    s.offerTimer = setTimeout(() => this.offerTimedOut(s.id, agent.cfg.username), this.config.offerTimeoutSeconds * 1000).unref();
+    s.agent = row.username;
+    s.offerExpiresAt = this.now() + this.config.offerTimeoutSeconds * 1000;
+    row.load++;
+    row.idleSince = this.now();
+    await tx.upsertAgentChannel(row);
+    if (this.agents.get(row.username)?.cfg.autoAnswer) return this.assign(tx, s);
+    await tx.updateSession(s);
   }
 
-  private offerTimedOut(id: string, username: string): void {
-    const s = this.sessions.get(id);
-    if (!s || s.status !== 'BOOKED' || s.agent !== username) return;
-    const ch = this.agents.get(username)?.channels.get(s.channelId);
-    if (ch) ch.ready = false; // nobody answered: the agent is away
-    this.requeue(s, 'original');
-    this.route();
-  }
-
-  private assign(s: Session): void {
-    clearTimeout(s.offerTimer);
-    delete s.offerTimer;
+  private async assign(tx: Tx, s: SessionRecord): Promise<void> {
     s.status = 'ASSIGNED';
     s.assignedAt = this.now();
+    s.offerExpiresAt = undefined;
+    await tx.updateSession(s);
   }
 
-  /** Take the session off its agent (load and timer), leaving the agent named on it. */
-  private releaseAgent(s: Session): void {
-    clearTimeout(s.offerTimer);
-    delete s.offerTimer;
-    const agent = s.agent !== undefined ? this.agents.get(s.agent) : undefined;
-    agent?.held.delete(s.id);
-    const ch = agent?.channels.get(s.channelId);
-    if (agent && ch) {
-      ch.load = Math.max(0, ch.load - 1);
-      agent.idleSince = this.now();
-    }
+  /** Take the session off its agent's load, leaving the agent named on it. */
+  private async releaseAgent(tx: Tx, s: SessionRecord): Promise<void> {
+    if (s.agent === undefined) return;
+    const row = (await tx.agentChannels(s.agent)).find((c) => c.channelId === s.channelId);
+    if (row) await tx.upsertAgentChannel({ ...row, load: Math.max(0, row.load - 1), idleSince: this.now() });
   }
 
   /** Back to QUEUED: at its original place, at the head, or at the tail of its (new) service queue. */
-  private requeue(s: Session, where: 'original' | 'head' | 'tail'): void {
-    this.releaseAgent(s);
-    delete s.agent;
-    delete s.assignedAt;
-    if (where === 'head') s.seq = --this.headSeq;
-    if (where === 'tail') s.seq = ++this.tailSeq;
+  private async requeue(tx: Tx, s: SessionRecord, where: 'original' | 'head' | 'tail'): Promise<void> {
+    await this.releaseAgent(tx, s);
+    s.agent = undefined;
+    s.assignedAt = undefined;
+    s.offerExpiresAt = undefined;
+    if (where !== 'original') s.seq = await tx.nextSeq(where);
     s.status = 'QUEUED';
-    this.serviceOf(s).queue.insert(s);
+    await tx.updateSession(s);
   }
 
-  // ---------------------------------------------------------------- lookups and views
+  // ---------------------------------------------------------------- transactions and lookups
 
-  private open(id: string): Outcome<Session> {
-    const s = this.sessions.get(id);
-    if (!s) return unknownSession(id);
-    if (s.status === 'CLOSED') return fail('INTERACTION_CLOSED', `session ${id} is already closed`);
-    return ok(s);
+  /** A store failure is a DATABASE_ERROR-class outcome, never an exception out of the engine. */
+  private async guard<T>(fn: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof StoreError) return fail('STORE_ERROR', `the session store failed: ${e.message}`);
+      throw e;
+    }
   }
 
-  /** An open session whose service still takes sessions (queueing and offering need both). */
-  private openInEnabledService(id: string): Outcome<{ session: Session; service: ServiceRuntime }> {
-    const found = this.open(id);
-    if (!found.ok) return found;
-    const service = this.serviceOf(found.value);
-    if (!service.enabled) return fail('SERVICE_DISABLED', `service ${service.cfg.code} is not enabled on channel ${service.channelId}`);
-    return ok({ session: found.value, service });
+  /** One transaction on a session: its channel locked first, then the session read afresh. */
+  private change<T>(id: string, fn: (tx: Tx, s: SessionRecord) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        const seen = await tx.getSession(id);
+        if (!seen) return unknownSession(id);
+        await tx.lockChannel(seen.channelId);
+        const s = (await tx.getSession(id)) as SessionRecord;
+        return fn(tx, s);
+      }),
+    );
   }
 
-  private serviceOf(s: Session): ServiceRuntime {
-    const service = this.channels.get(s.channelId)?.services.get(s.serviceCode);
-    if (!service) throw new Error(`session ${s.id} refers to unknown service ${s.serviceCode}`);
-    return service;
+  /** Like change(), for sessions that must not be CLOSED. */
+  private changeOpen<T>(id: string, fn: (tx: Tx, s: SessionRecord) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    return this.change(id, (tx, s) => (s.status === 'CLOSED' ? Promise.resolve(fail('INTERACTION_CLOSED', `session ${id} is already closed`)) : fn(tx, s)));
   }
 
-  private agentNamed(username: string): Outcome<AgentRuntime> {
+  /** One transaction on an agent's channels (one channel, or all it is logged in on), each locked. */
+  private changeAgent(
+    username: string,
+    channelId: number | undefined,
+    fn: (tx: Tx, agent: AgentInfo, rows: AgentChannelRecord[]) => Promise<Outcome<AgentState>>,
+  ): Promise<Outcome<AgentState>> {
+    const agent = this.agentNamed(username);
+    if (!agent.ok) return Promise.resolve(agent);
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        const ids = (await tx.agentChannels(username)).map((r) => r.channelId).filter((id) => channelId === undefined || id === channelId);
+        if (ids.length === 0) {
+          return fail('AGENT_NOT_LOGGED_IN', `${username} is not logged in${channelId === undefined ? '' : ` on channel ${channelId}`}`);
+        }
+        const rows: AgentChannelRecord[] = [];
+        for (const id of ids.sort((a, b) => a - b)) {
+          await tx.lockChannel(id);
+          rows.push(await this.rowOf(tx, username, id));
+        }
+        return fn(tx, agent.value, rows);
+      }),
+    );
+  }
+
+  private async rowOf(tx: Tx, username: string, channelId: number): Promise<AgentChannelRecord> {
+    return (await tx.agentChannels(username)).find((c) => c.channelId === channelId) as AgentChannelRecord;
+  }
+
+  private async reread(tx: Tx, id: string): Promise<Outcome<Interaction>> {
+    return ok(await this.view(tx, (await tx.getSession(id)) as SessionRecord));
+  }
+
+  private async disabledService(tx: Tx, s: SessionRecord): Promise<Outcome<never> | undefined> {
+    const service = await tx.getService(s.channelId, s.serviceCode);
+    return service?.enabled ? undefined : fail('SERVICE_DISABLED', `service ${s.serviceCode} is not enabled on channel ${s.channelId}`);
+  }
+
+  private skilled(username: string, serviceCode: string): boolean {
+    const a = this.agents.get(username);
+    return isAgent(a) && a.cfg.skills.includes(serviceCode);
+  }
+
+  private agentNamed(username: string): Outcome<AgentInfo> {
     const agent = this.agents.get(username);
     if (!agent) return fail('UNKNOWN_AGENT', `no user ${username}`);
     if (!isAgent(agent)) return fail('NOT_AN_AGENT', `user ${username} has no agent profile`);
     return ok(agent);
   }
 
-  private loggedIn(username: string, channelId?: number): Outcome<AgentRuntime> {
-    const found = this.agentNamed(username);
-    if (!found.ok) return found;
-    const where = channelId === undefined ? found.value.channels.size > 0 : found.value.channels.has(channelId);
-    if (!where) return fail('AGENT_NOT_LOGGED_IN', `${username} is not logged in${channelId === undefined ? '' : ` on channel ${channelId}`}`);
-    return found;
-  }
-
   /** The checks of a directed offer: a known agent, logged in on the channel, skilled, under capacity (ready or not). */
-  private agentAbleToTake(username: string, s: Session): Outcome<AgentRuntime> {
-    const found = this.loggedIn(username, s.channelId);
-    if (!found.ok) return found;
-    const agent = found.value;
-    if (!skilledFor(agent, s.serviceCode)) return fail('AGENT_UNAVAILABLE', `${username} is not skilled for service ${s.serviceCode}`);
-    if (!this.canTakeMore(agent, s.channelId, s.serviceCode, false)) {
-      return fail('AGENT_UNAVAILABLE', `${username} has no free capacity on channel ${s.channelId}`);
-    }
-    return ok(agent);
+  private async agentAbleToTake(tx: Tx, username: string, s: SessionRecord): Promise<Outcome<AgentChannelRecord>> {
+    const agent = this.agentNamed(username);
+    if (!agent.ok) return agent;
+    const row = (await tx.agentChannels(username)).find((c) => c.channelId === s.channelId);
+    if (!row) return fail('AGENT_NOT_LOGGED_IN', `${username} is not logged in on channel ${s.channelId}`);
+    if (!this.skilled(username, s.serviceCode)) return fail('AGENT_UNAVAILABLE', `${username} is not skilled for service ${s.serviceCode}`);
+    if (row.load >= capacityOn(agent.value, s.channelId)) return fail('AGENT_UNAVAILABLE', `${username} has no free capacity on channel ${s.channelId}`);
+    return ok(row);
   }
 
-  private view(s: Session): Interaction {
-    const service = this.serviceOf(s);
+  private async view(tx: Tx, s: SessionRecord): Promise<Interaction> {
     const agent = s.agent !== undefined ? this.agents.get(s.agent) : undefined;
     const view: Interaction = {
       id: s.id,
@@ -494,32 +555,29 @@ export class EmbeddedEngine implements Backend {
       ...(s.contactValue !== undefined ? { contactValue: s.contactValue } : {}),
       ...(s.closedAt !== undefined ? { closedAt: s.closedAt } : {}),
     };
+    const cfg = this.services.get(`${s.channelId}/${s.serviceCode}`);
     if (s.status === 'QUEUED') {
-      const position = service.queue.position(s) ?? service.queue.size;
+      const position = await tx.queuePosition(s);
+      const staffed = (await tx.channelAgents(s.channelId))
+        .filter((r) => this.skilled(r.username, s.serviceCode))
+        .reduce((n, r) => n + capacityOn(this.agents.get(r.username) as AgentInfo, s.channelId), 0);
+      const avg = (await tx.getService(s.channelId, s.serviceCode))?.avgHandleSeconds ?? this.config.expectedHandleSeconds;
       view.queuePosition = position;
-      view.expectedWaitSeconds = Math.ceil(position / Math.max(1, this.staffedCapacity(service))) * Math.round(service.avgHandleSeconds);
+      view.expectedWaitSeconds = Math.ceil(position / Math.max(1, staffed)) * Math.round(avg);
     }
-    if ((s.status === 'NEW' || s.status === 'QUEUED') && !isOpen(service.cfg, this.config.timeZone, this.now())) {
-      view.serviceMessage = service.cfg.closedMessage;
+    if (cfg && (s.status === 'NEW' || s.status === 'QUEUED') && !isOpen(cfg, this.config.timeZone, this.now())) {
+      view.serviceMessage = cfg.closedMessage;
     }
     return view;
   }
 
-  /** Sessions the skilled agents logged in on the channel can hold at once. */
-  private staffedCapacity(service: ServiceRuntime): number {
-    let total = 0;
-    for (const a of this.agents.values()) {
-      if (a.channels.has(service.channelId) && isAgent(a) && skilledFor(a, service.cfg.code)) total += capacityOn(a, service.channelId);
-    }
-    return total;
-  }
-
-  private agentView(a: AgentRuntime): AgentState {
+  private async agentView(tx: Tx, a: AgentInfo): Promise<AgentState> {
+    const rows = await tx.agentChannels(a.cfg.username);
     return {
       username: a.cfg.username,
       displayName: a.displayName,
-      loggedIn: a.channels.size > 0,
-      channels: [...a.channels].map(([channelId, ch]) => ({ channelId, ready: ch.ready, load: ch.load, capacity: capacityOn(a, channelId) })),
+      loggedIn: rows.length > 0,
+      channels: rows.map((r) => ({ channelId: r.channelId, ready: r.ready, load: r.load, capacity: capacityOn(a, r.channelId) })),
     };
   }
 }

@@ -1,0 +1,63 @@
+import type { Driver } from './sql.js';
+
+/**
+ * Versioned schema changes, applied in order at start inside one transaction; the version reached
+ * is recorded in schema_migrations. Never edit a released step: add the next one.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  /** Statements, the same for both databases unless the dialect's own are given. */
+  statements: string[];
+  postgres?: string[];
+  sqlite?: string[];
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    description: 'channels, services, sessions, agent channels, queue sequences',
+    statements: [
+      'CREATE TABLE channels (id INTEGER PRIMARY KEY)',
+      `CREATE TABLE services (
+         channel_id INTEGER NOT NULL, code TEXT NOT NULL, enabled INTEGER NOT NULL, out_of_service INTEGER NOT NULL,
+         avg_handle_seconds DOUBLE PRECISION NOT NULL, PRIMARY KEY (channel_id, code))`,
+      `CREATE TABLE sessions (
+         id TEXT PRIMARY KEY, channel_id INTEGER NOT NULL, service_code TEXT NOT NULL, status TEXT NOT NULL,
+         agent TEXT, data TEXT, description TEXT, contact_id TEXT, contact_value TEXT, user_data TEXT NOT NULL,
+         seq BIGINT NOT NULL, rejected_by TEXT NOT NULL, created_at BIGINT NOT NULL, assigned_at BIGINT,
+         offer_expires_at BIGINT, closed_at BIGINT)`,
+      `CREATE INDEX sessions_queue ON sessions (channel_id, service_code, seq) WHERE status = 'QUEUED'`,
+      `CREATE INDEX sessions_active ON sessions (channel_id) WHERE status <> 'CLOSED'`,
+      `CREATE INDEX sessions_held ON sessions (agent) WHERE status IN ('BOOKED', 'ASSIGNED')`,
+      `CREATE INDEX sessions_offers ON sessions (offer_expires_at) WHERE status = 'BOOKED'`,
+      `CREATE INDEX sessions_closed ON sessions (closed_at) WHERE status = 'CLOSED'`,
+      `CREATE TABLE agent_channels (
+         username TEXT NOT NULL, channel_id INTEGER NOT NULL, ready INTEGER NOT NULL, load INTEGER NOT NULL,
+         idle_since BIGINT NOT NULL, PRIMARY KEY (username, channel_id))`,
+    ],
+    // PostgreSQL sequences hand out numbers without holding a lock until commit.
+    postgres: [
+      'CREATE SEQUENCE queue_tail START WITH 1',
+      'CREATE SEQUENCE queue_head INCREMENT BY -1 START WITH -1 MAXVALUE -1',
+    ],
+    sqlite: [
+      'CREATE TABLE queue_sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL)',
+      "INSERT INTO queue_sequences (name, value) VALUES ('tail', 0), ('head', 0)",
+    ],
+  },
+];
+
+/** Apply what is missing; the caller runs this inside a transaction that excludes other migrators. */
+export async function migrate(d: Driver, dialect: 'sqlite' | 'postgres'): Promise<number[]> {
+  await d.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+  const done = new Set((await d.all('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    for (const sql of [...m.statements, ...(m[dialect] ?? [])]) await d.run(sql);
+    await d.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, Date.now()]);
+    applied.push(m.version);
+  }
+  return applied;
+}

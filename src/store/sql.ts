@@ -1,0 +1,173 @@
+import type { AgentChannelRecord, ServiceRecord, SessionRecord, Tx } from './store.js';
+
+/**
+ * The SQL of the store, written once for SQLite and PostgreSQL: `?` placeholders (numbered for
+ * PostgreSQL by the driver), integers for booleans and millisecond timestamps, JSON as text.
+ * Only row locking and sequences differ, and the dialect says how.
+ */
+export type Row = Record<string, unknown>;
+
+export interface Driver {
+  all(sql: string, params?: unknown[]): Promise<Row[]>;
+  run(sql: string, params?: unknown[]): Promise<number>;
+}
+
+export interface Dialect {
+  /** Appended to a SELECT that must lock its rows until the transaction ends. */
+  forUpdate: string;
+  nextSeq(d: Driver, where: 'tail' | 'head'): Promise<number>;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
+
+function toSession(r: Row): SessionRecord {
+  return {
+    id: String(r.id),
+    channelId: Number(r.channel_id),
+    serviceCode: String(r.service_code),
+    status: r.status as SessionRecord['status'],
+    agent: str(r.agent),
+    data: str(r.data),
+    description: str(r.description),
+    contactId: str(r.contact_id),
+    contactValue: str(r.contact_value),
+    userData: JSON.parse(String(r.user_data)) as Record<string, string>,
+    seq: Number(r.seq),
+    rejectedBy: JSON.parse(String(r.rejected_by)) as string[],
+    createdAt: Number(r.created_at),
+    assignedAt: num(r.assigned_at),
+    offerExpiresAt: num(r.offer_expires_at),
+    closedAt: num(r.closed_at),
+  };
+}
+
+const sessionColumns = [
+  'channel_id', 'service_code', 'status', 'agent', 'data', 'description', 'contact_id', 'contact_value',
+  'user_data', 'seq', 'rejected_by', 'created_at', 'assigned_at', 'offer_expires_at', 'closed_at',
+] as const;
+
+const sessionValues = (s: SessionRecord): unknown[] => [
+  s.channelId, s.serviceCode, s.status, s.agent ?? null, s.data ?? null, s.description ?? null, s.contactId ?? null,
+  s.contactValue ?? null, JSON.stringify(s.userData), s.seq, JSON.stringify(s.rejectedBy), s.createdAt,
+  s.assignedAt ?? null, s.offerExpiresAt ?? null, s.closedAt ?? null,
+];
+
+const toAgentChannel = (r: Row): AgentChannelRecord => ({
+  username: String(r.username),
+  channelId: Number(r.channel_id),
+  ready: Number(r.ready) === 1,
+  load: Number(r.load),
+  idleSince: Number(r.idle_since),
+});
+
+export class SqlTx implements Tx {
+  constructor(
+    private readonly d: Driver,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async lockChannel(channelId: number): Promise<void> {
+    await this.d.all(`SELECT id FROM channels WHERE id = ?${this.dialect.forUpdate}`, [channelId]);
+  }
+
+  async activeSessions(channelId: number): Promise<number> {
+    const [r] = await this.d.all(`SELECT COUNT(*) AS n FROM sessions WHERE channel_id = ? AND status <> 'CLOSED'`, [channelId]);
+    return Number(r?.n ?? 0);
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    const [r] = await this.d.all('SELECT * FROM sessions WHERE id = ?', [id]);
+    return r ? toSession(r) : undefined;
+  }
+
+  async insertSession(s: SessionRecord): Promise<boolean> {
+    const changed = await this.d.run(
+      `INSERT INTO sessions (id, ${sessionColumns.join(', ')}) VALUES (?, ${sessionColumns.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
+      [s.id, ...sessionValues(s)],
+    );
+    return changed === 1;
+  }
+
+  async updateSession(s: SessionRecord): Promise<void> {
+    await this.d.run(`UPDATE sessions SET ${sessionColumns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...sessionValues(s), s.id]);
+  }
+
+  async queued(channelId: number, serviceCode: string, limit: number): Promise<SessionRecord[]> {
+    const rows = await this.d.all(
+      `SELECT * FROM sessions WHERE channel_id = ? AND service_code = ? AND status = 'QUEUED' ORDER BY seq LIMIT ?`,
+      [channelId, serviceCode, limit],
+    );
+    return rows.map(toSession);
+  }
+
+  async queuePosition(s: SessionRecord): Promise<number> {
+    const [r] = await this.d.all(
+      `SELECT COUNT(*) AS n FROM sessions WHERE channel_id = ? AND service_code = ? AND status = 'QUEUED' AND seq <= ?`,
+      [s.channelId, s.serviceCode, s.seq],
+    );
+    return Number(r?.n ?? 0);
+  }
+
+  async heldBy(username: string, channelId?: number): Promise<SessionRecord[]> {
+    const rows = await this.d.all(
+      `SELECT * FROM sessions WHERE agent = ? AND status IN ('BOOKED', 'ASSIGNED')${channelId === undefined ? '' : ' AND channel_id = ?'} ORDER BY seq`,
+      channelId === undefined ? [username] : [username, channelId],
+    );
+    return rows.map(toSession);
+  }
+
+  async expiredOffers(now: number, limit: number): Promise<SessionRecord[]> {
+    const rows = await this.d.all(
+      `SELECT * FROM sessions WHERE status = 'BOOKED' AND offer_expires_at <= ? ORDER BY offer_expires_at LIMIT ?`,
+      [now, limit],
+    );
+    return rows.map(toSession);
+  }
+
+  purgeClosed(before: number): Promise<number> {
+    return this.d.run(`DELETE FROM sessions WHERE status = 'CLOSED' AND closed_at < ?`, [before]);
+  }
+
+  nextSeq(where: 'tail' | 'head'): Promise<number> {
+    return this.dialect.nextSeq(this.d, where);
+  }
+
+  async getService(channelId: number, code: string): Promise<ServiceRecord | undefined> {
+    const [r] = await this.d.all('SELECT * FROM services WHERE channel_id = ? AND code = ?', [channelId, code]);
+    if (!r) return undefined;
+    return {
+      channelId,
+      code,
+      enabled: Number(r.enabled) === 1,
+      outOfService: Number(r.out_of_service) === 1,
+      avgHandleSeconds: Number(r.avg_handle_seconds),
+    };
+  }
+
+  async updateService(s: ServiceRecord): Promise<void> {
+    await this.d.run('UPDATE services SET enabled = ?, out_of_service = ?, avg_handle_seconds = ? WHERE channel_id = ? AND code = ?', [
+      s.enabled ? 1 : 0, s.outOfService ? 1 : 0, s.avgHandleSeconds, s.channelId, s.code,
+    ]);
+  }
+
+  async agentChannels(username: string): Promise<AgentChannelRecord[]> {
+    return (await this.d.all('SELECT * FROM agent_channels WHERE username = ? ORDER BY channel_id', [username])).map(toAgentChannel);
+  }
+
+  async channelAgents(channelId: number): Promise<AgentChannelRecord[]> {
+    return (await this.d.all('SELECT * FROM agent_channels WHERE channel_id = ? ORDER BY username', [channelId])).map(toAgentChannel);
+  }
+
+  async upsertAgentChannel(a: AgentChannelRecord): Promise<void> {
+    await this.d.run(
+      `INSERT INTO agent_channels (username, channel_id, ready, load, idle_since) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (username, channel_id) DO UPDATE SET ready = excluded.ready, load = excluded.load, idle_since = excluded.idle_since`,
+      [a.username, a.channelId, a.ready ? 1 : 0, a.load, a.idleSince],
+    );
+  }
+
+  async deleteAgentChannel(username: string, channelId: number): Promise<void> {
+    await this.d.run('DELETE FROM agent_channels WHERE username = ? AND channel_id = ?', [username, channelId]);
+  }
+}

@@ -1,0 +1,100 @@
+import type { InteractionStatus } from '../backends/backend.js';
+
+/**
+ * Durable state of the embedded contact center, behind one interface: SQLite for one process
+ * (the default, zero set-up), PostgreSQL for several processes sharing one database.
+ *
+ * The rule that makes several processes behave as one contact center: every change runs in a
+ * transaction that first locks the row of the channel it touches (`lockChannel`). License counts,
+ * agent loads and routing of a channel are therefore decided by one transaction at a time,
+ * cluster-wide, while reads never wait.
+ */
+
+export interface SessionRecord {
+  id: string;
+  channelId: number;
+  serviceCode: string;
+  status: InteractionStatus;
+  agent?: string | undefined;
+  data?: string | undefined;
+  description?: string | undefined;
+  contactId?: string | undefined;
+  contactValue?: string | undefined;
+  userData: Record<string, string>;
+  /** Queue order: appended sessions count up, sessions sent back to the head count down. */
+  seq: number;
+  rejectedBy: string[];
+  createdAt: number;
+  assignedAt?: number | undefined;
+  /** When an unanswered offer (BOOKED) goes back to the queue; any process may fire it. */
+  offerExpiresAt?: number | undefined;
+  closedAt?: number | undefined;
+}
+
+export interface AgentChannelRecord {
+  username: string;
+  channelId: number;
+  ready: boolean;
+  /** Sessions BOOKED or ASSIGNED to the agent on this channel. */
+  load: number;
+  /** Longest idle is offered first: reset when ready, offered or freed. */
+  idleSince: number;
+}
+
+export interface ServiceRecord {
+  channelId: number;
+  code: string;
+  enabled: boolean;
+  outOfService: boolean;
+  /** Moving average of ASSIGNED → CLOSED, seconds: the base of the expected wait. */
+  avgHandleSeconds: number;
+}
+
+export interface Tx {
+  /** Serialise every change to this channel's state with other transactions, in any process. */
+  lockChannel(channelId: number): Promise<void>;
+  activeSessions(channelId: number): Promise<number>;
+
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  /** False when the id exists already (closed ones included). */
+  insertSession(s: SessionRecord): Promise<boolean>;
+  updateSession(s: SessionRecord): Promise<void>;
+  /** QUEUED sessions of a service in queue order, at most `limit`. */
+  queued(channelId: number, serviceCode: string, limit: number): Promise<SessionRecord[]>;
+  /** 1-based place of a queued session in its service queue. */
+  queuePosition(s: SessionRecord): Promise<number>;
+  /** Sessions BOOKED or ASSIGNED to an agent, on one channel or all. */
+  heldBy(username: string, channelId?: number): Promise<SessionRecord[]>;
+  /** BOOKED sessions whose offer expired (candidates: re-check after locking their channel). */
+  expiredOffers(now: number, limit: number): Promise<SessionRecord[]>;
+  /** Delete CLOSED sessions closed before `before`; how many. */
+  purgeClosed(before: number): Promise<number>;
+  nextSeq(where: 'tail' | 'head'): Promise<number>;
+
+  getService(channelId: number, code: string): Promise<ServiceRecord | undefined>;
+  updateService(s: ServiceRecord): Promise<void>;
+
+  agentChannels(username: string): Promise<AgentChannelRecord[]>;
+  /** Agents logged in on a channel. */
+  channelAgents(channelId: number): Promise<AgentChannelRecord[]>;
+  upsertAgentChannel(a: AgentChannelRecord): Promise<void>;
+  deleteAgentChannel(username: string, channelId: number): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Create or upgrade the schema, and seed the channel and service rows of the configuration. */
+  migrate(seed: { channels: Array<{ id: number; services: Array<{ code: string; enabled: boolean; outOfService: boolean }> }>; avgHandleSeconds: number }): Promise<void>;
+  /** Run `fn` in one transaction; committed (durably) before the promise resolves, rolled back if it throws. */
+  tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** A read outside any transaction (sees everything committed). */
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Is the database there right now? */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The store could not be used (unreachable, disk full, constraint broken): callers answer DATABASE_ERROR. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}

@@ -1,0 +1,41 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Mocha global fixture: a throwaway PostgreSQL cluster (Debian's binaries, installed by
+ * scripts/install-test-deps.sh) on a free loopback port, for the store tests to run against.
+ * MCC_TEST_DATABASE_URL set by hand wins. Without PostgreSQL the postgres tests fail, unless
+ * MCC_TEST_SKIP_POSTGRES=1 says to leave them out.
+ */
+let dataDir: string | undefined;
+let pgBin: string | undefined;
+
+const asPostgres = (cmd: string, args: string[]) => {
+  const isRoot = process.getuid?.() === 0;
+  const r = isRoot ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', [cmd, ...args].map((a) => `'${a}'`).join(' ')], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
+};
+
+export async function mochaGlobalSetup(): Promise<void> {
+  if (process.env.MCC_TEST_DATABASE_URL || process.env.MCC_TEST_SKIP_POSTGRES === '1') return;
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
+  if (!versions[0]) return; // the postgres tests report the missing server
+  pgBin = `/usr/lib/postgresql/${versions[0]}/bin`;
+  dataDir = mkdtempSync(join(tmpdir(), 'mcc-pg-'));
+  if (process.getuid?.() === 0) chownSync(dataDir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  asPostgres(`${pgBin}/initdb`, ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-w', '-l', join(dataDir, 'server.log'), '-o', `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1`, 'start']);
+  process.env.MCC_TEST_DATABASE_URL = `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  if (!dataDir || !pgBin) return;
+  try {
+    asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-m', 'immediate', 'stop']);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
