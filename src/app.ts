@@ -29,6 +29,19 @@ export function createApp(config: Config, backend: Backend, logger: Logger): Koa
     }),
   );
 
+  // Liveness (the process answers) and readiness (its backend and store can serve).
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/healthz') {
+      ctx.body = { status: 'ok' };
+    } else if (ctx.path === '/readyz') {
+      const ready = await backend.ready().catch(() => false);
+      ctx.status = ready ? 200 : 503;
+      ctx.body = { status: ready ? 'ready' : 'not ready', backend: backend.kind };
+    } else {
+      await next();
+    }
+  });
+
   const soap = soapFace({ bridge, targetNamespace: config.contract.targetNamespace, publicUrl, bodyLimit });
   const rest = restFace({ bridge, publicUrl, bodyLimit });
   app.use(soap.routes());

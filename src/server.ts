@@ -22,8 +22,14 @@ export interface RunningBridge {
 export async function createBackend(config: Config): Promise<Backend> {
   switch (config.backend.kind) {
     case 'embedded': {
-      const engine = new EmbeddedEngine(config.embedded, openStore(config.store));
-      await engine.start();
+      let engine: EmbeddedEngine | undefined;
+      try {
+        engine = new EmbeddedEngine(config.embedded, openStore(config.store));
+        await engine.start();
+      } catch (e) {
+        await engine?.close().catch(() => undefined);
+        throw new Error(`cannot start: the ${config.store.kind} session store is not usable: ${(e as Error).message}`);
+      }
       return engine;
     }
   }

@@ -99,6 +99,9 @@ export interface Backend {
   agentNotReady(username: string, channelId?: number, reason?: string): Promise<Outcome<AgentState>>;
   agentState(username: string): Promise<Outcome<AgentState>>;
 
+  /** Can it serve right now (its store or vendor reachable)? For /readyz. */
+  ready(): Promise<boolean>;
+
   /** Stop timers and release resources. */
   close(): Promise<void>;
 }

@@ -72,16 +72,24 @@ export class SqliteStore implements Store {
 
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.inTurn(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.exec('BEGIN IMMEDIATE');
       try {
         const result = await fn(new SqlTx(this.driver, this.dialect));
-        this.db.exec('COMMIT');
+        this.exec('COMMIT');
         return result;
       } catch (e) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
         throw e;
       }
     });
+  }
+
+  private exec(sql: string): void {
+    try {
+      this.db.exec(sql);
+    } catch (e) {
+      throw new StoreError(`SQLite: ${(e as Error).message} (in: ${sql})`);
+    }
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -65,6 +65,10 @@ export class EmbeddedEngine implements Backend {
     this.timer = setInterval(() => void this.tick(), every).unref();
   }
 
+  ready(): Promise<boolean> {
+    return this.store.ping();
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.store.close();
