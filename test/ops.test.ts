@@ -101,7 +101,7 @@ describe('configuration and CLI', () => {
 
   it('serve starts on the port from the environment and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [cli, 'serve', '-c', join(root, 'config', 'mcc-bridge.example.yaml')], {
-      env: { ...process.env, MCC_PORT: '0', MCC_HOST: '127.0.0.1' },
+      env: { ...process.env, MCC_PORT: '0', MCC_HOST: '127.0.0.1', MCC_DATA_DIR: join(dir, 'data') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

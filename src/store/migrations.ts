@@ -18,7 +18,8 @@ export const migrations: Migration[] = [
     version: 1,
     description: 'channels, services, sessions, agent channels, queue sequences',
     statements: [
-      'CREATE TABLE channels (id INTEGER PRIMARY KEY)',
+      // active: sessions not CLOSED, kept under the channel lock (the license check reads it).
+      'CREATE TABLE channels (id INTEGER PRIMARY KEY, active INTEGER NOT NULL DEFAULT 0)',
       `CREATE TABLE services (
          channel_id INTEGER NOT NULL, code TEXT NOT NULL, enabled INTEGER NOT NULL, out_of_service INTEGER NOT NULL,
          avg_handle_seconds DOUBLE PRECISION NOT NULL, PRIMARY KEY (channel_id, code))`,
@@ -28,7 +29,6 @@ export const migrations: Migration[] = [
          seq BIGINT NOT NULL, rejected_by TEXT NOT NULL, created_at BIGINT NOT NULL, assigned_at BIGINT,
          offer_expires_at BIGINT, closed_at BIGINT)`,
       `CREATE INDEX sessions_queue ON sessions (channel_id, service_code, seq) WHERE status = 'QUEUED'`,
-      `CREATE INDEX sessions_active ON sessions (channel_id) WHERE status <> 'CLOSED'`,
       `CREATE INDEX sessions_held ON sessions (agent) WHERE status IN ('BOOKED', 'ASSIGNED')`,
       `CREATE INDEX sessions_offers ON sessions (offer_expires_at) WHERE status = 'BOOKED'`,
       `CREATE INDEX sessions_closed ON sessions (closed_at) WHERE status = 'CLOSED'`,

@@ -72,8 +72,12 @@ export class SqlTx implements Tx {
   }
 
   async activeSessions(channelId: number): Promise<number> {
-    const [r] = await this.d.all(`SELECT COUNT(*) AS n FROM sessions WHERE channel_id = ? AND status <> 'CLOSED'`, [channelId]);
-    return Number(r?.n ?? 0);
+    const [r] = await this.d.all('SELECT active FROM channels WHERE id = ?', [channelId]);
+    return Number(r?.active ?? 0);
+  }
+
+  async countActive(channelId: number, delta: 1 | -1): Promise<void> {
+    await this.d.run('UPDATE channels SET active = active + ? WHERE id = ?', [delta, channelId]);
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {

@@ -6,6 +6,15 @@ import { seed } from './seed.js';
 import { SqlTx, type Dialect, type Driver, type Row } from './sql.js';
 import { StoreError, type Store, type Tx } from './store.js';
 
+interface Pending {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most transactions committed together. */
+const MAX_BATCH = 256;
+
 /**
  * SQLite, one file, one process: the zero-set-up default. WAL journal with synchronous=FULL, so a
  * committed transaction is on disk before its caller hears SUCCESS. One connection; transactions
@@ -70,18 +79,65 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Group commit: transactions asked for in the same event-loop turn run one after another as
+   * savepoints of one SQLite transaction, and all are answered after its single COMMIT (one fsync
+   * for the batch). Each still sees the ones before it and fails alone; none is acknowledged
+   * before it is on disk.
+   */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.inTurn(async () => {
-      this.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(new SqlTx(this.driver, this.dialect));
-        this.exec('COMMIT');
-        return result;
-      } catch (e) {
-        if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw e;
-      }
+    return new Promise<T>((resolve, reject) => {
+      this.batch.push({ fn: fn as (tx: Tx) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      this.scheduleFlush();
     });
+  }
+
+  private readonly batch: Pending[] = [];
+  private flushScheduled = false;
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.inTurn(() => this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const items = this.batch.splice(0, MAX_BATCH);
+    if (this.batch.length > 0) this.scheduleFlush();
+    if (items.length === 0) return;
+    const fail = (e: unknown) => items.forEach((i) => i.reject(e));
+    try {
+      this.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      return fail(e);
+    }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    for (const item of items) {
+      try {
+        this.exec('SAVEPOINT tx');
+        const value = await item.fn(new SqlTx(this.driver, this.dialect));
+        this.exec('RELEASE tx');
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        try {
+          this.exec('ROLLBACK TO tx');
+          this.exec('RELEASE tx');
+        } catch {
+          // the connection itself failed: COMMIT below reports it to everyone
+        }
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      this.exec('COMMIT');
+    } catch (e) {
+      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      return fail(e);
+    }
+    outcomes.forEach((o, k) => (o.ok ? items[k]?.resolve(o.value) : items[k]?.reject(o.error)));
   }
 
   private exec(sql: string): void {
@@ -106,6 +162,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    while (this.batch.length > 0 || this.flushScheduled) await new Promise((r) => setImmediate(r));
     await this.turn;
     if (this.db.open) this.db.close();
   }

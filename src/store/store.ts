@@ -53,7 +53,10 @@ export interface ServiceRecord {
 export interface Tx {
   /** Serialise every change to this channel's state with other transactions, in any process. */
   lockChannel(channelId: number): Promise<void>;
+  /** Sessions not CLOSED on the channel (what its license counts). */
   activeSessions(channelId: number): Promise<number>;
+  /** A session of the channel opened (+1) or closed (-1); under the channel lock. */
+  countActive(channelId: number, delta: 1 | -1): Promise<void>;
 
   getSession(id: string): Promise<SessionRecord | undefined>;
   /** False when the id exists already (closed ones included). */

@@ -168,6 +168,7 @@ export class EmbeddedEngine implements Backend {
           createdAt: this.now(),
         };
         if (!(await tx.insertSession(s))) return fail('DUPLICATE_INTERACTION', `session ${s.id} already exists`);
+        await tx.countActive(s.channelId, 1);
         return ok(await this.view(tx, s));
       }),
     );
@@ -251,6 +252,7 @@ export class EmbeddedEngine implements Backend {
       s.closedAt = now;
       s.offerExpiresAt = undefined;
       await tx.updateSession(s);
+      await tx.countActive(s.channelId, -1);
       await this.route(tx, s.channelId);
       return ok(await this.view(tx, s));
     });
