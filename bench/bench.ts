@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DEFAULT_TARGET_NAMESPACE } from '../src/contract/index.js';
+import { startThrowawayPostgres, stopThrowawayPostgres } from '../test/support/postgres.js';
 import { SESSION_ID } from './fixture.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,35 +26,48 @@ const soapEnvelope =
 
 interface Target {
   name: string;
-  server: 'http' | 'koa' | 'node-soap' | 'bridge';
-  soap: boolean;
+  server: 'http' | 'koa' | 'node-soap' | 'bridge' | 'bridge-postgres';
+  request: (base: string) => { url: string; method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string };
   /** What a correct answer contains: the bench never measures error pages. */
   expect: RegExp;
 }
 
+const checkSession = (base: string) => ({ url: `${base}/mc/cxf/rest/json/checkSession?sessionId=${SESSION_ID}`, method: 'GET' as const });
+const soapCheck = (base: string) => ({
+  url: `${base}/mc/cxf/soap`,
+  method: 'POST' as const,
+  headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+  body: soapEnvelope,
+});
+// Each call creates a session (generated id) and is answered only once it is committed.
+const startSession = (base: string) => ({ url: `${base}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT`, method: 'GET' as const });
+
+const postgresUrl = process.env.MCC_BENCH_DATABASE_URL ?? startThrowawayPostgres();
+if (postgresUrl) process.env.MCC_BENCH_DATABASE_URL = postgresUrl;
+
 const targets: Target[] = [
-  { name: 'node:http (anchor)', server: 'http', soap: false, expect: /"status":"QUEUED"/ },
-  { name: 'Koa (anchor)', server: 'koa', soap: false, expect: /"status":"QUEUED"/ },
-  { name: 'node-soap (anchor)', server: 'node-soap', soap: true, expect: /<result>SUCCESS<\/result>[\s\S]*QUEUED/ },
-  { name: 'bridge REST checkSession', server: 'bridge', soap: false, expect: /"status":"QUEUED"/ },
-  { name: 'bridge SOAP checkSessionState', server: 'bridge', soap: true, expect: /<result>SUCCESS<\/result>[\s\S]*<status>QUEUED<\/status>/ },
+  { name: 'node:http (anchor)', server: 'http', request: checkSession, expect: /"status":"QUEUED"/ },
+  { name: 'Koa (anchor)', server: 'koa', request: checkSession, expect: /"status":"QUEUED"/ },
+  { name: 'node-soap (anchor)', server: 'node-soap', request: soapCheck, expect: /<result>SUCCESS<\/result>[\s\S]*QUEUED/ },
+  { name: 'bridge REST checkSession', server: 'bridge', request: checkSession, expect: /"status":"QUEUED"/ },
+  { name: 'bridge SOAP checkSessionState', server: 'bridge', request: soapCheck, expect: /<result>SUCCESS<\/result>[\s\S]*<status>QUEUED<\/status>/ },
+  { name: 'bridge startSession, SQLite', server: 'bridge', request: startSession, expect: /"result":"SUCCESS"/ },
+  ...(postgresUrl ? [{ name: 'bridge startSession, PostgreSQL', server: 'bridge-postgres', request: startSession, expect: /"result":"SUCCESS"/ } as Target] : []),
 ];
 
-const request = (t: Target, base: string) =>
-  t.soap
-    ? { url: `${base}/mc/cxf/soap`, method: 'POST' as const, headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body: soapEnvelope }
-    : { url: `${base}/mc/cxf/rest/json/checkSession?sessionId=${SESSION_ID}`, method: 'GET' as const };
-
 const children = new Set<ChildProcess>();
-const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
+const killAll = () => {
+  children.forEach((c) => c.kill('SIGKILL'));
+  stopThrowawayPostgres();
+};
 process.on('exit', killAll);
 process.on('SIGINT', () => process.exit(130));
 
-function startServer(kind: Target['server']): Promise<{ child: ChildProcess; url: string }> {
+function startServer(kind: Target['server'] | 'bridge-100k', timeoutSeconds = 20): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(join(here, 'servers.js'), [kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.add(child);
   return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${kind} did not start in 20 s`)), 20_000);
+    const timer = setTimeout(() => fail(new Error(`${kind} did not start in ${timeoutSeconds} s`)), timeoutSeconds * 1000);
     child.once('message', (m: { url: string }) => {
       clearTimeout(timer);
       ok({ child, url: m.url });
@@ -63,14 +77,14 @@ function startServer(kind: Target['server']): Promise<{ child: ChildProcess; url
 }
 
 async function check(t: Target, base: string) {
-  const r = request(t, base);
+  const r = t.request(base);
   const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body });
   const text = await res.text();
   if (res.status !== 200 || !t.expect.test(text)) throw new Error(`${t.name} answered ${res.status}: ${text.slice(0, 300)}`);
 }
 
 async function measure(t: Target, base: string, seconds: number) {
-  const result = await autocannon({ ...request(t, base), connections, duration: seconds, pipelining: 1 });
+  const result = await autocannon({ ...t.request(base), connections, duration: seconds, pipelining: 1 });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`${t.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
@@ -97,20 +111,37 @@ async function main() {
   }
   killAll();
 
-  const rps = (name: string) => results[name]!.rps;
+  // Memory: a bridge holding 100k live sessions (half of them queued), after serving for a while.
+  console.log('');
+  console.log('putting 100k live sessions into a fresh bridge (SQLite) …');
+  const big = await startServer('bridge-100k', 300);
+  const live = { name: 'bridge with 100k sessions', server: 'bridge' as const, request: (base: string) => ({ url: `${base}/mc/cxf/rest/json/checkSession?sessionId=live-50000`, method: 'GET' as const }), expect: /"status":"QUEUED"/ };
+  await check(live, big.url);
+  await measure(live, big.url, Math.min(5, duration));
+  const rssMiB = await new Promise<number>((ok) => {
+    big.child.once('message', (m: { rss: number }) => ok(m.rss / 1048576));
+    big.child.send('rss');
+  });
+  console.log(`RSS with 100k live sessions      ${rssMiB.toFixed(0).padStart(8)} MiB   ${rssMiB < 150 ? 'PASS' : 'ABOVE'} (target < 150 MiB)`);
+  killAll();
+
+  const rps = (name: string) => results[name]?.rps ?? NaN;
   const ratios = [
     { name: 'bridge REST / node:http', value: rps('bridge REST checkSession') / rps('node:http (anchor)'), target: 0.33 },
     { name: 'bridge SOAP / node-soap', value: rps('bridge SOAP checkSessionState') / rps('node-soap (anchor)'), target: 1.6 },
+    { name: 'startSession SQLite / node:http', value: rps('bridge startSession, SQLite') / rps('node:http (anchor)'), target: 0.15 },
+    { name: 'startSession PG / node:http', value: rps('bridge startSession, PostgreSQL') / rps('node:http (anchor)'), target: undefined },
     { name: 'Koa / node:http (context)', value: rps('Koa (anchor)') / rps('node:http (anchor)'), target: undefined },
   ];
   console.log('');
   for (const r of ratios) {
+    if (Number.isNaN(r.value)) continue;
     const verdict = r.target === undefined ? '' : r.value >= r.target ? `PASS (target ≥ ${r.target})` : `BELOW (target ≥ ${r.target})`;
     console.log(`${r.name.padEnd(32)} ${r.value.toFixed(2).padStart(6)}×   ${verdict}`);
   }
   const out = resolve(here, '..', '..', '.bench');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), duration, connections, results, ratios }, null, 2));
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), duration, connections, results, ratios, rssMiB }, null, 2));
 }
 
 main().catch((e) => {

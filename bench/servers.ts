@@ -1,6 +1,6 @@
 /**
  * Benchmark targets, one per child process so each gets the event loop to itself:
- *   node dist/bench/servers.js http | koa | node-soap | bridge
+ *   node dist/bench/servers.js http | koa | node-soap | bridge | bridge-postgres | bridge-100k
  * Each listens on 127.0.0.1 (ephemeral port) and reports {url, sessionId?} to the parent by IPC.
  */
 import { createServer } from 'node:http';
@@ -12,11 +12,18 @@ import { parseConfig } from '../src/config/index.js';
 import { DEFAULT_TARGET_NAMESPACE } from '../src/contract/index.js';
 import { renderWsdl } from '../src/faces/mcc/wsdl.js';
 import { createLogger } from '../src/log/logger.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedEngine } from '../src/backends/embedded/index.js';
+import { openStore } from '../src/store/index.js';
 import { startBridge } from '../src/server.js';
 import { CHECK_RESULT, SESSION_ID } from './fixture.js';
 
 
 const report = (url: string) => process.send?.({ url });
+// The parent asks for this process's resident memory when it wants it.
+process.on('message', (m) => m === 'rss' && process.send?.({ rss: process.memoryUsage().rss }));
 const listening = (server: ReturnType<typeof createServer>) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 async function main(kind: string) {
@@ -56,11 +63,14 @@ async function main(kind: string) {
       report(url);
       return;
     }
-    case 'bridge': {
+    case 'bridge':
+    case 'bridge-postgres': {
+      const store = kind === 'bridge-postgres' ? { kind: 'postgres', url: process.env.MCC_BENCH_DATABASE_URL } : { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-bench-')) };
       const config = parseConfig({
         server: { host: '127.0.0.1', port: 0 },
         logging: { level: (process.env.BENCH_LOG_LEVEL as 'info') ?? 'info' },
-        embedded: { channels: [{ id: 1003, license: 1_000_000, services: [{ code: 'CHAT' }] }] },
+        store,
+        embedded: { channels: [{ id: 1003, license: 100_000_000, services: [{ code: 'CHAT' }] }] },
       });
       // Logs are on (as in production) and go to this child's stdout, which the parent discards.
       const bridge = await startBridge(config, { logger: createLogger(config.logging) });
@@ -69,7 +79,29 @@ async function main(kind: string) {
       report(bridge.url);
       return;
     }
-    default:
+    case 'bridge-100k': {
+      // 100k live sessions (half queued) put in through the engine, then served over HTTP.
+      const config = parseConfig({
+        server: { host: '127.0.0.1', port: 0 },
+        logging: { level: 'warn' },
+        store: { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-bench-')) },
+        embedded: { channels: [{ id: 1003, license: 1_000_000, services: [{ code: 'CHAT' }] }] },
+      });
+      const engine = new EmbeddedEngine(config.embedded, openStore(config.store));
+      await engine.start();
+      for (let i = 0; i < 100_000; i += 1000) {
+        await Promise.all(
+          Array.from({ length: 1000 }, async (_, k) => {
+            const id = `live-${i + k}`;
+            await engine.createInteraction({ channelId: 1003, serviceCode: 'CHAT', id, data: `customer ${i + k}` });
+            if ((i + k) % 2 === 0) await engine.placeInQueue(id);
+          }),
+        );
+      }
+      const bridge = await startBridge(config, { logger: createLogger(config.logging), backend: engine });
+      report(bridge.url);
+      return;
+    }    default:
       throw new Error(`unknown bench target ${kind}`);
   }
 }

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Mocha global fixture: a throwaway PostgreSQL cluster (Debian's binaries, installed by
- * scripts/install-test-deps.sh) on a free loopback port, for the store tests to run against.
- * MCC_TEST_DATABASE_URL set by hand wins. Without PostgreSQL the postgres tests fail, unless
+ * A throwaway PostgreSQL cluster (Debian's binaries, installed by scripts/install-test-deps.sh)
+ * on a free loopback port, for the store tests and the benchmark. As the mocha global fixture,
+ * MCC_TEST_DATABASE_URL set by hand wins; without PostgreSQL the postgres tests fail, unless
  * MCC_TEST_SKIP_POSTGRES=1 says to leave them out.
  */
 let dataDir: string | undefined;
@@ -20,22 +20,34 @@ const asPostgres = (cmd: string, args: string[]) => {
 
 export async function mochaGlobalSetup(): Promise<void> {
   if (process.env.MCC_TEST_DATABASE_URL || process.env.MCC_TEST_SKIP_POSTGRES === '1') return;
+  const url = startThrowawayPostgres();
+  if (url) process.env.MCC_TEST_DATABASE_URL = url;
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  stopThrowawayPostgres();
+}
+
+/** Start a cluster; its URL, or undefined when PostgreSQL is not installed. */
+export function startThrowawayPostgres(): string | undefined {
   const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
-  if (!versions[0]) return; // the postgres tests report the missing server
+  if (!versions[0]) return undefined;
   pgBin = `/usr/lib/postgresql/${versions[0]}/bin`;
   dataDir = mkdtempSync(join(tmpdir(), 'mcc-pg-'));
   if (process.getuid?.() === 0) chownSync(dataDir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
   const port = 20000 + Math.floor(Math.random() * 20000);
   asPostgres(`${pgBin}/initdb`, ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-w', '-l', join(dataDir, 'server.log'), '-o', `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1`, 'start']);
-  process.env.MCC_TEST_DATABASE_URL = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
 
-export async function mochaGlobalTeardown(): Promise<void> {
+export function stopThrowawayPostgres(): void {
   if (!dataDir || !pgBin) return;
+  const dir = dataDir;
+  dataDir = undefined; // stopping twice is harmless
   try {
-    asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-m', 'immediate', 'stop']);
+    asPostgres(`${pgBin}/pg_ctl`, ['-D', dir, '-m', 'immediate', 'stop']);
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
