@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { EmbeddedEngine } from '../src/backends/embedded/index.js';
 import { PostgresStore } from '../src/store/index.js';
-import { freshDatabase } from './durability.test.js';
-import { openEngine } from './support/engine.js';
+import { freshDatabase, openEngine } from './support/engine.js';
 import { mcc, mccPut, spawnBridge, writeConfig, type BridgeProcess } from './support/process.js';
 
 /**

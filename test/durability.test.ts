@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { databaseUrl, storeKinds, type StoreKind } from './support/engine.js';
+import { freshDatabase, storeKinds, type StoreKind } from './support/engine.js';
 import { mcc, mccPut, spawnBridge, writeConfig } from './support/process.js';
 
 /**
@@ -12,18 +10,7 @@ import { mcc, mccPut, spawnBridge, writeConfig } from './support/process.js';
  * killed with SIGKILL in the middle of it, restarted on the same store; every call that was
  * answered SUCCESS is found, with its data.
  */
-export async function freshDatabase(): Promise<string> {
-  const name = `mcc_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(databaseUrl());
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-export const storeConfig = async (kind: StoreKind) =>
+const storeConfig = async (kind: StoreKind) =>
   kind === 'sqlite' ? { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-crash-')) } : { kind: 'postgres', url: await freshDatabase() };
 
 const embedded = { channels: [{ id: 1003, license: 1_000_000, services: [{ code: 'CHAT' }] }] };

@@ -24,11 +24,27 @@ export async function freshStore(kind: StoreKind): Promise<{ store: Store; locat
     return { store: new SqliteStore(file), location: file };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
+  await admin(`CREATE SCHEMA ${schema}`);
   return { store: new PostgresStore(databaseUrl(), { schema }), location: schema };
+}
+
+/** A new, empty database in the test PostgreSQL (for bridge processes, which take a URL); its URL. */
+export async function freshDatabase(): Promise<string> {
+  const name = `mcc_${randomBytes(5).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(databaseUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 export function embeddedConfig(doc: Record<string, unknown>): EmbeddedConfig {
