@@ -74,8 +74,10 @@ export class EmbeddedEngine implements Backend {
     await this.store.close();
   }
 
-  /** Fire expired offers; purge CLOSED sessions past retention once a minute. */
+  /** Fire expired offers; purge CLOSED sessions past retention once a minute. One tick at a time. */
   private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
     try {
       await this.expireOffers();
       if (this.now() - this.lastSweep >= 60_000) {
@@ -83,9 +85,13 @@ export class EmbeddedEngine implements Backend {
         await this.sweep(this.now());
       }
     } catch {
-      // The store is down: the next tick tries again; requests report DATABASE_ERROR meanwhile.
+      // Typically the store is down: the next tick tries again, and requests report
+      // DATABASE_ERROR meanwhile. The timer must outlive any single failure.
+    } finally {
+      this.ticking = false;
     }
   }
+  private ticking = false;
 
   // ---------------------------------------------------------------- services
 
@@ -308,10 +314,10 @@ export class EmbeddedEngine implements Backend {
     }
     return this.guard(() =>
       this.store.tx(async (tx) => {
-        const current = new Set((await tx.agentChannels(username)).map((c) => c.channelId));
         for (const channelId of [...new Set(channelIds)].sort((a, b) => a - b)) {
-          if (current.has(channelId)) continue;
           await tx.lockChannel(channelId);
+          // Checked under the lock: a login racing on another process must not reset a load.
+          if ((await tx.agentChannels(username)).some((c) => c.channelId === channelId)) continue;
           await tx.upsertAgentChannel({ username, channelId, ready: false, load: 0, idleSince: this.now() });
         }
         return ok(await this.agentView(tx, agent.value));
