@@ -159,6 +159,11 @@ export class SqlTx implements Tx {
     return (await this.d.all('SELECT * FROM agent_channels WHERE username = ? ORDER BY channel_id', [username])).map(toAgentChannel);
   }
 
+  async agentChannel(username: string, channelId: number): Promise<AgentChannelRecord | undefined> {
+    const [r] = await this.d.all('SELECT * FROM agent_channels WHERE username = ? AND channel_id = ?', [username, channelId]);
+    return r ? toAgentChannel(r) : undefined;
+  }
+
   async channelAgents(channelId: number): Promise<AgentChannelRecord[]> {
     return (await this.d.all('SELECT * FROM agent_channels WHERE channel_id = ? ORDER BY username', [channelId])).map(toAgentChannel);
   }

@@ -78,6 +78,8 @@ export interface Tx {
   updateService(s: ServiceRecord): Promise<void>;
 
   agentChannels(username: string): Promise<AgentChannelRecord[]>;
+  /** The agent's row on one channel, if logged in there. */
+  agentChannel(username: string, channelId: number): Promise<AgentChannelRecord | undefined>;
   /** Agents logged in on a channel. */
   channelAgents(channelId: number): Promise<AgentChannelRecord[]>;
   upsertAgentChannel(a: AgentChannelRecord): Promise<void>;

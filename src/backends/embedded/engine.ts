@@ -317,7 +317,7 @@ export class EmbeddedEngine implements Backend {
         for (const channelId of [...new Set(channelIds)].sort((a, b) => a - b)) {
           await tx.lockChannel(channelId);
           // Checked under the lock: a login racing on another process must not reset a load.
-          if ((await tx.agentChannels(username)).some((c) => c.channelId === channelId)) continue;
+          if (await tx.agentChannel(username, channelId)) continue;
           await tx.upsertAgentChannel({ username, channelId, ready: false, load: 0, idleSince: this.now() });
         }
         return ok(await this.agentView(tx, agent.value));
@@ -374,9 +374,10 @@ export class EmbeddedEngine implements Backend {
         await tx.lockChannel(candidate.channelId);
         const s = await tx.getSession(candidate.id);
         if (!s || s.status !== 'BOOKED' || s.agent === undefined || (s.offerExpiresAt ?? Infinity) > this.now()) return 0;
-        const row = (await tx.agentChannels(s.agent)).find((c) => c.channelId === s.channelId);
+        const username = s.agent;
         await this.requeue(tx, s, 'original');
-        if (row) await tx.upsertAgentChannel({ ...(await this.rowOf(tx, row.username, row.channelId)), ready: false });
+        const row = await tx.agentChannel(username, s.channelId);
+        if (row) await tx.upsertAgentChannel({ ...row, ready: false });
         await this.route(tx, s.channelId);
         return 1;
       });
@@ -446,7 +447,7 @@ export class EmbeddedEngine implements Backend {
   /** Take the session off its agent's load, leaving the agent named on it. */
   private async releaseAgent(tx: Tx, s: SessionRecord): Promise<void> {
     if (s.agent === undefined) return;
-    const row = (await tx.agentChannels(s.agent)).find((c) => c.channelId === s.channelId);
+    const row = await tx.agentChannel(s.agent, s.channelId);
     if (row) await tx.upsertAgentChannel({ ...row, load: Math.max(0, row.load - 1), idleSince: this.now() });
   }
 
@@ -508,15 +509,11 @@ export class EmbeddedEngine implements Backend {
         const rows: AgentChannelRecord[] = [];
         for (const id of ids.sort((a, b) => a - b)) {
           await tx.lockChannel(id);
-          rows.push(await this.rowOf(tx, username, id));
+          rows.push((await tx.agentChannel(username, id)) as AgentChannelRecord);
         }
         return fn(tx, agent.value, rows);
       }),
     );
-  }
-
-  private async rowOf(tx: Tx, username: string, channelId: number): Promise<AgentChannelRecord> {
-    return (await tx.agentChannels(username)).find((c) => c.channelId === channelId) as AgentChannelRecord;
   }
 
   private async reread(tx: Tx, id: string): Promise<Outcome<Interaction>> {
@@ -544,7 +541,7 @@ export class EmbeddedEngine implements Backend {
   private async agentAbleToTake(tx: Tx, username: string, s: SessionRecord): Promise<Outcome<AgentChannelRecord>> {
     const agent = this.agentNamed(username);
     if (!agent.ok) return agent;
-    const row = (await tx.agentChannels(username)).find((c) => c.channelId === s.channelId);
+    const row = await tx.agentChannel(username, s.channelId);
     if (!row) return fail('AGENT_NOT_LOGGED_IN', `${username} is not logged in on channel ${s.channelId}`);
     if (!this.skilled(username, s.serviceCode)) return fail('AGENT_UNAVAILABLE', `${username} is not skilled for service ${s.serviceCode}`);
     if (row.load >= capacityOn(agent.value, s.channelId)) return fail('AGENT_UNAVAILABLE', `${username} has no free capacity on channel ${s.channelId}`);
