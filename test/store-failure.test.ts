@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { EmbeddedEngine } from '../src/backends/embedded/index.js';
 import { PostgresStore, SqliteStore } from '../src/store/index.js';
 import { startTestBridge, type TestBridge } from './support/bridge.js';
-import { databaseUrl, embeddedConfig, freshStore, storeKinds } from './support/engine.js';
-import { spawnBridge, writeConfig } from './support/process.js';
+import { databaseUrl, embeddedConfig, freshDatabase, freshStore, storeKinds } from './support/engine.js';
+import { outage, ownsPostgres } from './support/postgres.js';
+import { mcc, spawnBridge, writeConfig } from './support/process.js';
 
 /** What the bridge answers when its store fails, and what it picks up again after a restart. */
 describe('when the store fails', () => {
@@ -100,3 +101,33 @@ for (const kind of storeKinds) {
     });
   });
 }
+
+describe('a PostgreSQL outage under a running bridge', function () {
+  this.timeout(60_000);
+
+  it('answers DATABASE_ERROR and not ready while it lasts, and serves again when it is back', async function () {
+    // Only a cluster this run started may be taken down (not one given by MCC_TEST_DATABASE_URL).
+    if (!storeKinds.includes('postgres' as never) || !ownsPostgres()) this.skip();
+    const url = await freshDatabase();
+    const bridge = await spawnBridge(writeConfig({ store: { kind: 'postgres', url }, embedded: { channels: [{ id: 1003, license: 100, services: [{ code: 'CHAT' }] }] } }));
+    try {
+      const before = await mcc(bridge.url, 'startSession', { channelId: '1003', serviceid: 'CHAT', sessionId: 'before-outage' });
+      assert.equal(before?.result, 'SUCCESS');
+      assert.ok(outage('down'), 'the throwaway PostgreSQL of the test run');
+      try {
+        const during = await mcc(bridge.url, 'startSession', { channelId: '1003', serviceid: 'CHAT', sessionId: 'during-outage' });
+        assert.deepEqual([during?.result, during?.failReason], ['FAILED', 'DATABASE_ERROR']);
+        assert.equal((await mcc(bridge.url, 'checkSession', { sessionId: 'before-outage' }))?.status, 'UNKNOW');
+        assert.equal((await fetch(`${bridge.url}/readyz`)).status, 503);
+      } finally {
+        outage('up');
+      }
+      assert.equal((await fetch(`${bridge.url}/readyz`)).status, 200);
+      assert.equal((await mcc(bridge.url, 'checkSession', { sessionId: 'before-outage' }))?.status, 'NEW', 'the session from before is still there');
+      assert.equal((await mcc(bridge.url, 'checkSession', { sessionId: 'during-outage' }))?.failReason, 'INVALID_SESSION_ID', 'the refused one was not half-made');
+      assert.equal((await mcc(bridge.url, 'startSession', { channelId: '1003', serviceid: 'CHAT', sessionId: 'during-outage' }))?.result, 'SUCCESS');
+    } finally {
+      await bridge.kill();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,8 +37,21 @@ export function startThrowawayPostgres(): string | undefined {
   if (process.getuid?.() === 0) chownSync(dataDir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
   const port = 20000 + Math.floor(Math.random() * 20000);
   asPostgres(`${pgBin}/initdb`, ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-w', '-l', join(dataDir, 'server.log'), '-o', `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1`, 'start']);
+  // The options live in the cluster's own configuration, so a restart (outage tests) keeps the port.
+  appendFileSync(join(dataDir, 'postgresql.conf'), `\nport = ${port}\nunix_socket_directories = '${dataDir}'\nlisten_addresses = '127.0.0.1'\n`);
+  asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-w', '-l', join(dataDir, 'server.log'), 'start']);
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
+/** Does this test run own its PostgreSQL (so a test may take it down)? */
+export const ownsPostgres = () => dataDir !== undefined;
+
+/** Take the running throwaway cluster down, or bring it back (outage tests); false if there is none. */
+export function outage(state: 'down' | 'up'): boolean {
+  if (!dataDir || !pgBin) return false;
+  if (state === 'down') asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+  else asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-w', '-l', join(dataDir, 'server.log'), 'start']);
+  return true;
 }
 
 export function stopThrowawayPostgres(): void {
