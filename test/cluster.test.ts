@@ -102,6 +102,14 @@ describe('two bridge processes on one PostgreSQL', function () {
     assert.deepEqual(loads, [1, 1, 1, 1, 1], 'agent loads agree with the sessions they hold');
     const queued = Number((await db.query(`SELECT COUNT(*) AS n FROM sessions WHERE status = 'QUEUED'`)).rows[0].n);
     assert.equal(queued, 60 - 20 - 5, 'the rest wait in the queue');
+    // The offers were made by A and B; their events are there for any process to deliver.
+    for (const u of AGENTS) {
+      const events = await agents.agentEvents(u);
+      assert.ok(events.ok);
+      const offered = events.value.filter((ev) => ev.kind === 'OFFERED').map((ev) => ev.sessionId);
+      const held = (await db.query(`SELECT id FROM sessions WHERE agent = $1 AND status = 'BOOKED'`, [u])).rows[0]?.id;
+      assert.ok(offered.includes(held), `${u}'s OFFERED events include the session it holds`);
+    }
   });
 
   it('an offer made by a process that dies is timed out by another', async () => {

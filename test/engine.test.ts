@@ -183,6 +183,53 @@ for (const storeKind of storeKinds) describe(`embedded engine on ${storeKind}`, 
     value(await e.createInteraction({ channelId: 1003, serviceCode: 'CHAT', id: 'keep-me' })); // the id is free again
   });
 
+  it('writes each agent what happened to it, in order, readable from a cursor', async () => {
+    e = await engine({ offerTimeoutSeconds: 0.05, agents: [{ username: 'a', skills: ['CHAT'] }, { username: 'b', skills: ['CHAT'], autoAnswer: true }] });
+    const kinds = async (u: string, after = 0) => value(await e.agentEvents(u, after)).map((ev) => [ev.kind, ev.reason ?? '', ev.sessionId ?? '']);
+    await e.agentLogin('a', [1003]);
+    await e.agentReady('a');
+    const first = await queued(e, 'CHAT', 'one');
+    assert.equal(first.agent?.username, 'a');
+    value(await e.accept('one', 'a'));
+    value(await e.complete('one', 'caller'));
+    await queued(e, 'CHAT', 'two');
+    value(await e.reject('two', 'a'));
+    await e.agentLogin('b', [1003]);
+    await e.agentReady('b'); // takes 'two' (auto-answer)
+    await e.agentNotReady('a', undefined, 'lunch');
+    await e.agentReady('a');
+    await queued(e, 'CHAT', 'three'); // offered to a, who lets it ring
+    await new Promise((r) => setTimeout(r, 150));
+    await e.agentLogout('b');
+    assert.deepEqual(await kinds('a'), [
+      ['LOGGED_IN', '', ''],
+      ['READY', '', ''],
+      ['OFFERED', '', 'one'],
+      ['ASSIGNED', '', 'one'],
+      ['CLOSED', 'closed by the caller', 'one'],
+      ['OFFERED', '', 'two'],
+      ['RELEASED', 'rejected', 'two'],
+      ['NOT_READY', 'lunch', ''],
+      ['READY', '', ''],
+      ['OFFERED', '', 'three'],
+      ['RELEASED', 'no answer', 'three'],
+      ['NOT_READY', 'no answer', ''],
+    ]);
+    assert.deepEqual(await kinds('b'), [
+      ['LOGGED_IN', '', ''],
+      ['READY', '', ''],
+      ['OFFERED', '', 'two'],
+      ['ASSIGNED', '', 'two'],
+      // capacity 1: 'three', back from a, waits for b instead of going to it
+      ['RELEASED', 'logout', 'two'],
+      ['LOGGED_OUT', '', ''],
+    ]);
+    assert.equal(value(await e.getInteraction('three')).status, 'QUEUED');
+    const all = value(await e.agentEvents('a'));
+    assert.deepEqual(await kinds('a', all[9]!.id), (await kinds('a')).slice(10), 'a cursor resumes after the last delivered event');
+    assert.equal(reason(await e.agentEvents('zed')), 'UNKNOWN_AGENT');
+  });
+
   describe('opening hours', () => {
     const service = { hours: { mon: ['08:30-12:00', '14:00-24:00'] }, holidays: ['12-25', '2026-04-06'], timeZone: 'Europe/Rome' };
     const at = (iso: string) => isOpen(service, 'UTC', Date.parse(iso));

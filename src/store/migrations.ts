@@ -11,6 +11,8 @@ export interface Migration {
   statements: string[];
   postgres?: string[];
   sqlite?: string[];
+  /** Dialect statements that must run before the shared ones. */
+  before?: { postgres?: string[]; sqlite?: string[] };
 }
 
 export const migrations: Migration[] = [
@@ -46,6 +48,19 @@ export const migrations: Migration[] = [
       "INSERT INTO queue_sequences (name, value) VALUES ('tail', 0), ('head', 0)",
     ],
   },
+  {
+    version: 2,
+    description: 'agent event log (what the agent faces deliver: polling, CometD, WebSocket)',
+    statements: [
+      'CREATE INDEX agent_events_agent ON agent_events (username, id)',
+      'CREATE INDEX agent_events_at ON agent_events (at)',
+    ],
+    // The table first (its id column differs by database), then the shared indexes.
+    before: {
+      postgres: ['CREATE TABLE agent_events (id BIGSERIAL PRIMARY KEY, username TEXT NOT NULL, channel_id INTEGER, kind TEXT NOT NULL, session_id TEXT, at BIGINT NOT NULL, detail TEXT)'],
+      sqlite: ['CREATE TABLE agent_events (id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL, channel_id INTEGER, kind TEXT NOT NULL, session_id TEXT, at BIGINT NOT NULL, detail TEXT)'],
+    },
+  },
 ];
 
 /** Apply what is missing; the caller runs this inside a transaction that excludes other migrators. */
@@ -55,7 +70,7 @@ export async function migrate(d: Driver, dialect: 'sqlite' | 'postgres'): Promis
   const applied: number[] = [];
   for (const m of migrations) {
     if (done.has(m.version)) continue;
-    for (const sql of [...m.statements, ...(m[dialect] ?? [])]) await d.run(sql);
+    for (const sql of [...(m.before?.[dialect] ?? []), ...m.statements, ...(m[dialect] ?? [])]) await d.run(sql);
     await d.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, Date.now()]);
     applied.push(m.version);
   }

@@ -1,4 +1,4 @@
-import type { AgentChannelRecord, ServiceRecord, SessionRecord, Tx } from './store.js';
+import type { AgentChannelRecord, AgentEvent, ServiceRecord, SessionRecord, Tx } from './store.js';
 
 /**
  * The SQL of the store, written once for SQLite and PostgreSQL: `?` placeholders (numbered for
@@ -129,8 +129,28 @@ export class SqlTx implements Tx {
     return rows.map(toSession);
   }
 
-  purgeClosed(before: number): Promise<number> {
+  async purgeClosed(before: number): Promise<number> {
+    await this.d.run('DELETE FROM agent_events WHERE at < ?', [before]);
     return this.d.run(`DELETE FROM sessions WHERE status = 'CLOSED' AND closed_at < ?`, [before]);
+  }
+
+  async appendEvent(e: Omit<AgentEvent, 'id'>): Promise<void> {
+    await this.d.run('INSERT INTO agent_events (username, channel_id, kind, session_id, at, detail) VALUES (?, ?, ?, ?, ?, ?)', [
+      e.username, e.channelId ?? null, e.kind, e.sessionId ?? null, e.at, e.reason ?? null,
+    ]);
+  }
+
+  async eventsAfter(username: string, afterId: number, limit: number): Promise<AgentEvent[]> {
+    const rows = await this.d.all('SELECT * FROM agent_events WHERE username = ? AND id > ? ORDER BY id LIMIT ?', [username, afterId, limit]);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      username: String(r.username),
+      kind: r.kind as AgentEvent['kind'],
+      channelId: num(r.channel_id),
+      sessionId: str(r.session_id),
+      at: Number(r.at),
+      reason: str(r.detail),
+    }));
   }
 
   nextSeq(where: 'tail' | 'head'): Promise<number> {

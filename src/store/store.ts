@@ -41,6 +41,24 @@ export interface AgentChannelRecord {
   idleSince: number;
 }
 
+/**
+ * What happened to an agent, in order: the agent faces turn these into their own events (Huawei
+ * polling, Genesys CometD, XiVO WebSocket). Written in the same transaction as the change, so an
+ * event exists exactly when its change does, whichever process made it.
+ */
+export type AgentEventKind = 'LOGGED_IN' | 'LOGGED_OUT' | 'READY' | 'NOT_READY' | 'OFFERED' | 'ASSIGNED' | 'RELEASED' | 'CLOSED';
+export interface AgentEvent {
+  /** Increasing: a face remembers the last one it delivered. */
+  id: number;
+  username: string;
+  kind: AgentEventKind;
+  channelId?: number | undefined;
+  sessionId?: string | undefined;
+  at: number;
+  /** Why (a not-ready reason, why a session was released, who closed it). */
+  reason?: string | undefined;
+}
+
 export interface ServiceRecord {
   channelId: number;
   code: string;
@@ -70,8 +88,11 @@ export interface Tx {
   heldBy(username: string, channelId?: number): Promise<SessionRecord[]>;
   /** BOOKED sessions whose offer expired (candidates: re-check after locking their channel). */
   expiredOffers(now: number, limit: number): Promise<SessionRecord[]>;
-  /** Delete CLOSED sessions closed before `before`; how many. */
+  /** Delete CLOSED sessions closed before `before`, and agent events older than it; how many sessions. */
   purgeClosed(before: number): Promise<number>;
+  appendEvent(e: Omit<AgentEvent, 'id'>): Promise<void>;
+  /** An agent's events after `afterId`, oldest first. */
+  eventsAfter(username: string, afterId: number, limit: number): Promise<AgentEvent[]>;
   nextSeq(where: 'tail' | 'head'): Promise<number>;
 
   getService(channelId: number, code: string): Promise<ServiceRecord | undefined>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentConfig, EmbeddedConfig, ServiceConfig } from '../../config/index.js';
 import type { ServiceState } from '../../contract/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
-import { StoreError, type AgentChannelRecord, type SessionRecord, type Store, type Tx } from '../../store/index.js';
+import { StoreError, type AgentChannelRecord, type AgentEvent, type AgentEventKind, type SessionRecord, type Store, type Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, NewInteraction, TransferTarget } from '../backend.js';
 import { isOpen } from './schedule.js';
 
@@ -231,19 +231,20 @@ export class EmbeddedEngine implements Backend {
     return this.changeOpen(id, async (tx, s) => {
       if (s.status !== 'BOOKED' || s.agent !== username) return fail('INVALID_STATE', `session ${id} is not offered to ${username}`);
       s.rejectedBy.push(username);
-      await this.requeue(tx, s, 'original');
+      await this.requeue(tx, s, 'original', 'rejected');
       await this.route(tx, s.channelId);
       return this.reread(tx, s.id);
     });
   }
 
-  complete(id: string, _by: CloseParty, username?: string): Promise<Outcome<Interaction>> {
+  complete(id: string, by: CloseParty, username?: string): Promise<Outcome<Interaction>> {
     return this.change(id, async (tx, s) => {
       if (s.status === 'CLOSED') return ok(await this.view(tx, s));
       if (username !== undefined && s.agent !== username) return fail('INVALID_STATE', `session ${id} is not held by ${username}`);
       const now = this.now();
       if (s.status === 'BOOKED' || s.status === 'ASSIGNED') {
         await this.releaseAgent(tx, s);
+        await this.event(tx, s.agent as string, 'CLOSED', { channelId: s.channelId, sessionId: s.id, reason: `closed by the ${by}` });
         if (s.status === 'ASSIGNED' && s.assignedAt !== undefined) {
           const service = await tx.getService(s.channelId, s.serviceCode);
           if (service) {
@@ -271,7 +272,7 @@ export class EmbeddedEngine implements Backend {
         if (to.username === fromUsername) return fail('INVALID_STATE', 'cannot transfer a session to the agent who holds it');
         const target = await this.agentAbleToTake(tx, to.username, s);
         if (!target.ok) return target;
-        await this.releaseAgent(tx, s);
+        await this.releaseAgent(tx, s, 'transferred');
         await this.offer(tx, s, target.value);
       } else {
         const service = this.services.has(`${s.channelId}/${to.serviceCode}`) ? await tx.getService(s.channelId, to.serviceCode) : undefined;
@@ -279,7 +280,7 @@ export class EmbeddedEngine implements Backend {
         if (!service.enabled) return fail('SERVICE_DISABLED', `service ${to.serviceCode} is not enabled on channel ${s.channelId}`);
         s.serviceCode = to.serviceCode;
         s.rejectedBy = [];
-        await this.requeue(tx, s, 'tail');
+        await this.requeue(tx, s, 'tail', 'transferred');
       }
       await this.route(tx, s.channelId);
       return this.reread(tx, s.id);
@@ -319,6 +320,7 @@ export class EmbeddedEngine implements Backend {
           // Checked under the lock: a login racing on another process must not reset a load.
           if (await tx.agentChannel(username, channelId)) continue;
           await tx.upsertAgentChannel({ username, channelId, ready: false, load: 0, idleSince: this.now() });
+          await this.event(tx, username, 'LOGGED_IN', { channelId });
         }
         return ok(await this.agentView(tx, agent.value));
       }),
@@ -329,8 +331,9 @@ export class EmbeddedEngine implements Backend {
     return this.changeAgent(username, channelId, async (tx, agent, rows) => {
       for (const row of rows) {
         // Sessions the agent held go back to the head of their queues: no customer is dropped.
-        for (const s of await tx.heldBy(username, row.channelId)) await this.requeue(tx, s, 'head');
+        for (const s of await tx.heldBy(username, row.channelId)) await this.requeue(tx, s, 'head', 'logout');
         await tx.deleteAgentChannel(username, row.channelId);
+        await this.event(tx, username, 'LOGGED_OUT', { channelId: row.channelId });
         await this.route(tx, row.channelId);
       }
       return ok(await this.agentView(tx, agent));
@@ -341,8 +344,8 @@ export class EmbeddedEngine implements Backend {
     return this.setReady(username, channelId, true);
   }
 
-  agentNotReady(username: string, channelId?: number, _reason?: string): Promise<Outcome<AgentState>> {
-    return this.setReady(username, channelId, false);
+  agentNotReady(username: string, channelId?: number, reason?: string): Promise<Outcome<AgentState>> {
+    return this.setReady(username, channelId, false, reason);
   }
 
   agentState(username: string): Promise<Outcome<AgentState>> {
@@ -351,16 +354,24 @@ export class EmbeddedEngine implements Backend {
     return this.guard(() => this.store.read(async (tx) => ok(await this.agentView(tx, agent.value))));
   }
 
-  private setReady(username: string, channelId: number | undefined, ready: boolean): Promise<Outcome<AgentState>> {
+  private setReady(username: string, channelId: number | undefined, ready: boolean, reason?: string): Promise<Outcome<AgentState>> {
     return this.changeAgent(username, channelId, async (tx, agent, rows) => {
       for (const row of rows) {
         if (ready && !row.ready) row.idleSince = this.now();
         row.ready = ready;
         await tx.upsertAgentChannel(row);
+        await this.event(tx, username, ready ? 'READY' : 'NOT_READY', { channelId: row.channelId, reason });
         if (ready) await this.route(tx, row.channelId);
       }
       return ok(await this.agentView(tx, agent));
     });
+  }
+
+  /** The agent's events after `afterId` (0 = from the oldest kept), oldest first: what the agent faces deliver. */
+  agentEvents(username: string, afterId = 0, limit = 100): Promise<Outcome<AgentEvent[]>> {
+    const agent = this.agentNamed(username);
+    if (!agent.ok) return Promise.resolve(agent);
+    return this.guard(() => this.store.read(async (tx) => ok(await tx.eventsAfter(username, afterId, limit))));
   }
 
   // ---------------------------------------------------------------- timers
@@ -375,9 +386,12 @@ export class EmbeddedEngine implements Backend {
         const s = await tx.getSession(candidate.id);
         if (!s || s.status !== 'BOOKED' || s.agent === undefined || (s.offerExpiresAt ?? Infinity) > this.now()) return 0;
         const username = s.agent;
-        await this.requeue(tx, s, 'original');
+        await this.requeue(tx, s, 'original', 'no answer');
         const row = await tx.agentChannel(username, s.channelId);
-        if (row) await tx.upsertAgentChannel({ ...row, ready: false });
+        if (row) {
+          await tx.upsertAgentChannel({ ...row, ready: false });
+          await this.event(tx, username, 'NOT_READY', { channelId: s.channelId, reason: 'no answer' });
+        }
         await this.route(tx, s.channelId);
         return 1;
       });
@@ -433,6 +447,7 @@ export class EmbeddedEngine implements Backend {
     row.load++;
     row.idleSince = this.now();
     await tx.upsertAgentChannel(row);
+    await this.event(tx, row.username, 'OFFERED', { channelId: s.channelId, sessionId: s.id });
     if (this.agents.get(row.username)?.cfg.autoAnswer) return this.assign(tx, s);
     await tx.updateSession(s);
   }
@@ -442,18 +457,24 @@ export class EmbeddedEngine implements Backend {
     s.assignedAt = this.now();
     s.offerExpiresAt = undefined;
     await tx.updateSession(s);
+    await this.event(tx, s.agent as string, 'ASSIGNED', { channelId: s.channelId, sessionId: s.id });
   }
 
-  /** Take the session off its agent's load, leaving the agent named on it. */
-  private async releaseAgent(tx: Tx, s: SessionRecord): Promise<void> {
+  private event(tx: Tx, username: string, kind: AgentEventKind, e: { channelId?: number; sessionId?: string; reason?: string | undefined }): Promise<void> {
+    return tx.appendEvent({ username, kind, at: this.now(), ...e });
+  }
+
+  /** Take the session off its agent's load, leaving the agent named on it; with a reason, tell the agent it went. */
+  private async releaseAgent(tx: Tx, s: SessionRecord, reason?: string): Promise<void> {
     if (s.agent === undefined) return;
+    if (reason) await this.event(tx, s.agent, 'RELEASED', { channelId: s.channelId, sessionId: s.id, reason });
     const row = await tx.agentChannel(s.agent, s.channelId);
     if (row) await tx.upsertAgentChannel({ ...row, load: Math.max(0, row.load - 1), idleSince: this.now() });
   }
 
-  /** Back to QUEUED: at its original place, at the head, or at the tail of its (new) service queue. */
-  private async requeue(tx: Tx, s: SessionRecord, where: 'original' | 'head' | 'tail'): Promise<void> {
-    await this.releaseAgent(tx, s);
+  /** Back to QUEUED (at its original place, the head, or the tail of its service queue), saying why to its agent. */
+  private async requeue(tx: Tx, s: SessionRecord, where: 'original' | 'head' | 'tail', reason: string): Promise<void> {
+    await this.releaseAgent(tx, s, reason);
     s.agent = undefined;
     s.assignedAt = undefined;
     s.offerExpiresAt = undefined;
