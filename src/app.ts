@@ -2,6 +2,7 @@ import Koa from 'koa';
 import type { Backend } from './backends/backend.js';
 import { MccBridge } from './bridge/index.js';
 import type { Config } from './config/index.js';
+import type { AgentFaces } from './faces/agents/index.js';
 import { requestScope } from './faces/http.js';
 import { restFace } from './faces/mcc/rest.js';
 import { SOAP_PATH } from './faces/mcc/urls.js';
@@ -13,7 +14,7 @@ import type { Logger } from './log/logger.js';
  * The Koa application: faces in front, the bridge behind them, the backend behind that. Nothing
  * here listens; `server.ts` does.
  */
-export function createApp(config: Config, backend: Backend, logger: Logger): Koa {
+export function createApp(config: Config, backend: Backend, logger: Logger, agentFaces?: AgentFaces): Koa {
   const app = new Koa({ proxy: config.server.trustProxy });
   const bridge = new MccBridge(backend);
   const { publicUrl, bodyLimit } = config.server;
@@ -46,6 +47,7 @@ export function createApp(config: Config, backend: Backend, logger: Logger): Koa
   const rest = restFace({ bridge, publicUrl, bodyLimit });
   app.use(soap.routes());
   app.use(rest.routes());
+  agentFaces?.install(app);
   app.use((ctx) => {
     ctx.status = 404;
     ctx.body = { error: 'not_found', message: `nothing at ${ctx.path}; the MCC is at ${SOAP_PATH} and /mc/cxf/rest/json` };

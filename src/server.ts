@@ -6,6 +6,7 @@ import { EmbeddedEngine } from './backends/embedded/index.js';
 import { openStore } from './store/index.js';
 import type { Config } from './config/index.js';
 import { createApp } from './app.js';
+import { createAgentFaces } from './faces/agents/index.js';
 import { createLogger, type Logger } from './log/logger.js';
 
 export interface RunningBridge {
@@ -38,8 +39,13 @@ export async function createBackend(config: Config): Promise<Backend> {
 export async function startBridge(config: Config, options: { logger?: Logger; backend?: Backend } = {}): Promise<RunningBridge> {
   const logger = options.logger ?? createLogger(config.logging);
   const backend = options.backend ?? (await createBackend(config));
-  const app = createApp(config, backend, logger);
+  // The agent faces drive the embedded engine; a vendor backend has its own agent desktops.
+  const faces = backend instanceof EmbeddedEngine ? createAgentFaces(config, backend, logger) : undefined;
+  const app = createApp(config, backend, logger, faces);
   const server = app.listen(config.server.port, config.server.host);
+  server.on('upgrade', (req, socket, head) => {
+    if (!faces?.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const host = ['0.0.0.0', '::'].includes(config.server.host) ? '127.0.0.1' : config.server.host;
@@ -51,6 +57,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ba
     backend,
     logger,
     async close() {
+      faces?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -158,7 +158,7 @@ for (const storeKind of storeKinds) describe(`embedded engine on ${storeKind}`, 
     assert.equal(reason(await e.agentLogin('s', [1003])), 'NOT_AN_AGENT');
     assert.equal(reason(await e.agentLogin('a', [2])), 'UNKNOWN_CHANNEL');
     assert.equal(reason(await e.agentReady('a')), 'AGENT_NOT_LOGGED_IN');
-    assert.deepEqual(value(await e.agentLogin('a', [1003])).channels, [{ channelId: 1003, ready: false, load: 0, capacity: 1 }]);
+    assert.deepEqual(value(await e.agentLogin('a', [1003])).channels.map(({ since: _, ...c }) => c), [{ channelId: 1003, ready: false, load: 0, capacity: 1 }]);
   });
 
   it('estimates the wait from queue position, staffed capacity and handling times', async () => {
@@ -210,7 +210,7 @@ for (const storeKind of storeKinds) describe(`embedded engine on ${storeKind}`, 
       ['OFFERED', '', 'two'],
       ['RELEASED', 'rejected', 'two'],
       ['NOT_READY', 'lunch', ''],
-      ['READY', '', ''],
+      ['READY', 'lunch', ''], // says which not-ready state it ends
       ['OFFERED', '', 'three'],
       ['RELEASED', 'no answer', 'three'],
       ['NOT_READY', 'no answer', ''],

@@ -47,6 +47,8 @@ export interface Interaction {
   serviceMessage?: string;
   createdAt: number;
   closedAt?: number;
+  /** Parked by its agent in this workbin (still theirs, off their load). */
+  workbin?: string;
 }
 
 export type CloseParty = 'caller' | 'agent';
@@ -54,15 +56,36 @@ export type CloseParty = 'caller' | 'agent';
 export interface AgentChannelState {
   channelId: number;
   ready: boolean;
+  /** Why not ready ('wrap-up', 'rest…', 'busy…', 'no answer', a pause label); absent when ready. */
+  reason?: string;
   /** Interactions BOOKED or ASSIGNED to the agent on this channel. */
   load: number;
   capacity: number;
+  /** Since when in the current state (ready or not), ms. */
+  since: number;
 }
 export interface AgentState {
   username: string;
   displayName: string;
   loggedIn: boolean;
   channels: AgentChannelState[];
+  /** The line the agent logged in on, when a face gave one. */
+  phone?: string;
+  autoAnswer: boolean;
+  autoIdle: boolean;
+}
+
+/** What an agent face asks at login beyond the channels. */
+export interface LoginOptions {
+  phone?: string;
+  /** Overrides the roster's autoAnswer for this login. */
+  autoAnswer?: boolean;
+  /** False: after each session the agent goes to wrap-up (not ready) instead of ready. */
+  autoIdle?: boolean;
+  /** State right after login; absent: not ready, without events beyond LOGGED_IN. */
+  initial?: { ready: true } | { ready: false; reason?: string };
+  /** Another agent logged in on `phone` is logged out (XiVO: the line is taken over). */
+  takeOverPhone?: boolean;
 }
 
 export type TransferTarget = { username: string } | { serviceCode: string };
@@ -92,7 +115,7 @@ export interface Backend {
   deleteUserData(id: string, keys: readonly string[]): Promise<Outcome<Interaction>>;
 
   // ---- agents ----
-  agentLogin(username: string, channelIds: readonly number[]): Promise<Outcome<AgentState>>;
+  agentLogin(username: string, channelIds: readonly number[], options?: LoginOptions): Promise<Outcome<AgentState>>;
   /** Log out of one channel, or of all when channelId is absent; held sessions go back to the head of their queues. */
   agentLogout(username: string, channelId?: number): Promise<Outcome<AgentState>>;
   agentReady(username: string, channelId?: number): Promise<Outcome<AgentState>>;

@@ -40,6 +40,8 @@ const serviceSchema = z.strictObject({
   /** Closed days, "YYYY-MM-DD" (that date) or "MM-DD" (every year). */
   holidays: z.array(z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'expected "YYYY-MM-DD" or "MM-DD"')).default([]),
   closedMessage: z.string().default('The service is closed now.'),
+  /** Its number on the agent faces (XiVO queueId, Huawei skill id); default: its 1-based place in the file. */
+  queueId: z.number().int().min(1).optional(),
 });
 
 const channelSchema = z.strictObject({
@@ -47,6 +49,8 @@ const channelSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Concurrent (not CLOSED) sessions allowed; 0 = not licensed. */
   license: z.number().int().min(0).default(0),
+  /** Its name on the Genesys face (`channels` of StartContactCenterSession); default chat for 1003, channel<id> else. */
+  mediaType: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -, e.g. chat').optional(),
   services: z.array(serviceSchema).default([]),
 });
 
@@ -62,7 +66,26 @@ const agentSchema = z.strictObject({
   capacity: z.union([z.number().int().min(1), z.record(z.string().regex(/^\d+$/), z.number().int().min(0))]).default(1),
   /** Offered sessions go straight to ASSIGNED. */
   autoAnswer: z.boolean().default(false),
+  /** Numeric agent id on the Huawei (workno) and XiVO (agentId) faces; those faces refuse agents without one. */
+  agentId: z.number().int().min(101).max(59999).optional(),
+  /** The agent's own phone line (XiVO line rules; Huawei phonenum default). */
+  line: z.string().regex(/^[0-9*#+]{1,24}$/, 'up to 24 digits, * # +').optional(),
+  /** Agent group (XiVO groupId, supervisor filtering). */
+  group: z.string().min(1).max(64).default('default'),
+  /** What a supervisor sees on the XiVO face: these queues (service codes) and agent groups. */
+  supervises: z.strictObject({ queues: z.array(serviceCode).default([]), groups: z.array(z.string()).default([]) }).optional(),
 });
+
+/** The number of each service ("channelId/code") on the agent faces: its queueId, else its 1-based place in the file. */
+export function serviceQueueIds(channels: ReadonlyArray<{ id: number; services: ReadonlyArray<{ code: string; queueId?: number | undefined }> }>): Map<string, number> {
+  const ids = new Map<string, number>();
+  let place = 0;
+  for (const c of channels) for (const s of c.services) {
+    place++;
+    ids.set(`${c.id}/${s.code}`, s.queueId ?? place);
+  }
+  return ids;
+}
 
 export const configSchema = z.strictObject({
   server: z
@@ -91,6 +114,30 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   backend: z.strictObject({ kind: z.literal('embedded') }).prefault({ kind: 'embedded' }),
+  /** The agent-facing APIs of the embedded engine, in the styles of Genesys, Huawei and XiVO. */
+  faces: z
+    .strictObject({
+      genesys: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+      huawei: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** How long an event poll waits for an event before answering empty (CC-Gateway: ~10 s). */
+          pollWaitSeconds: z.number().min(0).max(60).default(10),
+          /** An agent that neither polls nor calls for this long is signed out (CC-Gateway: 2 min). */
+          keepAliveSeconds: z.number().min(1).default(120),
+          /** Dynamic authentication: a poll hands out a new Guid (Set-GUID) once the current one is this old. */
+          guidRotateSeconds: z.number().min(1).default(300),
+        })
+        .prefault({}),
+      xivo: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** Lifetime of a XUC token; /auth/check renews it. */
+          tokenTtlSeconds: z.number().int().min(1).default(3600),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   /** Where the embedded contact center keeps its state. */
   store: z
     .discriminatedUnion('kind', [
@@ -132,10 +179,25 @@ export const configSchema = z.strictObject({
         });
       });
       const users = new Set<string>();
+      const ids = new Set<number>();
+      const lines = new Set<string>();
       e.agents.forEach((a, i) => {
         if (users.has(a.username)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'username'], message: `user ${a.username} is listed twice` });
         users.add(a.username);
+        if (a.agentId !== undefined && ids.has(a.agentId)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'agentId'], message: `agentId ${a.agentId} is used twice` });
+        if (a.agentId !== undefined) ids.add(a.agentId);
+        if (a.line !== undefined && lines.has(a.line)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'line'], message: `line ${a.line} is used twice` });
+        if (a.line !== undefined) lines.add(a.line);
       });
+      const queueIds = new Set<number>();
+      const numbered = serviceQueueIds(e.channels);
+      e.channels.forEach((c, i) =>
+        c.services.forEach((s, j) => {
+          const id = numbered.get(`${c.id}/${s.code}`) as number;
+          if (queueIds.has(id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'queueId'], message: `queueId ${id} is used twice (a service without one is numbered by its place)` });
+          queueIds.add(id);
+        }),
+      );
     }),
 });
 

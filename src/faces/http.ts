@@ -81,3 +81,18 @@ export async function readText(ctx: Context, limit: number): Promise<string> {
     throw new BodyError(400, 'the body is not valid UTF-8');
   }
 }
+
+/** A JSON body (an empty body is `undefined`); 400 when it is not JSON, 415 when it says it is something else. */
+export async function readJson(ctx: Context, limit: number): Promise<unknown> {
+  const type = ctx.get('content-type');
+  if (type && !/^application\/(.+\+)?json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+    throw new BodyError(415, `expected application/json, not ${type.split(';')[0]}`);
+  }
+  const text = await readText(ctx, limit);
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BodyError(400, 'the body is not valid JSON');
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * The one failure vocabulary of mcc-bridge. Backends speak it (a vendor adapter translates its own
  * codes into it at its edge), and every face maps it onto its own codes: the MCC fail reasons per
- * operation here in `mcc.ts`, later Genesys statusCode, Huawei retcode and XiVO error names.
+ * operation here in `mcc.ts`, Genesys statusCode, Huawei retcode and XiVO error names in
+ * `agent-faces.ts`.
  * Each table is a `Record<Reason, …>`, so adding a reason here is a compile error until every face
  * has decided how to say it.
  */
@@ -24,6 +25,7 @@ export const reasonCatalog = {
   UNKNOWN_INTERACTION: 'No interaction has this id',
   INTERACTION_CLOSED: 'The interaction is already closed',
   CLOSE_PENDING: 'Another close of this interaction is in progress',
+  OPERATION_PENDING: 'The same request is already being processed',
   INVALID_STATE: 'The interaction is not in a state that allows this operation',
   // agents
   UNKNOWN_AGENT: 'No user has this username',
@@ -32,6 +34,11 @@ export const reasonCatalog = {
   AGENT_UNAVAILABLE: 'The agent cannot take the interaction (not skilled, not ready or at capacity)',
   AGENT_ALREADY_LOGGED_IN: 'The agent is already logged in elsewhere',
   REQUEST_REJECTED: 'The contact center rejected the request',
+  UNKNOWN_DEVICE: 'The phone number or device is not known',
+  // access (the agent faces)
+  UNAUTHENTICATED: 'The credentials are missing or wrong',
+  SESSION_EXPIRED: 'The agent session (Guid, token) is unknown or has expired',
+  FORBIDDEN: 'The user may not do this',
   // platform
   TIMEOUT: 'The contact center did not answer in time',
   INVALID_RESPONSE: 'The contact center answered something unreadable',

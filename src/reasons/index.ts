@@ -1,2 +1,3 @@
 export * from './catalog.js';
 export * from './mcc.js';
+export * from './agent-faces.js';

@@ -61,6 +61,27 @@ export const migrations: Migration[] = [
       sqlite: ['CREATE TABLE agent_events (id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL, channel_id INTEGER, kind TEXT NOT NULL, session_id TEXT, at BIGINT NOT NULL, detail TEXT)'],
     },
   },
+  {
+    version: 3,
+    description: 'agent faces: login options and not-ready reasons, workbins, agent sessions (Guid, JSESSIONID, XUC token), runtime queue membership',
+    statements: [
+      // Per login, repeated on each channel row of the agent: the agent faces set them at sign-in.
+      'ALTER TABLE agent_channels ADD COLUMN reason TEXT',
+      'ALTER TABLE agent_channels ADD COLUMN auto_answer INTEGER',
+      'ALTER TABLE agent_channels ADD COLUMN auto_idle INTEGER NOT NULL DEFAULT 1',
+      'ALTER TABLE agent_channels ADD COLUMN phone TEXT',
+      'CREATE INDEX agent_channels_phone ON agent_channels (phone)',
+      'ALTER TABLE sessions ADD COLUMN workbin TEXT',
+      // cursor: the last agent event delivered through this session (Huawei polling).
+      `CREATE TABLE agent_sessions (
+         token TEXT PRIMARY KEY, face TEXT NOT NULL, username TEXT NOT NULL, created_at BIGINT NOT NULL,
+         expires_at BIGINT NOT NULL, logout_on_expiry INTEGER NOT NULL, cursor BIGINT NOT NULL, last_sent TEXT)`,
+      'CREATE INDEX agent_sessions_user ON agent_sessions (username, face)',
+      'CREATE INDEX agent_sessions_expiry ON agent_sessions (expires_at)',
+      // penalty -1: removed from a queue the configuration gives; >= 0: member.
+      'CREATE TABLE queue_members (username TEXT NOT NULL, service_code TEXT NOT NULL, penalty INTEGER NOT NULL, PRIMARY KEY (username, service_code))',
+    ],
+  },
 ];
 
 /** Apply what is missing; the caller runs this inside a transaction that excludes other migrators. */

@@ -1,4 +1,4 @@
-import type { AgentChannelRecord, AgentEvent, ServiceRecord, SessionRecord, Tx } from './store.js';
+import type { AgentChannelRecord, AgentEvent, AgentSessionRecord, ServiceRecord, SessionRecord, Tx } from './store.js';
 
 /**
  * The SQL of the store, written once for SQLite and PostgreSQL: `?` placeholders (numbered for
@@ -39,18 +39,19 @@ function toSession(r: Row): SessionRecord {
     assignedAt: num(r.assigned_at),
     offerExpiresAt: num(r.offer_expires_at),
     closedAt: num(r.closed_at),
+    workbin: str(r.workbin),
   };
 }
 
 const sessionColumns = [
   'channel_id', 'service_code', 'status', 'agent', 'data', 'description', 'contact_id', 'contact_value',
-  'user_data', 'seq', 'rejected_by', 'created_at', 'assigned_at', 'offer_expires_at', 'closed_at',
+  'user_data', 'seq', 'rejected_by', 'created_at', 'assigned_at', 'offer_expires_at', 'closed_at', 'workbin',
 ] as const;
 
 const sessionValues = (s: SessionRecord): unknown[] => [
   s.channelId, s.serviceCode, s.status, s.agent ?? null, s.data ?? null, s.description ?? null, s.contactId ?? null,
   s.contactValue ?? null, JSON.stringify(s.userData), s.seq, JSON.stringify(s.rejectedBy), s.createdAt,
-  s.assignedAt ?? null, s.offerExpiresAt ?? null, s.closedAt ?? null,
+  s.assignedAt ?? null, s.offerExpiresAt ?? null, s.closedAt ?? null, s.workbin ?? null,
 ];
 
 const toAgentChannel = (r: Row): AgentChannelRecord => ({
@@ -59,6 +60,31 @@ const toAgentChannel = (r: Row): AgentChannelRecord => ({
   ready: Number(r.ready) === 1,
   load: Number(r.load),
   idleSince: Number(r.idle_since),
+  reason: str(r.reason),
+  autoAnswer: r.auto_answer === null || r.auto_answer === undefined ? undefined : Number(r.auto_answer) === 1,
+  autoIdle: Number(r.auto_idle) === 1,
+  phone: str(r.phone),
+});
+
+const toAgentSession = (r: Row): AgentSessionRecord => ({
+  token: String(r.token),
+  face: String(r.face),
+  username: String(r.username),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  logoutOnExpiry: Number(r.logout_on_expiry) === 1,
+  cursor: Number(r.cursor),
+  lastSent: str(r.last_sent),
+});
+
+const toEvent = (r: Row): AgentEvent => ({
+  id: Number(r.id),
+  username: String(r.username),
+  kind: r.kind as AgentEvent['kind'],
+  channelId: num(r.channel_id),
+  sessionId: str(r.session_id),
+  at: Number(r.at),
+  reason: str(r.detail),
 });
 
 export class SqlTx implements Tx {
@@ -142,15 +168,22 @@ export class SqlTx implements Tx {
 
   async eventsAfter(username: string, afterId: number, limit: number): Promise<AgentEvent[]> {
     const rows = await this.d.all('SELECT * FROM agent_events WHERE username = ? AND id > ? ORDER BY id LIMIT ?', [username, afterId, limit]);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      username: String(r.username),
-      kind: r.kind as AgentEvent['kind'],
-      channelId: num(r.channel_id),
-      sessionId: str(r.session_id),
-      at: Number(r.at),
-      reason: str(r.detail),
-    }));
+    return rows.map(toEvent);
+  }
+
+  async recentEvents(afterId: number, limit: number): Promise<AgentEvent[]> {
+    return (await this.d.all('SELECT * FROM agent_events WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit])).map(toEvent);
+  }
+
+  async lastEventId(username?: string): Promise<number> {
+    const [r] = username === undefined
+      ? await this.d.all('SELECT MAX(id) AS id FROM agent_events')
+      : await this.d.all('SELECT MAX(id) AS id FROM agent_events WHERE username = ?', [username]);
+    return Number(r?.id ?? 0);
+  }
+
+  async openSessions(limit: number): Promise<SessionRecord[]> {
+    return (await this.d.all(`SELECT * FROM sessions WHERE status <> 'CLOSED' ORDER BY created_at LIMIT ?`, [limit])).map(toSession);
   }
 
   nextSeq(where: 'tail' | 'head'): Promise<number> {
@@ -190,13 +223,66 @@ export class SqlTx implements Tx {
 
   async upsertAgentChannel(a: AgentChannelRecord): Promise<void> {
     await this.d.run(
-      `INSERT INTO agent_channels (username, channel_id, ready, load, idle_since) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (username, channel_id) DO UPDATE SET ready = excluded.ready, load = excluded.load, idle_since = excluded.idle_since`,
-      [a.username, a.channelId, a.ready ? 1 : 0, a.load, a.idleSince],
+      `INSERT INTO agent_channels (username, channel_id, ready, load, idle_since, reason, auto_answer, auto_idle, phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (username, channel_id) DO UPDATE SET ready = excluded.ready, load = excluded.load, idle_since = excluded.idle_since,
+         reason = excluded.reason, auto_answer = excluded.auto_answer, auto_idle = excluded.auto_idle, phone = excluded.phone`,
+      [
+        a.username, a.channelId, a.ready ? 1 : 0, a.load, a.idleSince, a.reason ?? null,
+        a.autoAnswer === undefined ? null : a.autoAnswer ? 1 : 0, a.autoIdle ? 1 : 0, a.phone ?? null,
+      ],
     );
   }
 
   async deleteAgentChannel(username: string, channelId: number): Promise<void> {
     await this.d.run('DELETE FROM agent_channels WHERE username = ? AND channel_id = ?', [username, channelId]);
+  }
+
+  async agentsOnPhone(phone: string): Promise<AgentChannelRecord[]> {
+    return (await this.d.all('SELECT * FROM agent_channels WHERE phone = ? ORDER BY username, channel_id', [phone])).map(toAgentChannel);
+  }
+
+  async insertAgentSession(s: AgentSessionRecord): Promise<void> {
+    await this.d.run(
+      'INSERT INTO agent_sessions (token, face, username, created_at, expires_at, logout_on_expiry, cursor, last_sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [s.token, s.face, s.username, s.createdAt, s.expiresAt, s.logoutOnExpiry ? 1 : 0, s.cursor, s.lastSent ?? null],
+    );
+  }
+
+  async getAgentSession(token: string): Promise<AgentSessionRecord | undefined> {
+    const [r] = await this.d.all('SELECT * FROM agent_sessions WHERE token = ?', [token]);
+    return r ? toAgentSession(r) : undefined;
+  }
+
+  async updateAgentSession(s: AgentSessionRecord): Promise<void> {
+    await this.d.run('UPDATE agent_sessions SET expires_at = ?, logout_on_expiry = ?, cursor = ?, last_sent = ? WHERE token = ?', [
+      s.expiresAt, s.logoutOnExpiry ? 1 : 0, s.cursor, s.lastSent ?? null, s.token,
+    ]);
+  }
+
+  async deleteAgentSession(token: string): Promise<void> {
+    await this.d.run('DELETE FROM agent_sessions WHERE token = ?', [token]);
+  }
+
+  async agentSessionsOf(username: string, face?: string): Promise<AgentSessionRecord[]> {
+    const rows = face === undefined
+      ? await this.d.all('SELECT * FROM agent_sessions WHERE username = ? ORDER BY created_at', [username])
+      : await this.d.all('SELECT * FROM agent_sessions WHERE username = ? AND face = ? ORDER BY created_at', [username, face]);
+    return rows.map(toAgentSession);
+  }
+
+  async expiredAgentSessions(now: number, limit: number): Promise<AgentSessionRecord[]> {
+    return (await this.d.all('SELECT * FROM agent_sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?', [now, limit])).map(toAgentSession);
+  }
+
+  async queueMembers(): Promise<Array<{ username: string; serviceCode: string; penalty: number }>> {
+    const rows = await this.d.all('SELECT * FROM queue_members ORDER BY username, service_code');
+    return rows.map((r) => ({ username: String(r.username), serviceCode: String(r.service_code), penalty: Number(r.penalty) }));
+  }
+
+  async setQueueMember(username: string, serviceCode: string, penalty: number): Promise<void> {
+    await this.d.run(
+      'INSERT INTO queue_members (username, service_code, penalty) VALUES (?, ?, ?) ON CONFLICT (username, service_code) DO UPDATE SET penalty = excluded.penalty',
+      [username, serviceCode, penalty],
+    );
   }
 }

@@ -29,6 +29,8 @@ export interface SessionRecord {
   /** When an unanswered offer (BOOKED) goes back to the queue; any process may fire it. */
   offerExpiresAt?: number | undefined;
   closedAt?: number | undefined;
+  /** Parked by its agent (Genesys PlaceInWorkbin): still ASSIGNED to them, off their load. */
+  workbin?: string | undefined;
 }
 
 export interface AgentChannelRecord {
@@ -39,6 +41,28 @@ export interface AgentChannelRecord {
   load: number;
   /** Longest idle is offered first: reset when ready, offered or freed. */
   idleSince: number;
+  /** Why not ready: 'wrap-up', 'rest…', 'busy…', 'no answer' or a pause label; absent when ready. */
+  reason?: string | undefined;
+  /** Set at login by an agent face; absent = the roster's autoAnswer. */
+  autoAnswer?: boolean | undefined;
+  /** False: after a session ends the agent goes to wrap-up instead of staying ready. */
+  autoIdle: boolean;
+  /** The phone line the agent logged in on (XiVO, Huawei). */
+  phone?: string | undefined;
+}
+
+/** An agent's connection through an agent face: a Huawei Guid, a Genesys JSESSIONID, a XUC token. */
+export interface AgentSessionRecord {
+  token: string;
+  face: string;
+  username: string;
+  createdAt: number;
+  expiresAt: number;
+  /** When it expires unused, the agent is signed out (Huawei: no polling for 2 minutes). */
+  logoutOnExpiry: boolean;
+  /** Last agent event delivered through it. */
+  cursor: number;
+  lastSent?: string | undefined;
 }
 
 /**
@@ -46,7 +70,10 @@ export interface AgentChannelRecord {
  * polling, Genesys CometD, XiVO WebSocket). Written in the same transaction as the change, so an
  * event exists exactly when its change does, whichever process made it.
  */
-export type AgentEventKind = 'LOGGED_IN' | 'LOGGED_OUT' | 'READY' | 'NOT_READY' | 'OFFERED' | 'ASSIGNED' | 'RELEASED' | 'CLOSED';
+export type AgentEventKind =
+  | 'LOGGED_IN' | 'LOGGED_OUT' | 'READY' | 'NOT_READY' | 'OFFERED' | 'ASSIGNED' | 'RELEASED' | 'CLOSED'
+  /** The user data of a held session changed; a session was parked in a workbin. */
+  | 'UPDATED' | 'PARKED';
 export interface AgentEvent {
   /** Increasing: a face remembers the last one it delivered. */
   id: number;
@@ -93,6 +120,12 @@ export interface Tx {
   appendEvent(e: Omit<AgentEvent, 'id'>): Promise<void>;
   /** An agent's events after `afterId`, oldest first. */
   eventsAfter(username: string, afterId: number, limit: number): Promise<AgentEvent[]>;
+  /** Everyone's events after `afterId`, oldest first (the push faces' feed). */
+  recentEvents(afterId: number, limit: number): Promise<AgentEvent[]>;
+  /** The newest event id, of one agent or of all; 0 when none. */
+  lastEventId(username?: string): Promise<number>;
+  /** Sessions not CLOSED, oldest first. */
+  openSessions(limit: number): Promise<SessionRecord[]>;
   nextSeq(where: 'tail' | 'head'): Promise<number>;
 
   getService(channelId: number, code: string): Promise<ServiceRecord | undefined>;
@@ -105,6 +138,19 @@ export interface Tx {
   channelAgents(channelId: number): Promise<AgentChannelRecord[]>;
   upsertAgentChannel(a: AgentChannelRecord): Promise<void>;
   deleteAgentChannel(username: string, channelId: number): Promise<void>;
+  /** Channel rows of agents logged in on this phone line. */
+  agentsOnPhone(phone: string): Promise<AgentChannelRecord[]>;
+
+  insertAgentSession(s: AgentSessionRecord): Promise<void>;
+  getAgentSession(token: string): Promise<AgentSessionRecord | undefined>;
+  updateAgentSession(s: AgentSessionRecord): Promise<void>;
+  deleteAgentSession(token: string): Promise<void>;
+  agentSessionsOf(username: string, face?: string): Promise<AgentSessionRecord[]>;
+  expiredAgentSessions(now: number, limit: number): Promise<AgentSessionRecord[]>;
+
+  /** Runtime queue membership changes (XiVO setAgentQueue / removeAgentFromQueue). */
+  queueMembers(): Promise<Array<{ username: string; serviceCode: string; penalty: number }>>;
+  setQueueMember(username: string, serviceCode: string, penalty: number): Promise<void>;
 }
 
 export interface Store {

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { AgentConfig, EmbeddedConfig, ServiceConfig } from '../../config/index.js';
 import type { ServiceState } from '../../contract/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
-import { StoreError, type AgentChannelRecord, type AgentEvent, type AgentEventKind, type SessionRecord, type Store, type Tx } from '../../store/index.js';
-import type { AgentState, Backend, CloseParty, Interaction, NewInteraction, TransferTarget } from '../backend.js';
+import { randomUUID as newToken } from 'node:crypto';
+import {
+  StoreError, type AgentChannelRecord, type AgentEvent, type AgentEventKind, type AgentSessionRecord, type SessionRecord, type Store, type Tx,
+} from '../../store/index.js';
+import type { AgentState, Backend, CloseParty, Interaction, LoginOptions, NewInteraction, TransferTarget } from '../backend.js';
 import { isOpen } from './schedule.js';
 
 export interface EngineOptions {
@@ -22,6 +25,8 @@ interface AgentInfo {
 }
 
 const isAgent = (a: AgentInfo | undefined): a is AgentInfo => !!a && a.cfg.profiles.includes('agent');
+/** Is `username` a member of the service's queue right now: configured skills, changed at runtime (XiVO). */
+type SkillCheck = (username: string, serviceCode: string) => boolean;
 const capacityOn = (a: AgentInfo, channelId: number) =>
   typeof a.cfg.capacity === 'number' ? a.cfg.capacity : (a.cfg.capacity[String(channelId)] ?? 0);
 
@@ -80,6 +85,7 @@ export class EmbeddedEngine implements Backend {
     this.ticking = true;
     try {
       await this.expireOffers();
+      await this.expireAgentSessions();
       if (this.now() - this.lastSweep >= 60_000) {
         this.lastSweep = this.now();
         await this.sweep(this.now());
@@ -102,13 +108,14 @@ export class EmbeddedEngine implements Backend {
         const states: Record<string, ServiceState> = {};
         const full = channel ? channel.license <= 0 || (await tx.activeSessions(channelId)) >= channel.license : false;
         const staff = channel ? await tx.channelAgents(channelId) : [];
-        for (const code of codes) states[code] = await this.serviceState(tx, channelId, code, full, staff);
+        const skilled = await this.skillCheck(tx);
+        for (const code of codes) states[code] = await this.serviceState(tx, channelId, code, full, staff, skilled);
         return ok(states);
       }),
     );
   }
 
-  private async serviceState(tx: Tx, channelId: number, code: string, licenseFull: boolean, staff: AgentChannelRecord[]): Promise<ServiceState> {
+  private async serviceState(tx: Tx, channelId: number, code: string, licenseFull: boolean, staff: AgentChannelRecord[], skilled: SkillCheck): Promise<ServiceState> {
     const channel = this.config.channels.find((c) => c.id === channelId);
     if (!channel || !channel.enabled) return 'CHANNEL_NOT_ENABLED';
     if (licenseFull) return 'NO_LICENSE';
@@ -118,7 +125,7 @@ export class EmbeddedEngine implements Backend {
     if (!runtime.enabled) return 'SERVICE_NOT_ENABLED';
     if (runtime.outOfService) return 'OUT_OF_SERVICE';
     if (!isOpen(cfg, this.config.timeZone, this.now())) return 'OVERTIME';
-    return staff.some((a) => this.skilled(a.username, code)) ? 'ACTIVE' : 'OUT_OF_SERVICE';
+    return staff.some((a) => skilled(a.username, code)) ? 'ACTIVE' : 'OUT_OF_SERVICE';
   }
 
   /** Operator switches (config reload will use them). */
@@ -219,6 +226,7 @@ export class EmbeddedEngine implements Backend {
 
   accept(id: string, username: string): Promise<Outcome<Interaction>> {
     return this.changeOpen(id, async (tx, s) => {
+      if (s.status === 'ASSIGNED' && s.agent === username && s.workbin !== undefined) return this.pullFromWorkbin(tx, s, username);
       if (s.status === 'ASSIGNED' && s.agent === username) return ok(await this.view(tx, s));
       if (s.status !== 'BOOKED' || s.agent !== username) return fail('INVALID_STATE', `session ${id} is not offered to ${username}`);
       await this.assign(tx, s);
@@ -245,6 +253,7 @@ export class EmbeddedEngine implements Backend {
       if (s.status === 'BOOKED' || s.status === 'ASSIGNED') {
         await this.releaseAgent(tx, s);
         await this.event(tx, s.agent as string, 'CLOSED', { channelId: s.channelId, sessionId: s.id, reason: `closed by the ${by}` });
+        if (s.status === 'ASSIGNED' && s.workbin === undefined) await this.afterSession(tx, s.agent as string, s.channelId);
         if (s.status === 'ASSIGNED' && s.assignedAt !== undefined) {
           const service = await tx.getService(s.channelId, s.serviceCode);
           if (service) {
@@ -258,6 +267,7 @@ export class EmbeddedEngine implements Backend {
       s.status = 'CLOSED';
       s.closedAt = now;
       s.offerExpiresAt = undefined;
+      s.workbin = undefined;
       await tx.updateSession(s);
       await tx.countActive(s.channelId, -1);
       await this.route(tx, s.channelId);
@@ -290,22 +300,81 @@ export class EmbeddedEngine implements Backend {
   updateUserData(id: string, data: Record<string, string>): Promise<Outcome<Interaction>> {
     return this.changeOpen(id, async (tx, s) => {
       Object.assign(s.userData, data);
-      await tx.updateSession(s);
-      return ok(await this.view(tx, s));
+      return this.dataChanged(tx, s);
     });
   }
 
   deleteUserData(id: string, keys: readonly string[]): Promise<Outcome<Interaction>> {
     return this.changeOpen(id, async (tx, s) => {
       for (const k of keys) delete s.userData[k];
+      return this.dataChanged(tx, s);
+    });
+  }
+
+  /** Replace the whole user data (Genesys UpdateUserData with a full map, XiVO ticket updates keep the rest). */
+  private async dataChanged(tx: Tx, s: SessionRecord): Promise<Outcome<Interaction>> {
+    await tx.updateSession(s);
+    if (s.agent !== undefined && (s.status === 'BOOKED' || s.status === 'ASSIGNED')) {
+      await this.event(tx, s.agent, 'UPDATED', { channelId: s.channelId, sessionId: s.id });
+    }
+    return ok(await this.view(tx, s));
+  }
+
+  /** The agent gives a held session back without finishing it: to the head of its queue (Genesys Cancel, XiVO releaseCallback). */
+  returnToQueue(id: string, username: string): Promise<Outcome<Interaction>> {
+    return this.changeOpen(id, async (tx, s) => {
+      if ((s.status !== 'BOOKED' && s.status !== 'ASSIGNED') || s.agent !== username) return fail('INVALID_STATE', `session ${id} is not held by ${username}`);
+      await this.requeue(tx, s, 'head', 'returned to the queue');
+      await this.route(tx, s.channelId);
+      return this.reread(tx, s.id);
+    });
+  }
+
+  /** Park an assigned session in one of the agent's workbins: still theirs, off their load. */
+  placeInWorkbin(id: string, username: string, workbin: string): Promise<Outcome<Interaction>> {
+    return this.changeOpen(id, async (tx, s) => {
+      if (s.status !== 'ASSIGNED' || s.agent !== username) return fail('INVALID_STATE', `session ${id} is not assigned to ${username}`);
+      if (s.workbin === workbin) return ok(await this.view(tx, s));
+      if (s.workbin === undefined) await this.releaseAgent(tx, s);
+      s.workbin = workbin;
       await tx.updateSession(s);
+      await this.event(tx, username, 'PARKED', { channelId: s.channelId, sessionId: s.id, reason: workbin });
+      await this.route(tx, s.channelId);
       return ok(await this.view(tx, s));
     });
   }
 
+  private async pullFromWorkbin(tx: Tx, s: SessionRecord, username: string): Promise<Outcome<Interaction>> {
+    const row = await this.agentAbleToTake(tx, username, s, await this.skillCheck(tx), { skill: false });
+    if (!row.ok) return row;
+    row.value.load++;
+    await tx.upsertAgentChannel(row.value);
+    s.workbin = undefined;
+    await tx.updateSession(s);
+    await this.event(tx, username, 'ASSIGNED', { channelId: s.channelId, sessionId: s.id });
+    return ok(await this.view(tx, s));
+  }
+
+  /** Sessions in one of the agent's workbins. */
+  workbinContent(username: string, workbin: string): Promise<Outcome<Interaction[]>> {
+    return this.heldInteractions(username).then((o) => (o.ok ? ok(o.value.filter((i) => i.workbin === workbin)) : o));
+  }
+
+  /** Sessions BOOKED or ASSIGNED to the agent (parked ones included), oldest first. */
+  heldInteractions(username: string): Promise<Outcome<Interaction[]>> {
+    const agent = this.agentNamed(username);
+    if (!agent.ok) return Promise.resolve(agent);
+    return this.guard(() => this.store.read(async (tx) => ok(await Promise.all((await tx.heldBy(username)).map((s) => this.view(tx, s))))));
+  }
+
+  /** Every session not CLOSED (the contact center's active interactions), oldest first. */
+  openInteractions(limit = 1000): Promise<Outcome<Interaction[]>> {
+    return this.guard(() => this.store.read(async (tx) => ok(await Promise.all((await tx.openSessions(limit)).map((s) => this.view(tx, s))))));
+  }
+
   // ---------------------------------------------------------------- agents
 
-  agentLogin(username: string, channelIds: readonly number[]): Promise<Outcome<AgentState>> {
+  agentLogin(username: string, channelIds: readonly number[], options: LoginOptions = {}): Promise<Outcome<AgentState>> {
     const agent = this.agentNamed(username);
     if (!agent.ok) return Promise.resolve(agent);
     for (const id of channelIds) {
@@ -313,31 +382,70 @@ export class EmbeddedEngine implements Backend {
       if (!channel) return Promise.resolve(fail('UNKNOWN_CHANNEL', `channel ${id} is not configured on this installation`));
       if (!channel.enabled) return Promise.resolve(fail('CHANNEL_DISABLED', `channel ${id} is not enabled`));
     }
+    const mine = [...new Set(channelIds)];
     return this.guard(() =>
       this.store.tx(async (tx) => {
-        for (const channelId of [...new Set(channelIds)].sort((a, b) => a - b)) {
-          await tx.lockChannel(channelId);
+        // A line taken over logs its agent out of every channel: lock theirs too, all in one order.
+        const takenFrom = options.takeOverPhone && options.phone !== undefined
+          ? (await tx.agentsOnPhone(options.phone)).filter((r) => r.username !== username)
+          : [];
+        for (const id of [...new Set([...mine, ...takenFrom.map((r) => r.channelId)])].sort((a, b) => a - b)) await tx.lockChannel(id);
+        for (const row of takenFrom) await this.logoutRow(tx, row, `line ${options.phone} taken over by ${username}`);
+        const initial = options.initial;
+        const rows: AgentChannelRecord[] = [];
+        for (const channelId of mine.sort((a, b) => a - b)) {
           // Checked under the lock: a login racing on another process must not reset a load.
           if (await tx.agentChannel(username, channelId)) continue;
-          await tx.upsertAgentChannel({ username, channelId, ready: false, load: 0, idleSince: this.now() });
+          const row: AgentChannelRecord = {
+            username, channelId, ready: false, load: 0, idleSince: this.now(),
+            autoAnswer: options.autoAnswer, autoIdle: options.autoIdle ?? true, phone: options.phone,
+          };
+          rows.push(row);
+          await tx.upsertAgentChannel(row);
           await this.event(tx, username, 'LOGGED_IN', { channelId });
+        }
+        if (initial) {
+          // The order a CC-Gateway reports: signed in (every channel), ready, then the not-ready state asked for.
+          for (const row of rows) await this.event(tx, username, 'READY', { channelId: row.channelId });
+          for (const row of rows) {
+            row.ready = initial.ready;
+            if (!initial.ready) {
+              row.reason = initial.reason ?? 'busy';
+              await this.event(tx, username, 'NOT_READY', { channelId: row.channelId, reason: row.reason });
+            }
+            await tx.upsertAgentChannel(row);
+            if (row.ready) await this.route(tx, row.channelId);
+          }
         }
         return ok(await this.agentView(tx, agent.value));
       }),
     );
   }
 
-  agentLogout(username: string, channelId?: number): Promise<Outcome<AgentState>> {
-    return this.changeAgent(username, channelId, async (tx, agent, rows) => {
+  /** Change the login options of a logged-in agent (Huawei autoanswer / autoenteridle). */
+  setAgentOptions(username: string, options: { autoAnswer?: boolean; autoIdle?: boolean }): Promise<Outcome<AgentState>> {
+    return this.changeAgent(username, undefined, async (tx, agent, rows) => {
       for (const row of rows) {
-        // Sessions the agent held go back to the head of their queues: no customer is dropped.
-        for (const s of await tx.heldBy(username, row.channelId)) await this.requeue(tx, s, 'head', 'logout');
-        await tx.deleteAgentChannel(username, row.channelId);
-        await this.event(tx, username, 'LOGGED_OUT', { channelId: row.channelId });
-        await this.route(tx, row.channelId);
+        await tx.upsertAgentChannel({ ...row, ...(options.autoAnswer !== undefined ? { autoAnswer: options.autoAnswer } : {}), ...(options.autoIdle !== undefined ? { autoIdle: options.autoIdle } : {}) });
       }
       return ok(await this.agentView(tx, agent));
     });
+  }
+
+  agentLogout(username: string, channelId?: number, why?: string): Promise<Outcome<AgentState>> {
+    return this.changeAgent(username, channelId, async (tx, agent, rows) => {
+      for (const row of rows) await this.logoutRow(tx, row, why);
+      return ok(await this.agentView(tx, agent));
+    });
+  }
+
+  /** Log an agent out of one channel, under that channel's lock. */
+  private async logoutRow(tx: Tx, row: AgentChannelRecord, why?: string): Promise<void> {
+    // Sessions the agent held go back to the head of their queues: no customer is dropped.
+    for (const s of await tx.heldBy(row.username, row.channelId)) await this.requeue(tx, s, 'head', 'logout');
+    await tx.deleteAgentChannel(row.username, row.channelId);
+    await this.event(tx, row.username, 'LOGGED_OUT', { channelId: row.channelId, reason: why });
+    await this.route(tx, row.channelId);
   }
 
   agentReady(username: string, channelId?: number): Promise<Outcome<AgentState>> {
@@ -357,10 +465,13 @@ export class EmbeddedEngine implements Backend {
   private setReady(username: string, channelId: number | undefined, ready: boolean, reason?: string): Promise<Outcome<AgentState>> {
     return this.changeAgent(username, channelId, async (tx, agent, rows) => {
       for (const row of rows) {
-        if (ready && !row.ready) row.idleSince = this.now();
+        if (ready !== row.ready) row.idleSince = this.now();
+        // READY says which not-ready state it ends (Huawei CancelRest / CancelWork / CancelNotReady).
+        const left = row.ready ? undefined : row.reason;
         row.ready = ready;
+        row.reason = ready ? undefined : (reason ?? 'busy');
         await tx.upsertAgentChannel(row);
-        await this.event(tx, username, ready ? 'READY' : 'NOT_READY', { channelId: row.channelId, reason });
+        await this.event(tx, username, ready ? 'READY' : 'NOT_READY', { channelId: row.channelId, reason: ready ? left : row.reason });
         if (ready) await this.route(tx, row.channelId);
       }
       return ok(await this.agentView(tx, agent));
@@ -372,6 +483,100 @@ export class EmbeddedEngine implements Backend {
     const agent = this.agentNamed(username);
     if (!agent.ok) return Promise.resolve(agent);
     return this.guard(() => this.store.read(async (tx) => ok(await tx.eventsAfter(username, afterId, limit))));
+  }
+
+  /** Everyone's events after `afterId`, oldest first (the push faces' feed). */
+  recentEvents(afterId: number, limit = 500): Promise<Outcome<AgentEvent[]>> {
+    return this.guard(() => this.store.read(async (tx) => ok(await tx.recentEvents(afterId, limit))));
+  }
+
+  /** The newest event id (of one agent, or of all). */
+  lastEventId(username?: string): Promise<Outcome<number>> {
+    return this.guard(() => this.store.read(async (tx) => ok(await tx.lastEventId(username))));
+  }
+
+  // ---------------------------------------------------------------- agent sessions (of the agent faces)
+
+  /**
+   * A connection of an agent through a face (Huawei Guid, Genesys JSESSIONID, XUC token), kept in
+   * the store so any bridge process recognises it. Its cursor starts at the agent's newest event.
+   */
+  openAgentSession(username: string, face: string, options: { ttlMs: number; logoutOnExpiry: boolean }): Promise<Outcome<AgentSessionRecord>> {
+    // Any user: supervisors without an agent profile connect too (XiVO).
+    if (!this.agents.has(username)) return Promise.resolve(fail('UNKNOWN_AGENT', `no user ${username}`));
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        const now = this.now();
+        const rec: AgentSessionRecord = {
+          token: newToken(), face, username, createdAt: now, expiresAt: now + options.ttlMs,
+          logoutOnExpiry: options.logoutOnExpiry, cursor: await tx.lastEventId(username),
+        };
+        await tx.insertAgentSession(rec);
+        return ok(rec);
+      }),
+    );
+  }
+
+  /** The live session of a token on a face; with `extendMs`, its expiry moves that far from now. */
+  agentSession(token: string, face: string, extendMs?: number): Promise<Outcome<AgentSessionRecord>> {
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        const rec = await tx.getAgentSession(token);
+        if (!rec || rec.face !== face || rec.expiresAt <= this.now()) return fail('SESSION_EXPIRED');
+        if (extendMs !== undefined) {
+          rec.expiresAt = Math.max(rec.expiresAt, this.now() + extendMs);
+          await tx.updateAgentSession(rec);
+        }
+        return ok(rec);
+      }),
+    );
+  }
+
+  /** Save a session's cursor and what it last sent. */
+  saveAgentSession(rec: AgentSessionRecord): Promise<Outcome<void>> {
+    return this.guard(() => this.store.tx(async (tx) => ok(await tx.updateAgentSession(rec))));
+  }
+
+  /**
+   * Dynamic authentication: a new token carrying the session on; the old one keeps working for
+   * `graceMs` (requests already on their way) and then lapses without signing the agent out.
+   */
+  rotateAgentSession(rec: AgentSessionRecord, ttlMs: number, graceMs: number): Promise<Outcome<AgentSessionRecord>> {
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        const now = this.now();
+        const next: AgentSessionRecord = { ...rec, token: newToken(), createdAt: now, expiresAt: now + ttlMs };
+        await tx.insertAgentSession(next);
+        await tx.updateAgentSession({ ...rec, expiresAt: Math.min(rec.expiresAt, now + graceMs), logoutOnExpiry: false });
+        return ok(next);
+      }),
+    );
+  }
+
+  /** End sessions: one token, or all of an agent on a face. */
+  closeAgentSessions(which: { token: string } | { username: string; face: string }): Promise<Outcome<void>> {
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        const recs = 'token' in which ? [await tx.getAgentSession(which.token)] : await tx.agentSessionsOf(which.username, which.face);
+        for (const r of recs) if (r) await tx.deleteAgentSession(r.token);
+        return ok(undefined);
+      }),
+    );
+  }
+
+  /** Drop lapsed sessions; an agent whose last keep-alive session lapsed is signed out (Huawei: 2 minutes without polling). */
+  async expireAgentSessions(): Promise<number> {
+    const due = await this.store.read((tx) => tx.expiredAgentSessions(this.now(), 100));
+    for (const rec of due) {
+      const signOut = await this.store.tx(async (tx) => {
+        await tx.deleteAgentSession(rec.token);
+        if (!rec.logoutOnExpiry) return false;
+        const others = (await tx.agentSessionsOf(rec.username, rec.face)).filter((o) => o.logoutOnExpiry && o.expiresAt > this.now());
+        return others.length === 0;
+      });
+      if (signOut) await this.agentLogout(rec.username, undefined, `${rec.face} session expired`);
+    }
+    return due.length;
   }
 
   // ---------------------------------------------------------------- timers
@@ -389,7 +594,7 @@ export class EmbeddedEngine implements Backend {
         await this.requeue(tx, s, 'original', 'no answer');
         const row = await tx.agentChannel(username, s.channelId);
         if (row) {
-          await tx.upsertAgentChannel({ ...row, ready: false });
+          await tx.upsertAgentChannel({ ...row, ready: false, reason: 'no answer' });
           await this.event(tx, username, 'NOT_READY', { channelId: s.channelId, reason: 'no answer' });
         }
         await this.route(tx, s.channelId);
@@ -417,10 +622,11 @@ export class EmbeddedEngine implements Backend {
       return r.ready && isAgent(a) && r.load < capacityOn(a, channelId);
     });
     if (rows.length === 0) return;
+    const skilled = await this.skillCheck(tx);
     const channel = this.config.channels.find((c) => c.id === channelId);
     const queues: SessionRecord[][] = [];
     for (const svc of channel?.services ?? []) {
-      if (!rows.some((r) => this.skilled(r.username, svc.code))) continue;
+      if (!rows.some((r) => skilled(r.username, svc.code))) continue;
       const runtime = await tx.getService(channelId, svc.code);
       if (!runtime?.enabled) continue;
       const q = await tx.queued(channelId, svc.code, ROUTING_WINDOW);
@@ -431,7 +637,7 @@ export class EmbeddedEngine implements Backend {
     for (const queue of queues) {
       for (const s of queue) {
         const best = rows
-          .filter((r) => room(r) && this.skilled(r.username, s.serviceCode) && !s.rejectedBy.includes(r.username))
+          .filter((r) => room(r) && skilled(r.username, s.serviceCode) && !s.rejectedBy.includes(r.username))
           .sort((a, b) => a.idleSince - b.idleSince)[0];
         if (best) await this.offer(tx, s, best);
         if (!rows.some(room)) return;
@@ -448,7 +654,7 @@ export class EmbeddedEngine implements Backend {
     row.idleSince = this.now();
     await tx.upsertAgentChannel(row);
     await this.event(tx, row.username, 'OFFERED', { channelId: s.channelId, sessionId: s.id });
-    if (this.agents.get(row.username)?.cfg.autoAnswer) return this.assign(tx, s);
+    if (row.autoAnswer ?? this.agents.get(row.username)?.cfg.autoAnswer) return this.assign(tx, s);
     await tx.updateSession(s);
   }
 
@@ -468,8 +674,17 @@ export class EmbeddedEngine implements Backend {
   private async releaseAgent(tx: Tx, s: SessionRecord, reason?: string): Promise<void> {
     if (s.agent === undefined) return;
     if (reason) await this.event(tx, s.agent, 'RELEASED', { channelId: s.channelId, sessionId: s.id, reason });
+    if (s.workbin !== undefined) return; // parked: already off the load
     const row = await tx.agentChannel(s.agent, s.channelId);
     if (row) await tx.upsertAgentChannel({ ...row, load: Math.max(0, row.load - 1), idleSince: this.now() });
+  }
+
+  /** After a handled session: an agent without auto-idle goes to wrap-up (not ready) on that channel. */
+  private async afterSession(tx: Tx, username: string, channelId: number): Promise<void> {
+    const row = await tx.agentChannel(username, channelId);
+    if (!row || row.autoIdle || !row.ready) return;
+    await tx.upsertAgentChannel({ ...row, ready: false, reason: 'wrap-up', idleSince: this.now() });
+    await this.event(tx, username, 'NOT_READY', { channelId, reason: 'wrap-up' });
   }
 
   /** Back to QUEUED (at its original place, the head, or the tail of its service queue), saying why to its agent. */
@@ -478,6 +693,7 @@ export class EmbeddedEngine implements Backend {
     s.agent = undefined;
     s.assignedAt = undefined;
     s.offerExpiresAt = undefined;
+    s.workbin = undefined;
     if (where !== 'original') s.seq = await tx.nextSeq(where);
     s.status = 'QUEUED';
     await tx.updateSession(s);
@@ -546,9 +762,49 @@ export class EmbeddedEngine implements Backend {
     return service?.enabled ? undefined : fail('SERVICE_DISABLED', `service ${s.serviceCode} is not enabled on channel ${s.channelId}`);
   }
 
-  private skilled(username: string, serviceCode: string): boolean {
-    const a = this.agents.get(username);
-    return isAgent(a) && a.cfg.skills.includes(serviceCode);
+  /** Queue membership as of this transaction: the roster's skills, with runtime additions and removals. */
+  private async skillCheck(tx: Tx): Promise<SkillCheck> {
+    const changed = new Map((await tx.queueMembers()).map((m) => [`${m.username}/${m.serviceCode}`, m.penalty]));
+    return (username, code) => {
+      const a = this.agents.get(username);
+      if (!isAgent(a)) return false;
+      const penalty = changed.get(`${username}/${code}`);
+      return penalty === undefined ? a.cfg.skills.includes(code) : penalty >= 0;
+    };
+  }
+
+  /** Every agent's queues (service codes) with penalties, roster skills at penalty 0. */
+  queueMembership(): Promise<Outcome<Array<{ username: string; serviceCode: string; penalty: number }>>> {
+    return this.guard(() =>
+      this.store.read(async (tx) => {
+        const changed = await tx.queueMembers();
+        const members = new Map<string, { username: string; serviceCode: string; penalty: number }>();
+        for (const a of this.agents.values()) {
+          if (isAgent(a)) for (const code of a.cfg.skills) members.set(`${a.cfg.username}/${code}`, { username: a.cfg.username, serviceCode: code, penalty: 0 });
+        }
+        for (const m of changed) {
+          if (m.penalty < 0) members.delete(`${m.username}/${m.serviceCode}`);
+          else members.set(`${m.username}/${m.serviceCode}`, m);
+        }
+        return ok([...members.values()]);
+      }),
+    );
+  }
+
+  /** Add the agent to a service queue or change its penalty; a negative penalty removes it. Routes at once. */
+  setQueueMembership(username: string, serviceCode: string, penalty: number): Promise<Outcome<void>> {
+    const agent = this.agentNamed(username);
+    if (!agent.ok) return Promise.resolve(agent);
+    const channels = this.config.channels.filter((c) => c.services.some((s) => s.code === serviceCode)).map((c) => c.id).sort((a, b) => a - b);
+    if (channels.length === 0) return Promise.resolve(fail('UNKNOWN_SERVICE', `no service ${serviceCode} is configured`));
+    return this.guard(() =>
+      this.store.tx(async (tx) => {
+        for (const id of channels) await tx.lockChannel(id);
+        await tx.setQueueMember(username, serviceCode, penalty < 0 ? -1 : penalty);
+        for (const id of channels) await this.route(tx, id);
+        return ok(undefined);
+      }),
+    );
   }
 
   private agentNamed(username: string): Outcome<AgentInfo> {
@@ -559,12 +815,12 @@ export class EmbeddedEngine implements Backend {
   }
 
   /** The checks of a directed offer: a known agent, logged in on the channel, skilled, under capacity (ready or not). */
-  private async agentAbleToTake(tx: Tx, username: string, s: SessionRecord): Promise<Outcome<AgentChannelRecord>> {
+  private async agentAbleToTake(tx: Tx, username: string, s: SessionRecord, skilled?: SkillCheck, check = { skill: true }): Promise<Outcome<AgentChannelRecord>> {
     const agent = this.agentNamed(username);
     if (!agent.ok) return agent;
     const row = await tx.agentChannel(username, s.channelId);
     if (!row) return fail('AGENT_NOT_LOGGED_IN', `${username} is not logged in on channel ${s.channelId}`);
-    if (!this.skilled(username, s.serviceCode)) return fail('AGENT_UNAVAILABLE', `${username} is not skilled for service ${s.serviceCode}`);
+    if (check.skill && !(skilled ?? (await this.skillCheck(tx)))(username, s.serviceCode)) return fail('AGENT_UNAVAILABLE', `${username} is not skilled for service ${s.serviceCode}`);
     if (row.load >= capacityOn(agent.value, s.channelId)) return fail('AGENT_UNAVAILABLE', `${username} has no free capacity on channel ${s.channelId}`);
     return ok(row);
   }
@@ -584,12 +840,14 @@ export class EmbeddedEngine implements Backend {
       ...(s.contactId !== undefined ? { contactId: s.contactId } : {}),
       ...(s.contactValue !== undefined ? { contactValue: s.contactValue } : {}),
       ...(s.closedAt !== undefined ? { closedAt: s.closedAt } : {}),
+      ...(s.workbin !== undefined ? { workbin: s.workbin } : {}),
     };
     const cfg = this.services.get(`${s.channelId}/${s.serviceCode}`);
     if (s.status === 'QUEUED') {
       const position = await tx.queuePosition(s);
+      const skilled = await this.skillCheck(tx);
       const staffed = (await tx.channelAgents(s.channelId))
-        .filter((r) => this.skilled(r.username, s.serviceCode))
+        .filter((r) => skilled(r.username, s.serviceCode))
         .reduce((n, r) => n + capacityOn(this.agents.get(r.username) as AgentInfo, s.channelId), 0);
       const avg = (await tx.getService(s.channelId, s.serviceCode))?.avgHandleSeconds ?? this.config.expectedHandleSeconds;
       view.queuePosition = position;
@@ -603,11 +861,18 @@ export class EmbeddedEngine implements Backend {
 
   private async agentView(tx: Tx, a: AgentInfo): Promise<AgentState> {
     const rows = await tx.agentChannels(a.cfg.username);
+    const first = rows[0];
     return {
       username: a.cfg.username,
       displayName: a.displayName,
       loggedIn: rows.length > 0,
-      channels: rows.map((r) => ({ channelId: r.channelId, ready: r.ready, load: r.load, capacity: capacityOn(a, r.channelId) })),
+      channels: rows.map((r) => ({
+        channelId: r.channelId, ready: r.ready, load: r.load, capacity: capacityOn(a, r.channelId), since: r.idleSince,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+      })),
+      ...(first?.phone !== undefined ? { phone: first.phone } : {}),
+      autoAnswer: first?.autoAnswer ?? a.cfg.autoAnswer,
+      autoIdle: first?.autoIdle ?? true,
     };
   }
 }

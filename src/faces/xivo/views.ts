@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { AgentState, Interaction } from '../../backends/backend.js';
+import type { AgentConfig } from '../../config/index.js';
+import type { AgentDirectory, ServiceEntry } from '../agents/directory.js';
+
+/** The JSON of XUC events, built from engine views (seed 004, xivo.md §4–§6). */
+
+export type Json = Record<string, unknown>;
+
+/** What a connected user may see (seed 004 "Security considerations"). */
+export interface Visibility {
+  profile: 'Admin' | 'Supervisor' | 'NoRight';
+  agent(a: AgentConfig): boolean;
+  queue(s: ServiceEntry): boolean;
+}
+
+/** Admin sees everything; a supervisor its groups and queues; a user without a profile falls back on Admin. */
+export function visibilityOf(user: AgentConfig): Visibility {
+  const admin = user.profiles.includes('admin');
+  if (!admin && user.profiles.includes('supervisor')) {
+    const groups = new Set(user.supervises?.groups ?? []);
+    const queues = new Set(user.supervises?.queues ?? []);
+    return {
+      profile: 'Supervisor',
+      agent: (a) => groups.has(a.group) || a.username === user.username,
+      queue: (s) => queues.has(s.code),
+    };
+  }
+  return { profile: admin ? 'Admin' : 'NoRight', agent: () => true, queue: () => true };
+}
+
+/** Agent groups numbered in the order the roster first names them. */
+export function groupIds(dir: AgentDirectory): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const a of dir.agents) if (!ids.has(a.group)) ids.set(a.group, ids.size + 1);
+  return ids;
+}
+
+export function agentEntry(a: AgentConfig, dir: AgentDirectory, groups: Map<string, number>): Json {
+  const [firstName = '', ...rest] = dir.displayName(a).split(' ');
+  return { id: a.agentId, firstName, lastName: rest.join(' '), number: String(a.agentId), context: 'default', groupId: groups.get(a.group) ?? 0 };
+}
+
+export function queueEntry(s: ServiceEntry, dir: AgentDirectory): Json {
+  return { id: s.queueId, name: s.code, displayName: s.name, number: String(s.queueId), context: 'default', mediaType: dir.mediaType(s.channelId) };
+}
+
+/** The XUC state of an agent, from its engine state and what it holds. */
+export function agentStateEvent(a: AgentConfig, state: AgentState, held: readonly Interaction[], queues: number[], now: number): Json {
+  const base = { agentId: a.agentId, phoneNb: state.phone ?? 'null', queues };
+  if (!state.loggedIn) return { name: 'AgentLoggedOut', ...base, since: 0 };
+  const since = Math.max(0, Math.round((now - Math.max(...state.channels.map((c) => c.since))) / 1000));
+  const onCall = held.find((i) => i.status === 'ASSIGNED' && i.workbin === undefined);
+  if (onCall) {
+    return {
+      name: 'AgentOnCall', ...base, since, acd: true, direction: 'Incoming', callType: 'External',
+      monitorState: onCall.userData.monitorState === 'PAUSED' ? 'PAUSED' : 'ACTIVE',
+    };
+  }
+  if (held.some((i) => i.status === 'BOOKED')) return { name: 'AgentRinging', ...base, since };
+  if (state.channels.some((c) => c.ready)) return { name: 'AgentReady', ...base, since, cause: 'available' };
+  const reason = state.channels.find((c) => !c.ready)?.reason;
+  if (reason === 'wrap-up') return { name: 'AgentOnWrapup', ...base, since };
+  return { name: 'AgentOnPause', ...base, since, cause: reason ?? 'paused' };
+}
+
+/** A stable UUID for a callback list (one per service). */
+export function listUuid(s: ServiceEntry): string {
+  const h = createHash('sha1').update(`callback-list/${s.channelId}/${s.code}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export const ANY_TIME = { default: true, name: 'Any time', periodStart: '00:00:00', periodEnd: '23:59:59', uuid: '00000000-0000-5000-a000-000000000001' };
+
+/** A callback request: an open MCC session of the list's service. */
+export function callbackRequest(i: Interaction, list: string, agentIdOf: (username: string) => number | undefined): Json {
+  return {
+    uuid: i.id,
+    listUuid: list,
+    phoneNumber: i.contactValue ?? null,
+    mobilePhoneNumber: null,
+    firstName: null,
+    lastName: null,
+    company: null,
+    description: i.description ?? i.data ?? null,
+    agentId: i.agent ? (agentIdOf(i.agent.username) ?? null) : null,
+    dueDate: i.userData.callbackDueDate ?? new Date(i.createdAt).toISOString().slice(0, 10),
+    preferredPeriod: ANY_TIME,
+  };
+}
