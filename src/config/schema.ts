@@ -126,7 +126,7 @@ export const configSchema = z.strictObject({
           /** An agent that neither polls nor calls for this long is signed out (CC-Gateway: 2 min). */
           keepAliveSeconds: z.number().min(1).default(120),
           /** Dynamic authentication: a poll hands out a new Guid (Set-GUID) once the current one is this old. */
-          guidRotateSeconds: z.number().min(1).default(300),
+          guidRotateSeconds: z.number().min(0.1).default(300),
         })
         .prefault({}),
       xivo: z
