@@ -96,3 +96,12 @@ export async function readJson(ctx: Context, limit: number): Promise<unknown> {
     throw new BodyError(400, 'the body is not valid JSON');
   }
 }
+
+/**
+ * The base URL clients should use: the configured public URL, or the one this request came in on
+ * (Koa reads X-Forwarded-Proto/Host only when the app trusts its proxy).
+ */
+export function baseUrl(ctx: Context, publicUrl: string | undefined): string {
+  if (publicUrl) return publicUrl.replace(/\/+$/, '');
+  return `${ctx.protocol}://${ctx.host}`;
+}

@@ -4,6 +4,7 @@ import type Koa from 'koa';
 import type { EmbeddedEngine } from '../../backends/embedded/index.js';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log/logger.js';
+import { baseUrl } from '../http.js';
 import { GenesysNotifications } from '../genesys/cometd.js';
 import { genesysRoutes } from '../genesys/routes.js';
 import { huaweiRoutes } from '../huawei/routes.js';
@@ -32,10 +33,10 @@ export function createAgentFaces(config: Config, engine: EmbeddedEngine, logger:
   let origin = 'http://localhost';
 
   if (faces.genesys.enabled) {
-    const notifications = new GenesysNotifications(engine, directory, feed, logger, () => publicUrl?.replace(/\/$/, '') ?? origin);
+    const notifications = new GenesysNotifications(engine, directory, feed, logger, () => origin);
     cometd = notifications;
     install.push((app) => app.use(async (ctx, next) => {
-      origin = ctx.origin;
+      origin = baseUrl(ctx, publicUrl); // the URL notifications name resources by
       if (!notifications.handles(ctx.path)) return next();
       (ctx.state as { face?: string }).face = 'genesys';
       ctx.respond = false; // faye answers on the raw response

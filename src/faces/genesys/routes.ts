@@ -5,7 +5,7 @@ import type { Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, genesysHttpStatus, genesysStatusCodes, ok, type Failure, type Outcome } from '../../reasons/index.js';
 import type { AgentDirectory } from '../agents/directory.js';
-import { BodyError, readJson, type FaceState } from '../http.js';
+import { BodyError, baseUrl, readJson, type FaceState } from '../http.js';
 import { channelResources, deviceResource, interactionResource, statusOf, type Body } from './shapes.js';
 
 /** Cookie of the HTTP session (CometD also accepts it); lives as long as GWS's default session. */
@@ -60,7 +60,7 @@ function userDataOf(body: Body): Record<string, string> {
 export function genesysRoutes(options: GenesysFaceOptions): Router {
   const { engine, directory: dir } = options;
   const router = new Router({ prefix: '/api/v2' });
-  const base = (ctx: Context) => options.publicUrl?.replace(/\/$/, '') ?? ctx.origin;
+  const base = (ctx: Context) => baseUrl(ctx, options.publicUrl);
 
   const reply = (ctx: Context, body: Body, statusCode: number) => {
     ctx.status = genesysHttpStatus(statusCode as 0);
