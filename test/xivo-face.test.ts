@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { xivoErrors } from '../src/reasons/index.js';
+import type { TestBridge } from './support/bridge.js';
+import { XucClient, http, logoutEveryone, soapStart, soapStatus, startFacesBridge, xucLogin } from './support/agent-faces.js';
+
+describe('XiVO XUC face', () => {
+  let b: TestBridge;
+  const clients: XucClient[] = [];
+  const connect = async (user: string, password: string) => {
+    const c = await XucClient.connect(b.url, await xucLogin(b.url, user, password));
+    clients.push(c);
+    await c.next('LoggedOn');
+    return c;
+  };
+  before(async () => {
+    b = await startFacesBridge();
+  });
+  after(() => b.close());
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await logoutEveryone(b);
+  });
+
+  it('serves a whole session: login on a line, ringing, answer, ticket data, closed — seen by the MCC integrator', async () => {
+    const alice = await connect('alice', 'alice-pw');
+    assert.deepEqual(await alice.next('UserConfigUpdate'), { userId: 'alice', agentId: 201, fullName: 'Alice Martin', mobileNumber: null });
+    assert.equal((await alice.next('RightProfile')).profile, 'NoRight');
+    alice.send('agentLogin', { agentphonenumber: '1001' });
+    const ready = await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady');
+    assert.equal(ready.agentId, 201);
+    assert.equal(ready.phoneNb, '1001');
+    assert.deepEqual(ready.queues.sort(), [10, 20]);
+
+    await soapStart(b, 'CHAT', 'xuc-1');
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentRinging');
+    const ringing = await alice.next('PhoneEvent', (m) => m.eventType === 'EventRinging');
+    assert.equal(ringing.uniqueId, 'xuc-1');
+    assert.equal(ringing.otherDN, '+39055123');
+    assert.equal((await soapStatus(b, 'xuc-1')).status, 'BOOKED');
+
+    alice.send('answer', { uniqueId: 'xuc-1' });
+    const onCall = await alice.next('AgentStateEvent', (m) => m.name === 'AgentOnCall');
+    assert.equal(onCall.monitorState, 'ACTIVE');
+    const assigned = await soapStatus(b, 'xuc-1');
+    assert.equal(assigned.status, 'ASSIGNED');
+    assert.equal(assigned.username, 'alice');
+
+    alice.send('updateCallbackTicket', { uuid: 'xuc-1', status: 'Callback', comment: 'call back after 5pm' });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await b.soap('checkSessionStateWithData', { sessionId: 'xuc-1' })).sessionData, 'call back after 5pm');
+    alice.send('getCallbackLists');
+    await alice.next('CallbackLists');
+    const from = alice.count;
+    alice.send('updateCallbackTicket', { uuid: 'xuc-1', status: 'Answered', comment: 'done' });
+    assert.deepEqual(await alice.next('CallbackClotured', () => true, from), { uuid: 'xuc-1' });
+    assert.equal((await soapStatus(b, 'xuc-1')).status, 'CLOSED');
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady', from);
+  });
+
+  it('applies the login rules of the seed: unknown line, other line, same line, line taken over', async () => {
+    const alice = await connect('alice', 'alice-pw');
+    const bob = await connect('bob', 'bob-pw');
+    alice.send('agentLogin', { agentphonenumber: '9999' });
+    assert.deepEqual(await alice.next('AgentError'), { Error: 'PhoneNumberUnknown', message: 'line 9999 is unknown', command: 'agentLogin' });
+    assert.equal(xivoErrors.UNKNOWN_DEVICE, 'PhoneNumberUnknown');
+    alice.send('agentLogin', { agentphonenumber: '1001' });
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady');
+    let from = alice.count;
+    alice.send('agentLogin', { agentphonenumber: '1003' });
+    assert.deepEqual(await alice.next('AgentError', () => true, from), { Error: 'LoggedInOnAnotherPhone', phoneNb: '1001', RequestedNb: '1003' });
+    assert.equal(((await b.engine.agentState('alice')) as any).value.phone, '1001', 'stays on its line');
+    from = alice.count;
+    alice.send('agentLogin', { agentphonenumber: '1001' });
+    assert.equal((await alice.next('AgentStateEvent', () => true, from)).name, 'AgentReady', 'same line: stays logged');
+    // bob, not logged in, takes alice's line: alice is logged out
+    bob.send('agentLogin', { agentphonenumber: '1001' });
+    await bob.next('AgentStateEvent', (m) => m.name === 'AgentReady' && m.phoneNb === '1001');
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentLoggedOut');
+    assert.equal(((await b.engine.agentState('alice')) as any).value.loggedIn, false);
+  });
+
+  it('pauses, queues, statistics, listen and recording, with errors from the catalog', async () => {
+    const alice = await connect('alice', 'alice-pw');
+    alice.send('agentLogin', { agentphonenumber: '1001' });
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady');
+    alice.send('pauseAgent', { reason: 'lunch' });
+    assert.equal((await alice.next('AgentStateEvent', (m) => m.name === 'AgentOnPause')).cause, 'lunch');
+    alice.send('unpauseAgent', {});
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady' && alice.frames.some((f) => f.ctiMessage?.name === 'AgentOnPause'));
+    alice.send('setAgentQueue', { agentId: 201, queueId: 11, penalty: 2 });
+    assert.deepEqual(await alice.next('QueueMember', (m) => m.queueId === 11), { agentId: 201, queueId: 11, penalty: 2 });
+    alice.send('getList', { objectType: 'queuemember' });
+    assert.ok((await alice.next('QueueMemberList')).some((m: any) => m.agentId === 201 && m.queueId === 11 && m.penalty === 2));
+    alice.send('removeAgentFromQueue', { agentId: 201, queueId: 11 });
+    assert.deepEqual(await alice.next('QueueMember', (m) => m.penalty === -1), { agentId: 201, queueId: 11, penalty: -1 });
+    alice.send('setAgentQueue', { agentId: 201, queueId: 99, penalty: 0 });
+    assert.equal((await alice.next('AgentError')).Error, xivoErrors.UNKNOWN_SERVICE);
+    alice.send('subscribeToAgentStats');
+    const stats = await alice.next('AgentStatistics', (m) => m.id === 201);
+    assert.deepEqual(stats.statistics.map((s: any) => s.name), ['AgentPausedTotalTime', 'AgentWrapupTotalTime', 'AgentReadyTotalTime', 'LoginDateTime', 'LogoutDateTime']);
+    alice.send('listenAgent', { agentid: 201 });
+    assert.deepEqual(await alice.next('AgentListen'), { started: true, phoneNumber: '1001', agentId: 201 });
+    alice.send('listenAgent', { agentid: 202 });
+    assert.equal((await alice.next('AgentError', (m) => m.command === 'listenAgent')).Error, xivoErrors.AGENT_NOT_LOGGED_IN);
+    alice.send('monitorPause', { agentid: 201 });
+    assert.equal((await alice.next('AgentError', (m) => m.command === 'monitorPause')).Error, xivoErrors.INVALID_STATE);
+    await soapStart(b, 'CHAT', 'xuc-m');
+    alice.send('answer', {});
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentOnCall');
+    alice.send('monitorPause', { agentid: 201 });
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentOnCall' && m.monitorState === 'PAUSED');
+    alice.send('nonsense');
+    assert.equal((await alice.next('Error', (m) => m.command === 'nonsense')).Error, 'InvalidJson');
+    alice.ws.send('not json');
+    await alice.next('Error', (m) => m.message === 'the frame is not JSON');
+    alice.ws.send(JSON.stringify({ claz: 'ping' }));
+    await alice.next('Pong');
+    alice.send('agentLogout', {});
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentLoggedOut');
+    assert.equal((await soapStatus(b, 'xuc-m')).status, 'QUEUED', 'the held session went back to its queue');
+  });
+
+  it('filters what a supervisor sees by its queues and groups; admins and users without a profile see all', async () => {
+    const carol = await connect('carol', 'carol-pw');
+    assert.equal((await carol.next('RightProfile')).profile, 'Supervisor');
+    carol.send('getList', { objectType: 'agent' });
+    assert.deepEqual((await carol.next('AgentList')).map((a: any) => a.id), [202]);
+    carol.send('getList', { objectType: 'queue' });
+    assert.deepEqual((await carol.next('QueueList')).map((q: any) => q.name), ['SALES']);
+    carol.send('getList', { objectType: 'agentgroup' });
+    assert.deepEqual((await carol.next('AgentGroupList')).map((g: any) => g.name), ['sales']);
+    carol.send('subscribeToAgentEvents');
+    carol.send('agentLogin', { agentid: 201, agentphonenumber: '1001' });
+    assert.equal((await carol.next('AgentError')).Error, xivoErrors.FORBIDDEN);
+    const alice = await connect('alice', 'alice-pw');
+    alice.send('getList', { objectType: 'agent' });
+    assert.deepEqual((await alice.next('AgentList')).map((a: any) => a.id), [201, 202, 203]);
+    alice.send('agentLogin', { agentphonenumber: '1001' });
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady');
+    carol.send('agentLogin', { agentid: 202, agentphonenumber: '1002' });
+    await carol.next('AgentStateEvent', (m) => m.agentId === 202 && m.name === 'AgentReady');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(carol.frames.some((f) => f.msgType === 'AgentStateEvent' && f.ctiMessage.agentId === 201), false, 'alice is outside carol\'s groups');
+  });
+
+  it('runs the Callback API on the engine: lists, take, start, release, ticket updates', async () => {
+    const bob = await connect('bob', 'bob-pw');
+    await b.soap('startSession', { channelId: 1003, serviceid: 'SALES', sessionId: 'cb-1', contactValue: '0230210082', description: 'Call me back' });
+    await b.soap('sessionAccept', { sessionId: 'cb-1' });
+    bob.send('getCallbackLists');
+    const lists = await bob.next('CallbackLists');
+    const sales = lists.find((l: any) => l.queueId === 11);
+    assert.equal(sales.callbacks[0].uuid, 'cb-1');
+    assert.equal(sales.callbacks[0].phoneNumber, '0230210082');
+    assert.equal(sales.callbacks[0].agentId, null);
+    bob.send('agentLogin', { agentphonenumber: '1002' });
+    // bob is ready now, so routing offers cb-1 to him; taking it accepts it
+    await bob.next('AgentStateEvent', (m) => m.name === 'AgentRinging');
+    bob.send('takeCallback', { uuid: 'cb-1' });
+    assert.deepEqual(await bob.next('CallbackTaken'), { uuid: 'cb-1', agentId: 202 });
+    assert.equal((await soapStatus(b, 'cb-1')).status, 'ASSIGNED');
+    bob.send('startCallback', { uuid: 'cb-1', number: '0789654123' });
+    const started = await bob.next('CallbackStarted');
+    assert.equal(started.requestUuid, 'cb-1');
+    assert.match(started.ticketUuid, /^[0-9a-f-]{36}$/);
+    bob.send('updateCallbackTicket', { uuid: 'cb-1', status: 'Callback', comment: 'again tomorrow', dueDate: '2026-12-01', periodUuid: 'x' });
+    assert.equal((await bob.next('CallbackRequestUpdated')).request.dueDate, '2026-12-01');
+    bob.send('updateCallbackTicket', { uuid: 'cb-1', status: 'Maybe' });
+    assert.equal((await bob.next('Error', (m) => m.command === 'updateCallbackTicket')).Error, 'InvalidJson');
+    bob.send('pauseAgent', {});
+    bob.send('releaseCallback', { uuid: 'cb-1' });
+    assert.deepEqual(await bob.next('CallbackReleased'), { uuid: 'cb-1' });
+    assert.equal((await soapStatus(b, 'cb-1')).status, 'QUEUED');
+    bob.send('takeCallback', { uuid: 'nope' });
+    assert.equal((await bob.next('Error', (m) => m.command === 'takeCallback')).Error, xivoErrors.UNKNOWN_INTERACTION);
+  });
+
+  it('authenticates: bad credentials, token renewal, an unknown token refused on the socket', async () => {
+    const bad = await http('POST', `${b.url}/xuc/api/2.0/auth/login`, { login: 'alice', password: 'nope' });
+    assert.equal(bad.status, 401);
+    assert.equal(bad.body.error, 'InvalidCredentials');
+    assert.equal((await http('POST', `${b.url}/xuc/api/2.0/auth/login`, { login: 'alice' })).body.error, 'InvalidJson');
+    const token = await xucLogin(b.url, 'alice', 'alice-pw');
+    const renewed = await http('GET', `${b.url}/xuc/api/2.0/auth/check`, undefined, { Authorization: `Bearer ${token}` });
+    assert.equal(renewed.body.login, 'alice');
+    assert.notEqual(renewed.body.token, token);
+    assert.equal((await http('GET', `${b.url}/xuc/api/2.0/auth/check`, undefined, { Authorization: 'Bearer nope' })).body.error, 'TokenExpired');
+    const refused = await XucClient.connect(b.url, 'not-a-token');
+    assert.deepEqual(await refused.next('LoggedOnError'), { Error: 'loggedOnFailed' });
+    await new Promise<void>((resolve) => (refused.ws.readyState === refused.ws.CLOSED ? resolve() : refused.ws.once('close', () => resolve())));
+  });
+});
