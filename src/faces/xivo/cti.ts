@@ -56,7 +56,7 @@ export class XucServer {
   }
 
   close(): void {
-    for (const c of this.connections) c.close();
+    for (const c of this.connections) c.terminate();
     this.wss.close();
   }
 
@@ -105,6 +105,12 @@ class XucConnection {
 
   close(): void {
     for (const stop of this.stops.splice(0)) stop();
+  }
+
+  /** The bridge is stopping: drop the socket too. */
+  terminate(): void {
+    this.close();
+    this.ws.terminate();
   }
 
   async start(): Promise<void> {
