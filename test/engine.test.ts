@@ -152,6 +152,53 @@ for (const storeKind of storeKinds) describe(`embedded engine on ${storeKind}`, 
     assert.equal(reason(await e.updateUserData('nope', { a: 'b' })), 'UNKNOWN_INTERACTION');
   });
 
+  it('agent faces: login options, line take-over, wrap-up after a session, workbins, runtime queue membership', async () => {
+    e = await engine({ agents: [{ username: 'a', skills: ['CHAT'], capacity: 2 }, { username: 'b', skills: ['CHAT'] }] });
+    value(await e.agentLogin('a', [1003], { phone: '1001', autoAnswer: true, autoIdle: false, initial: { ready: false, reason: 'wrap-up' } }));
+    assert.deepEqual(value(await e.agentEvents('a')).map((ev) => [ev.kind, ev.reason ?? '']), [['LOGGED_IN', ''], ['READY', ''], ['NOT_READY', 'wrap-up']]);
+    value(await e.agentReady('a'));
+    const one = await queued(e, 'CHAT', 'one');
+    assert.equal(one.status, 'ASSIGNED', 'auto-answer from the login, not the roster');
+    value(await e.placeInWorkbin('one', 'a', 'later'));
+    assert.equal(value(await e.agentState('a')).channels[0]?.load, 0, 'a parked session is off the load');
+    assert.deepEqual(value(await e.workbinContent('a', 'later')).map((i) => i.id), ['one']);
+    value(await e.accept('one', 'a'));
+    assert.equal(value(await e.agentState('a')).channels[0]?.load, 1);
+    value(await e.complete('one', 'caller'));
+    const after = value(await e.agentState('a')).channels[0];
+    assert.deepEqual([after?.ready, after?.reason], [false, 'wrap-up'], 'auto-idle off: wrap-up after the session');
+    // b takes a's line: a is logged out everywhere
+    value(await e.agentLogin('b', [1003], { phone: '1001', takeOverPhone: true, initial: { ready: true } }));
+    assert.equal(value(await e.agentState('a')).loggedIn, false);
+    assert.equal(value(await e.agentState('b')).phone, '1001');
+    // runtime queue membership: b leaves CHAT, so a CHAT session waits
+    value(await e.setQueueMembership('b', 'CHAT', -1));
+    assert.equal((await queued(e, 'CHAT', 'two')).status, 'QUEUED');
+    value(await e.setQueueMembership('b', 'CHAT', 3)); // back in: routed at once
+    assert.equal(value(await e.getInteraction('two')).status, 'BOOKED');
+    assert.ok(value(await e.queueMembership()).some((m) => m.username === 'b' && m.serviceCode === 'CHAT' && m.penalty === 3));
+    assert.equal(reason(await e.setQueueMembership('b', 'NOPE', 0)), 'UNKNOWN_SERVICE');
+  });
+
+  it('agent sessions: found by token on their face, rotated, and an agent signed out when its keep-alive lapses', async () => {
+    let t = Date.now();
+    e = await engine({ agents: [{ username: 'a', skills: ['CHAT'] }] }, () => t);
+    const s = value(await e.openAgentSession('a', 'huawei', { ttlMs: 1000, logoutOnExpiry: true }));
+    value(await e.agentLogin('a', [1003], { initial: { ready: true } }));
+    assert.equal(reason(await e.agentSession(s.token, 'xivo')), 'SESSION_EXPIRED', 'another face does not know it');
+    assert.equal(value(await e.agentSession(s.token, 'huawei')).username, 'a');
+    const next = value(await e.rotateAgentSession(s, 1000, 100));
+    assert.notEqual(next.token, s.token);
+    t += 500;
+    await e.expireAgentSessions();
+    assert.equal(reason(await e.agentSession(s.token, 'huawei')), 'SESSION_EXPIRED', 'the old token lapsed after its grace');
+    assert.equal(value(await e.agentState('a')).loggedIn, true, 'the rotated session keeps the agent in');
+    t += 1000;
+    await e.expireAgentSessions();
+    assert.equal(value(await e.agentState('a')).loggedIn, false);
+    assert.equal(value(await e.agentEvents('a')).at(-1)?.reason, 'huawei session expired');
+  });
+
   it('agent login checks the user and the channels', async () => {
     e = await engine({ agents: [{ username: 'a', skills: ['CHAT'] }, { username: 's', profiles: ['supervisor'] }] });
     assert.equal(reason(await e.agentLogin('zed', [1003])), 'UNKNOWN_AGENT');
