@@ -91,6 +91,9 @@ describe('XiVO XUC face', () => {
     assert.deepEqual(await alice.next('QueueMember', (m) => m.queueId === 11), { agentId: 201, queueId: 11, penalty: 2 });
     alice.send('getList', { objectType: 'queuemember' });
     assert.ok((await alice.next('QueueMemberList')).some((m: any) => m.agentId === 201 && m.queueId === 11 && m.penalty === 2));
+    const config = await alice.next('AgentConfig', (m) => m.member.some((q: any) => q.queue_id === 11));
+    assert.equal(config.id, 201);
+    assert.equal(config.member.find((q: any) => q.queue_id === 11).penalty, 2);
     alice.send('removeAgentFromQueue', { agentId: 201, queueId: 11 });
     assert.deepEqual(await alice.next('QueueMember', (m) => m.penalty === -1), { agentId: 201, queueId: 11, penalty: -1 });
     alice.send('setAgentQueue', { agentId: 201, queueId: 99, penalty: 0 });
@@ -173,6 +176,27 @@ describe('XiVO XUC face', () => {
     assert.equal((await soapStatus(b, 'cb-1')).status, 'QUEUED');
     bob.send('takeCallback', { uuid: 'nope' });
     assert.equal((await bob.next('Error', (m) => m.command === 'takeCallback')).Error, xivoErrors.UNKNOWN_INTERACTION);
+  });
+
+  it('dialFromQueue creates an outgoing call that a free agent of the queue dials', async () => {
+    const bob = await connect('bob', 'bob-pw');
+    bob.send('agentLogin', { agentphonenumber: '1002' });
+    await bob.next('AgentStateEvent', (m) => m.name === 'AgentReady');
+    bob.send('dialFromQueue', { destination: '0612345678', queueId: 11, callerIdName: 'Sales', callerIdNumber: '3000', variables: { order: '42' } });
+    await bob.next('AgentStateEvent', (m) => m.name === 'AgentDialing');
+    const dialing = await bob.next('PhoneEvent', (m) => m.eventType === 'EventDialing');
+    assert.equal(dialing.otherDN, '0612345678');
+    assert.equal(dialing.userData.USR_order, '42');
+    bob.send('answer', {});
+    const onCall = await bob.next('AgentStateEvent', (m) => m.name === 'AgentOnCall');
+    assert.equal(onCall.direction, 'Outgoing');
+    const sessionId = dialing.uniqueId as string;
+    assert.equal((await soapStatus(b, sessionId)).status, 'ASSIGNED', 'the call is an MCC session too');
+    bob.send('hangup', {});
+    await bob.next('PhoneEvent', (m) => m.eventType === 'EventReleased');
+    assert.equal((await soapStatus(b, sessionId)).status, 'CLOSED');
+    bob.send('dialFromQueue', { destination: 'not a number', queueId: 11 });
+    assert.equal((await bob.next('Error', (m) => m.command === 'dialFromQueue')).Error, xivoErrors.INVALID_PARAMETER);
   });
 
   it('authenticates: bad credentials, token renewal, an unknown token refused on the socket', async () => {

@@ -11,7 +11,7 @@ import type { AgentEvent } from '../../store/index.js';
 import type { AgentDirectory, ServiceEntry } from '../agents/directory.js';
 import { EVERYONE, type AgentEventFeed } from '../agents/feed.js';
 import { XIVO_FACE } from './auth.js';
-import { ANY_TIME, agentEntry, agentStateEvent, callbackRequest, groupIds, listUuid, queueEntry, visibilityOf, type Json, type Visibility } from './views.js';
+import { ANY_TIME, agentConfig, agentEntry, agentStateEvent, callbackRequest, groupIds, listUuid, queueEntry, visibilityOf, type Json, type Visibility } from './views.js';
 
 export const CTI_PATH = '/xuc/api/2.0/cti';
 const TICKET_STATUSES = ['NoAnswer', 'Answered', 'Fax', 'Email', 'Callback'];
@@ -50,9 +50,17 @@ export class XucServer {
     for (const c of this.connections) if (c.callbacks) c.send(msgType, payload);
   }
 
-  /** Tell every connection that may see the queue (QueueMember changes). */
-  broadcastQueueMember(service: ServiceEntry, payload: Json): void {
-    for (const c of this.connections) if (c.visibility.queue(service)) c.send('QueueMember', payload);
+  /** A membership changed: QueueMember to whoever sees the queue, AgentConfig to whoever sees the agent. */
+  async broadcastMembership(agent: AgentConfig, service: ServiceEntry, penalty: number): Promise<void> {
+    const all = await this.engine.queueMembership();
+    const members = all.ok
+      ? all.value.filter((m) => m.username === agent.username).flatMap((m) => this.dir.services.filter((s) => s.code === m.serviceCode).map((s) => ({ service: s, penalty: m.penalty })))
+      : [];
+    const config = agentConfig(agent, this.dir, groupIds(this.dir), members);
+    for (const c of this.connections) {
+      if (c.visibility.queue(service)) c.send('QueueMember', { agentId: agent.agentId, queueId: service.queueId, penalty });
+      if (c.visibility.agent(agent)) c.send('AgentConfig', config);
+    }
   }
 
   close(): void {
@@ -140,9 +148,10 @@ class XucConnection {
     if (e.sessionId === undefined) return;
     const found = await this.server.engine.getInteraction(e.sessionId);
     if (!found.ok) return;
-    const eventType = { OFFERED: 'EventRinging', ASSIGNED: 'EventEstablished', RELEASED: 'EventReleased', CLOSED: 'EventReleased' }[e.kind as string];
-    if (!eventType) return;
     const i = found.value;
+    const offered = i.userData.direction === 'Outgoing' ? 'EventDialing' : 'EventRinging';
+    const eventType = { OFFERED: offered, ASSIGNED: 'EventEstablished', RELEASED: 'EventReleased', CLOSED: 'EventReleased' }[e.kind as string];
+    if (!eventType) return;
     const state = await this.server.engine.agentState(this.user.username);
     this.send('PhoneEvent', {
       eventType, DN: (state.ok ? state.value.phone : undefined) ?? '', otherDN: i.contactValue ?? '', linkedId: i.id, uniqueId: i.id, queueName: i.serviceCode,
@@ -293,7 +302,7 @@ class XucConnection {
         const penalty = cmd.command === 'removeAgentFromQueue' ? -1 : Number(cmd.penalty ?? 0);
         if (!Number.isInteger(penalty) || penalty < -1) return fail('INVALID_PARAMETER', 'penalty must be a whole number from 0');
         const out = await engine.setQueueMembership(a.value.username, q.value.code, penalty);
-        if (out.ok) this.server.broadcastQueueMember(q.value, { agentId: a.value.agentId, queueId: q.value.queueId, penalty });
+        if (out.ok) await this.server.broadcastMembership(a.value, q.value, penalty);
         return out;
       }
       case 'subscribeToAgentEvents':
@@ -445,11 +454,10 @@ class XucConnection {
       ...(typeof cmd.callerIdName === 'string' ? { description: cmd.callerIdName } : {}),
     });
     if (!created.ok) return created;
+    // Variables travel with the call (as USR_<name> in phone events); the direction marks it outgoing.
     const vars = typeof cmd.variables === 'object' && cmd.variables !== null ? (cmd.variables as Record<string, unknown>) : {};
-    if (Object.keys(vars).length > 0) {
-      const set = await engine.updateUserData(created.value.id, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])));
-      if (!set.ok) return set;
-    }
+    const set = await engine.updateUserData(created.value.id, { ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])), direction: 'Outgoing' });
+    if (!set.ok) return set;
     return engine.placeInQueue(created.value.id);
   }
 

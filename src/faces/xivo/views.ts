@@ -52,12 +52,15 @@ export function agentStateEvent(a: AgentConfig, state: AgentState, held: readonl
   const since = Math.max(0, Math.round((now - Math.max(...state.channels.map((c) => c.since))) / 1000));
   const onCall = held.find((i) => i.status === 'ASSIGNED' && i.workbin === undefined);
   if (onCall) {
+    const outgoing = onCall.userData.direction === 'Outgoing';
     return {
-      name: 'AgentOnCall', ...base, since, acd: true, direction: 'Incoming', callType: 'External',
+      name: 'AgentOnCall', ...base, since, acd: !outgoing, direction: outgoing ? 'Outgoing' : 'Incoming', callType: 'External',
       monitorState: onCall.userData.monitorState === 'PAUSED' ? 'PAUSED' : 'ACTIVE',
     };
   }
-  if (held.some((i) => i.status === 'BOOKED')) return { name: 'AgentRinging', ...base, since };
+  const offered = held.find((i) => i.status === 'BOOKED');
+  // A dialFromQueue call rings the agent first, then dials the customer: AgentDialing.
+  if (offered) return { name: offered.userData.direction === 'Outgoing' ? 'AgentDialing' : 'AgentRinging', ...base, since };
   if (state.channels.some((c) => c.ready)) return { name: 'AgentReady', ...base, since, cause: 'available' };
   const reason = state.channels.find((c) => !c.ready)?.reason;
   if (reason === 'wrap-up') return { name: 'AgentOnWrapup', ...base, since };
@@ -86,5 +89,19 @@ export function callbackRequest(i: Interaction, list: string, agentIdOf: (userna
     agentId: i.agent ? (agentIdOf(i.agent.username) ?? null) : null,
     dueDate: i.userData.callbackDueDate ?? new Date(i.createdAt).toISOString().slice(0, 10),
     preferredPeriod: ANY_TIME,
+  };
+}
+
+/** AgentConfig: the agent and its queue memberships, as XUC sends it when they change. */
+export function agentConfig(a: AgentConfig, dir: AgentDirectory, groups: Map<string, number>, members: ReadonlyArray<{ service: ServiceEntry; penalty: number }>): Json {
+  const [firstname = '', ...rest] = dir.displayName(a).split(' ');
+  const number = String(a.agentId);
+  return {
+    id: a.agentId, firstname, lastname: rest.join(' '), number, context: 'default',
+    member: members.map((m) => ({
+      queue_name: m.service.code, queue_id: m.service.queueId, interface: `Agent/${number}`, penalty: m.penalty, commented: 0,
+      usertype: 'Agent', userid: a.agentId, channel: 'Agent', category: 'Queue', position: 1,
+    })),
+    numgroup: groups.get(a.group) ?? 0, userid: a.agentId,
   };
 }
