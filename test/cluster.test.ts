@@ -4,6 +4,7 @@ import type { EmbeddedEngine } from '../src/backends/embedded/index.js';
 import { PostgresStore } from '../src/store/index.js';
 import { freshDatabase, openEngine } from './support/engine.js';
 import { mcc, mccPut, spawnBridge, writeConfig, type BridgeProcess } from './support/process.js';
+import { XucClient } from './support/agent-faces.js';
 
 /**
  * Two bridge processes on one PostgreSQL behave as one contact center. The agents are driven by a
@@ -126,5 +127,48 @@ describe('two bridge processes on one PostgreSQL', function () {
     assert.deepEqual([r?.status, r?.username], ['QUEUED', undefined]);
     const a1 = (await db.query(`SELECT ready, load FROM agent_channels WHERE username = 'a1'`)).rows[0];
     assert.deepEqual([Number(a1.ready), Number(a1.load)], [0, 0], 'the agent who let it ring is not ready');
+  });
+});
+
+describe('agent faces across two bridge processes on one PostgreSQL', function () {
+  this.timeout(60_000);
+
+  it('a Huawei Guid from A works on B, B polls what A offers, and a XUC client on B sees a logout through A', async () => {
+    const url = await freshDatabase();
+    const embedded = {
+      channels: [{ id: 1003, license: 1000, services: [{ code: 'CHAT' }] }],
+      agents: [{ username: 'alice', password: 'alice-pw', agentId: 201, line: '1001', skills: ['CHAT'], capacity: 1 }],
+    };
+    const config = writeConfig({ store: { kind: 'postgres', url }, embedded, faces: { huawei: { pollWaitSeconds: 0.2 } } });
+    const [a, b] = await Promise.all([spawnBridge(config), spawnBridge(config)]);
+    try {
+      const signIn = await fetch(`${a.url}/agentgateway/resource/onlineagent/201/loginex`, {
+        method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'alice-pw', autoanswer: false }),
+      });
+      const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+      assert.equal(((await signIn.json()) as any).retcode, '0');
+      const poll = async (on: BridgeProcess) => ((await (await fetch(`${on.url}/agentgateway/resource/agentevent/201`, { headers: { Guid: guid } })).json()) as any);
+      assert.equal((await poll(b)).event.eventType, 'AgentOther_InService');
+      assert.equal((await poll(a)).event.eventType, 'AgentState_Ready', 'one cursor, wherever the poll lands');
+      const id = (await start(a))?.sessionId as string;
+      await mcc(a.url, 'sessionAccept', { sessionId: id });
+      const ringing = await poll(b);
+      assert.equal(ringing.event.eventType, 'AgentEvent_Ringing');
+      assert.equal(ringing.event.content.callid, id);
+
+      const login = await fetch(`${b.url}/xuc/api/2.0/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'alice', password: 'alice-pw' }) });
+      const xuc = await XucClient.connect(b.url, ((await login.json()) as any).token);
+      try {
+        await xuc.next('LoggedOn');
+        xuc.send('getAgentStates');
+        await xuc.next('AgentStateEvent', (m) => m.name === 'AgentRinging');
+        assert.equal((await mcc(a.url, 'logoutAgentFromChannel', { channelId: '1003', agentUsername: 'alice' }))?.result, 'SUCCESS');
+        await xuc.next('AgentStateEvent', (m) => m.name === 'AgentLoggedOut');
+      } finally {
+        xuc.close();
+      }
+    } finally {
+      await Promise.all([a.kill(), b.kill()]);
+    }
   });
 });
