@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { EmbeddedEngine } from '../../backends/embedded/index.js';
 import type { Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
-import { fail, genesysHttpStatus, genesysStatusCodes, ok, type Failure, type Outcome } from '../../reasons/index.js';
+import { fail, genesysHttpStatus, genesysStatusCodes, type Failure, type Outcome } from '../../reasons/index.js';
 import type { AgentDirectory } from '../agents/directory.js';
 import { BodyError, baseUrl, readJson, type FaceState } from '../http.js';
 import { channelResources, deviceResource, interactionResource, statusOf, type Body } from './shapes.js';
@@ -100,7 +100,7 @@ export function genesysRoutes(options: GenesysFaceOptions): Router {
       await next();
     } catch (e) {
       if (e instanceof Refusal) return failed(ctx, e.failure);
-      if (e instanceof BodyError) return failed(ctx, fail(e.status === 413 ? 'INVALID_PARAMETER' : 'INVALID_PARAMETER', e.message));
+      if (e instanceof BodyError) return failed(ctx, fail('INVALID_PARAMETER', e.message));
       throw e;
     }
   });
@@ -201,24 +201,22 @@ export function genesysRoutes(options: GenesysFaceOptions): Router {
 
     const wanted = [...new Set(channels as string[])];
     const succeeded: Body[] = [];
-    const failures: Body[] = [];
+    const failures: Array<{ channel: string; failure: Failure }> = [];
     const usable: number[] = [];
     for (const name of wanted) {
       const id = dir.channelOfMedia(name);
-      if (id === undefined) failures.push({ channel: name, ...statusOf(fail('UNKNOWN_CHANNEL', `Channel '${name}' is not available on this contact center`)) });
+      if (id === undefined) failures.push({ channel: name, failure: fail('UNKNOWN_CHANNEL', `Channel '${name}' is not available on this contact center`) });
       else usable.push(id);
     }
-    let outcome: Outcome<unknown> = ok(undefined);
     if (usable.length > 0) {
       const phone = body.dynamicPhoneNumber as string | undefined;
-      outcome = await engine.agentLogin(user.username, usable, {
+      const outcome = await engine.agentLogin(user.username, usable, {
         ...(workmode ? { autoAnswer: workmode === 'AutoIn' } : {}),
         ...(phone !== undefined ? { phone } : {}),
       });
       for (const id of usable) {
-        const name = dir.mediaType(id);
-        if (outcome.ok) succeeded.push({ channel: name, statusCode: 0 });
-        else failures.push({ channel: name, ...statusOf(outcome) });
+        if (outcome.ok) succeeded.push({ channel: dir.mediaType(id), statusCode: 0 });
+        else failures.push({ channel: dir.mediaType(id), failure: outcome });
       }
     }
     if (failures.length === 0) {
@@ -235,13 +233,10 @@ export function genesysRoutes(options: GenesysFaceOptions): Router {
       }
       return reply(ctx, { statusCode: 0, ...extra }, 0);
     }
-    if (succeeded.length === 0) {
-      // Every channel failed: one channel's code and message only (seed 000).
-      const first = failures[0] as Body;
-      (ctx.state as FaceState).failReason = 'START_CONTACT_CENTER_SESSION';
-      return reply(ctx, { statusCode: first.statusCode, statusMessage: first.statusMessage }, first.statusCode as number);
-    }
-    return reply(ctx, { statusCode: 7, succeeded, failed: failures }, 7);
+    // Every channel failed: one channel's code and message only (seed 000).
+    if (succeeded.length === 0) return failed(ctx, (failures[0] as { failure: Failure }).failure);
+    (ctx.state as FaceState).failReason = failures.map((f) => f.failure.reason).join(',');
+    return reply(ctx, { statusCode: 7, succeeded, failed: failures.map((f) => ({ channel: f.channel, ...statusOf(f.failure) })) }, 7);
   }
 
   // ------------------------------------------------------------------ interactions
