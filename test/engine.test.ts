@@ -183,18 +183,18 @@ for (const storeKind of storeKinds) describe(`embedded engine on ${storeKind}`, 
   it('agent sessions: found by token on their face, rotated, and an agent signed out when its keep-alive lapses', async () => {
     let t = Date.now();
     e = await engine({ agents: [{ username: 'a', skills: ['CHAT'] }] }, () => t);
-    const s = value(await e.openAgentSession('a', 'huawei', { ttlMs: 1000, logoutOnExpiry: true }));
+    const s = value(await e.sessions.open('a', 'huawei', { ttlMs: 1000, logoutOnExpiry: true }));
     value(await e.agentLogin('a', [1003], { initial: { ready: true } }));
-    assert.equal(reason(await e.agentSession(s.token, 'xivo')), 'SESSION_EXPIRED', 'another face does not know it');
-    assert.equal(value(await e.agentSession(s.token, 'huawei')).username, 'a');
-    const next = value(await e.rotateAgentSession(s, 1000, 100));
+    assert.equal(reason(await e.sessions.find(s.token, 'xivo')), 'SESSION_EXPIRED', 'another face does not know it');
+    assert.equal(value(await e.sessions.find(s.token, 'huawei')).username, 'a');
+    const next = value(await e.sessions.rotate(s, 1000, 100));
     assert.notEqual(next.token, s.token);
     t += 500;
-    await e.expireAgentSessions();
-    assert.equal(reason(await e.agentSession(s.token, 'huawei')), 'SESSION_EXPIRED', 'the old token lapsed after its grace');
+    await e.sessions.expire();
+    assert.equal(reason(await e.sessions.find(s.token, 'huawei')), 'SESSION_EXPIRED', 'the old token lapsed after its grace');
     assert.equal(value(await e.agentState('a')).loggedIn, true, 'the rotated session keeps the agent in');
     t += 1000;
-    await e.expireAgentSessions();
+    await e.sessions.expire();
     assert.equal(value(await e.agentState('a')).loggedIn, false);
     assert.equal(value(await e.agentEvents('a')).at(-1)?.reason, 'huawei session expired');
   });

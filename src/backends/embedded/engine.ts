@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { AgentConfig, EmbeddedConfig, ServiceConfig } from '../../config/index.js';
 import type { ServiceState } from '../../contract/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
-import { randomUUID as newToken } from 'node:crypto';
-import {
-  StoreError, type AgentChannelRecord, type AgentEvent, type AgentEventKind, type AgentSessionRecord, type SessionRecord, type Store, type Tx,
-} from '../../store/index.js';
+import { type AgentChannelRecord, type AgentEvent, type AgentEventKind, type SessionRecord, type Store, type Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, LoginOptions, NewInteraction, TransferTarget } from '../backend.js';
+import { AgentSessions } from './agent-sessions.js';
+import { storeGuard } from './guard.js';
 import { isOpen } from './schedule.js';
 
 export interface EngineOptions {
@@ -45,6 +44,8 @@ export class EmbeddedEngine implements Backend {
   private readonly services = new Map<string, ServiceConfig>();
   private timer: NodeJS.Timeout | undefined;
   private lastSweep = 0;
+  /** The agent faces' connections (Guid, JSESSIONID, XUC token). */
+  readonly sessions: AgentSessions;
 
   constructor(
     private readonly config: EmbeddedConfig,
@@ -54,6 +55,7 @@ export class EmbeddedEngine implements Backend {
     this.now = options.now ?? Date.now;
     this.agents = new Map(config.agents.map((cfg) => [cfg.username, { cfg, displayName: cfg.displayName ?? cfg.username }]));
     for (const c of config.channels) for (const s of c.services) this.services.set(`${c.id}/${s.code}`, s);
+    this.sessions = new AgentSessions(store, this.now, (username) => this.agents.has(username), (username, why) => this.agentLogout(username, undefined, why));
   }
 
   /**
@@ -85,7 +87,7 @@ export class EmbeddedEngine implements Backend {
     this.ticking = true;
     try {
       await this.expireOffers();
-      await this.expireAgentSessions();
+      await this.sessions.expire();
       if (this.now() - this.lastSweep >= 60_000) {
         this.lastSweep = this.now();
         await this.sweep(this.now());
@@ -495,90 +497,6 @@ export class EmbeddedEngine implements Backend {
     return this.guard(() => this.store.read(async (tx) => ok(await tx.lastEventId(username))));
   }
 
-  // ---------------------------------------------------------------- agent sessions (of the agent faces)
-
-  /**
-   * A connection of an agent through a face (Huawei Guid, Genesys JSESSIONID, XUC token), kept in
-   * the store so any bridge process recognises it. Its cursor starts at the agent's newest event.
-   */
-  openAgentSession(username: string, face: string, options: { ttlMs: number; logoutOnExpiry: boolean }): Promise<Outcome<AgentSessionRecord>> {
-    // Any user: supervisors without an agent profile connect too (XiVO).
-    if (!this.agents.has(username)) return Promise.resolve(fail('UNKNOWN_AGENT', `no user ${username}`));
-    return this.guard(() =>
-      this.store.tx(async (tx) => {
-        const now = this.now();
-        const rec: AgentSessionRecord = {
-          token: newToken(), face, username, createdAt: now, expiresAt: now + options.ttlMs,
-          logoutOnExpiry: options.logoutOnExpiry, cursor: await tx.lastEventId(username),
-        };
-        await tx.insertAgentSession(rec);
-        return ok(rec);
-      }),
-    );
-  }
-
-  /** The live session of a token on a face; with `extendMs`, its expiry moves that far from now. */
-  agentSession(token: string, face: string, extendMs?: number): Promise<Outcome<AgentSessionRecord>> {
-    return this.guard(() =>
-      this.store.tx(async (tx) => {
-        const rec = await tx.getAgentSession(token);
-        if (!rec || rec.face !== face || rec.expiresAt <= this.now()) return fail('SESSION_EXPIRED');
-        if (extendMs !== undefined) {
-          rec.expiresAt = Math.max(rec.expiresAt, this.now() + extendMs);
-          await tx.updateAgentSession(rec);
-        }
-        return ok(rec);
-      }),
-    );
-  }
-
-  /** Save a session's cursor and what it last sent. */
-  saveAgentSession(rec: AgentSessionRecord): Promise<Outcome<void>> {
-    return this.guard(() => this.store.tx(async (tx) => ok(await tx.updateAgentSession(rec))));
-  }
-
-  /**
-   * Dynamic authentication: a new token carrying the session on; the old one keeps working for
-   * `graceMs` (requests already on their way) and then lapses without signing the agent out.
-   */
-  rotateAgentSession(rec: AgentSessionRecord, ttlMs: number, graceMs: number): Promise<Outcome<AgentSessionRecord>> {
-    return this.guard(() =>
-      this.store.tx(async (tx) => {
-        const now = this.now();
-        const next: AgentSessionRecord = { ...rec, token: newToken(), createdAt: now, expiresAt: now + ttlMs };
-        await tx.insertAgentSession(next);
-        await tx.updateAgentSession({ ...rec, expiresAt: Math.min(rec.expiresAt, now + graceMs), logoutOnExpiry: false });
-        return ok(next);
-      }),
-    );
-  }
-
-  /** End sessions: one token, or all of an agent on a face. */
-  closeAgentSessions(which: { token: string } | { username: string; face: string }): Promise<Outcome<void>> {
-    return this.guard(() =>
-      this.store.tx(async (tx) => {
-        const recs = 'token' in which ? [await tx.getAgentSession(which.token)] : await tx.agentSessionsOf(which.username, which.face);
-        for (const r of recs) if (r) await tx.deleteAgentSession(r.token);
-        return ok(undefined);
-      }),
-    );
-  }
-
-  /** Drop lapsed sessions; an agent whose last keep-alive session lapsed is signed out (Huawei: 2 minutes without polling). */
-  async expireAgentSessions(): Promise<number> {
-    const due = await this.store.read((tx) => tx.expiredAgentSessions(this.now(), 100));
-    for (const rec of due) {
-      const signOut = await this.store.tx(async (tx) => {
-        await tx.deleteAgentSession(rec.token);
-        if (!rec.logoutOnExpiry) return false;
-        const others = (await tx.agentSessionsOf(rec.username, rec.face)).filter((o) => o.logoutOnExpiry && o.expiresAt > this.now());
-        return others.length === 0;
-      });
-      if (signOut) await this.agentLogout(rec.username, undefined, `${rec.face} session expired`);
-    }
-    return due.length;
-  }
-
   // ---------------------------------------------------------------- timers
 
   /** Unanswered offers back to their queues (the agent is away: not ready on that channel). */
@@ -701,14 +619,8 @@ export class EmbeddedEngine implements Backend {
 
   // ---------------------------------------------------------------- transactions and lookups
 
-  /** A store failure is a DATABASE_ERROR-class outcome, never an exception out of the engine. */
-  private async guard<T>(fn: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof StoreError) return fail('STORE_ERROR', `the session store failed: ${e.message}`);
-      throw e;
-    }
+  private guard<T>(fn: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    return storeGuard(fn);
   }
 
   /** One transaction on a session: its channel locked first, then the session read afresh. */

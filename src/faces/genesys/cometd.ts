@@ -119,7 +119,7 @@ export class GenesysNotifications {
     }
     const cookie = (request.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1);
     if (!cookie) return undefined;
-    const session = await this.engine.agentSession(cookie, GENESYS_FACE, SESSION_TTL_MS);
+    const session = await this.engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS);
     return session.ok ? session.value.username : undefined;
   }
 

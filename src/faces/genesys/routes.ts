@@ -84,14 +84,14 @@ export function genesysRoutes(options: GenesysFaceOptions): Router {
       if (!found.ok) return failed(ctx, fail('UNAUTHENTICATED', 'Access denied'));
       state.user = found.value;
       const cookie = ctx.cookies.get(SESSION_COOKIE);
-      const current = cookie ? await engine.agentSession(cookie, GENESYS_FACE, SESSION_TTL_MS) : undefined;
+      const current = cookie ? await engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS) : undefined;
       if (!current?.ok || current.value.username !== found.value.username) {
-        const opened = await engine.openAgentSession(found.value.username, GENESYS_FACE, { ttlMs: SESSION_TTL_MS, logoutOnExpiry: false });
+        const opened = await engine.sessions.open(found.value.username, GENESYS_FACE, { ttlMs: SESSION_TTL_MS, logoutOnExpiry: false });
         if (opened.ok) ctx.cookies.set(SESSION_COOKIE, opened.value.token, { httpOnly: true, path: '/', overwrite: true });
       }
     } else {
       const cookie = ctx.cookies.get(SESSION_COOKIE);
-      const session = cookie ? await engine.agentSession(cookie, GENESYS_FACE, SESSION_TTL_MS) : fail('UNAUTHENTICATED', 'Access denied');
+      const session = cookie ? await engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS) : fail('UNAUTHENTICATED', 'Access denied');
       const user = session.ok ? dir.user(session.value.username) : undefined;
       if (!user) return failed(ctx, fail('UNAUTHENTICATED', 'Access denied'));
       state.user = user;
@@ -149,7 +149,7 @@ export function genesysRoutes(options: GenesysFaceOptions): Router {
         if (!out.ok && out.reason !== 'AGENT_NOT_LOGGED_IN') return failed(ctx, out);
         // It also ends the HTTP session (genesys.md §2).
         const cookie = ctx.cookies.get(SESSION_COOKIE);
-        if (cookie) await engine.closeAgentSessions({ token: cookie });
+        if (cookie) await engine.sessions.close({ token: cookie });
         ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
         return reply(ctx, { statusCode: 0 }, 0);
       }

@@ -108,7 +108,7 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
   const authorized = async (ctx: Context, next: () => Promise<unknown>) => {
     const id = workNo(ctx);
     const guid = ctx.get('guid');
-    const session = guid ? await engine.agentSession(tokenOf(guid), HUAWEI_FACE, options.keepAliveMs) : fail('SESSION_EXPIRED');
+    const session = guid ? await engine.sessions.find(tokenOf(guid), HUAWEI_FACE, options.keepAliveMs) : fail('SESSION_EXPIRED');
     if (!session.ok) return failed(ctx, session.reason === 'SESSION_EXPIRED' ? fail('SESSION_EXPIRED', 'the Guid is missing, unknown or expired: sign in again') : session);
     const agent = dir.agentById(id);
     // A Guid of another agent: the gateway answers "not signed in" (huawei.md §2.1).
@@ -153,9 +153,9 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
         const out = await engine.agentLogout(agent.username, undefined, 'forced sign-in');
         if (!out.ok) return failed(ctx, out, huaweiSignInRetcodes);
       }
-      await engine.closeAgentSessions({ username: agent.username, face: HUAWEI_FACE });
+      await engine.sessions.close({ username: agent.username, face: HUAWEI_FACE });
       // The session (and its event cursor) first, so the sign-in events are the first polled.
-      const session = await engine.openAgentSession(agent.username, HUAWEI_FACE, { ttlMs: options.keepAliveMs, logoutOnExpiry: true });
+      const session = await engine.sessions.open(agent.username, HUAWEI_FACE, { ttlMs: options.keepAliveMs, logoutOnExpiry: true });
       if (!session.ok) return failed(ctx, session, huaweiSignInRetcodes);
       const login: LoginOptions = {
         autoAnswer,
@@ -165,7 +165,7 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
       };
       const out = await engine.agentLogin(agent.username, dir.workChannels(agent), login);
       if (!out.ok) {
-        await engine.closeAgentSessions({ token: session.value.token });
+        await engine.sessions.close({ token: session.value.token });
         return failed(ctx, out, huaweiSignInRetcodes);
       }
       ctx.set('Set-GUID', `JSESSIONID=${session.value.token}.${SERVER_NAME}`);
@@ -197,7 +197,7 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
       if (held.ok && held.value.some((i) => i.status === 'ASSIGNED' && i.workbin === undefined)) return failed(ctx, fail('INVALID_STATE', 'the agent is talking: release the call first or use forcelogout'));
     }
     const out = await engine.agentLogout(agent.username, undefined, force ? 'forced sign-out' : 'signed out');
-    await engine.closeAgentSessions({ username: agent.username, face: HUAWEI_FACE });
+    await engine.sessions.close({ username: agent.username, face: HUAWEI_FACE });
     return out.ok || out.reason === 'AGENT_NOT_LOGGED_IN' ? answer(ctx, '0') : failed(ctx, out);
   };
   router.delete('/onlineagent/:agentid/logout', authorized, signOut(false));
@@ -248,7 +248,7 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
     let session = state.session;
     if (Date.now() - session.createdAt >= options.guidRotateMs) {
       // Dynamic authentication: hand out the next Guid; the client switches to it (huawei.md §0).
-      const next = await engine.rotateAgentSession(session, options.keepAliveMs, 30_000);
+      const next = await engine.sessions.rotate(session, options.keepAliveMs, 30_000);
       if (next.ok) {
         session = next.value;
         ctx.set('Set-GUID', `JSESSIONID=${session.token}.${SERVER_NAME}`);
@@ -266,10 +266,10 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
         const key = event && e.sessionId === undefined ? `${event.eventType} ${JSON.stringify(event.content)}` : undefined;
         if (!event || (key !== undefined && key === session.lastSent)) continue;
         if (key !== undefined) session.lastSent = key;
-        await engine.saveAgentSession(session);
+        await engine.sessions.save(session);
         return answer(ctx, '0', { event }, '');
       }
-      if (found.value.length > 0) await engine.saveAgentSession(session);
+      if (found.value.length > 0) await engine.sessions.save(session);
       if (Date.now() >= deadline || ctx.req.destroyed) return answer(ctx, '0', { event: null }, '');
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -41,7 +41,7 @@ export function xivoAuthRoutes(options: { engine: EmbeddedEngine; directory: Age
     }
     const user = dir.authenticate(login, password);
     if (!user.ok) return refuse(ctx, 401, user);
-    const session = await engine.openAgentSession(login, XIVO_FACE, { ttlMs: options.tokenTtlMs, logoutOnExpiry: false });
+    const session = await engine.sessions.open(login, XIVO_FACE, { ttlMs: options.tokenTtlMs, logoutOnExpiry: false });
     if (!session.ok) return refuse(ctx, 500, session);
     state.result = 'SUCCESS';
     ctx.body = { login, token: session.value.token, TTL };
@@ -53,10 +53,10 @@ export function xivoAuthRoutes(options: { engine: EmbeddedEngine; directory: Age
     state.operation = 'check';
     const auth = ctx.get('authorization');
     const token = /^bearer /i.test(auth) ? auth.slice(7).trim() : '';
-    const session = token ? await engine.agentSession(token, XIVO_FACE) : undefined;
+    const session = token ? await engine.sessions.find(token, XIVO_FACE) : undefined;
     if (!session?.ok) return refuse(ctx, 401, { ok: false, reason: 'SESSION_EXPIRED', message: 'the token is unknown or has expired' });
     // A check also renews: the client carries on with the new token (xivo.md §1.1).
-    const next = await engine.rotateAgentSession(session.value, options.tokenTtlMs, 60_000);
+    const next = await engine.sessions.rotate(session.value, options.tokenTtlMs, 60_000);
     if (!next.ok) return refuse(ctx, 500, next);
     state.result = 'SUCCESS';
     ctx.body = { login: session.value.username, token: next.value.token, TTL };

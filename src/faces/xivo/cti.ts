@@ -70,7 +70,7 @@ export class XucServer {
 
   private async open(ws: WebSocket, req: IncomingMessage): Promise<void> {
     const token = new URL(req.url ?? '', 'http://x').searchParams.get('token') ?? '';
-    const session = token ? await this.engine.agentSession(token, XIVO_FACE) : undefined;
+    const session = token ? await this.engine.sessions.find(token, XIVO_FACE) : undefined;
     const user = session?.ok ? this.dir.user(session.value.username) : undefined;
     if (!user) {
       // Newer XUC servers say LoggedOnError and close (xivo.md §1.2).
