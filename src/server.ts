@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Backend } from './backends/backend.js';
 import { EmbeddedEngine } from './backends/embedded/index.js';
+import { startVendorBackend } from './backends/vendor/index.js';
 import { openStore } from './store/index.js';
 import type { Config } from './config/index.js';
 import { createApp } from './app.js';
@@ -20,8 +21,9 @@ export interface RunningBridge {
 }
 
 /** The configured backend, started: for the embedded engine its store is migrated and recovered. */
-export async function createBackend(config: Config): Promise<Backend> {
-  switch (config.backend.kind) {
+export async function createBackend(config: Config, logger: Logger): Promise<Backend> {
+  const b = config.backend;
+  switch (b.kind) {
     case 'embedded': {
       let engine: EmbeddedEngine | undefined;
       try {
@@ -33,12 +35,18 @@ export async function createBackend(config: Config): Promise<Backend> {
       }
       return engine;
     }
+    default:
+      try {
+        return await startVendorBackend(config, b, logger);
+      } catch (e) {
+        throw new Error(`cannot start the ${b.kind} backend: ${(e as Error).message}`);
+      }
   }
 }
 
 export async function startBridge(config: Config, options: { logger?: Logger; backend?: Backend } = {}): Promise<RunningBridge> {
   const logger = options.logger ?? createLogger(config.logging);
-  const backend = options.backend ?? (await createBackend(config));
+  const backend = options.backend ?? (await createBackend(config, logger));
   // The agent faces drive the embedded engine; a vendor backend has its own agent desktops.
   const faces = backend instanceof EmbeddedEngine ? createAgentFaces(config, backend, logger) : undefined;
   const app = createApp(config, backend, logger, faces);

@@ -76,6 +76,95 @@ const agentSchema = z.strictObject({
   supervises: z.strictObject({ queues: z.array(serviceCode).default([]), groups: z.array(z.string()).default([]) }).optional(),
 });
 
+// ---- vendor backends: where each MCC channel and service lives on the vendor, and who is who
+
+const vendorChannel = z.strictObject({
+  id: z.literal(CHANNEL_IDS, { error: `must be one of the MCC channels ${CHANNEL_IDS.join(', ')}` }),
+  enabled: z.boolean().default(true),
+  /** The vendor's media type for the channel (Genesys workitem type, Huawei/XiVO informative). */
+  media: z.string().min(1).default('chat'),
+  services: z
+    .array(
+      z.strictObject({
+        code: serviceCode,
+        enabled: z.boolean().default(true),
+        /** The vendor queue: a Genesys queue name, a Huawei skill id, a XiVO queue id. */
+        queue: z.string().min(1),
+      }),
+    )
+    .min(1),
+});
+
+const vendorCommon = {
+  /** Base URL of the vendor's API (http(s)://host:port). */
+  url: z.url(),
+  /** Whole budget of one MCC operation on the vendor, retries included. */
+  deadlineMs: z.number().int().min(50).max(60_000).default(2000),
+  /** Statuses of open sessions are re-read from the vendor this often (and whenever the link comes back). */
+  resyncSeconds: z.number().min(1).default(30),
+  breaker: z
+    .strictObject({
+      /** Failures within 10 s that open the circuit. */
+      failures: z.number().int().min(1).default(5),
+      /** How long an open circuit refuses before one call tries again. */
+      resetSeconds: z.number().min(0.1).default(10),
+    })
+    .prefault({}),
+  channels: z.array(vendorChannel).min(1),
+  /** MCC agent usernames and their ids on the vendor. */
+  agents: z.array(z.strictObject({ username: z.string().min(1).max(64), vendorId: z.string().min(1) })).default([]),
+};
+
+/** A vendor mapping must name each channel, service and agent once. */
+function checkMapping(b: { channels: Array<{ id: number; services: Array<{ code: string; queue: string }> }>; agents: Array<{ username: string }> }, ctx: z.RefinementCtx, queueRule?: { re: RegExp; message: string }) {
+  const ids = new Set<number>();
+  b.channels.forEach((c, i) => {
+    if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `channel ${c.id} is listed twice` });
+    ids.add(c.id);
+    const codes = new Set<string>();
+    c.services.forEach((s, j) => {
+      if (codes.has(s.code)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'code'], message: `service ${s.code} is listed twice on channel ${c.id}` });
+      codes.add(s.code);
+      if (queueRule && !queueRule.re.test(s.queue)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'queue'], message: queueRule.message });
+    });
+  });
+  const users = new Set<string>();
+  b.agents.forEach((a, i) => {
+    if (users.has(a.username)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'username'], message: `user ${a.username} is listed twice` });
+    users.add(a.username);
+  });
+}
+
+const genesysBackend = z
+  .strictObject({
+    kind: z.literal('genesys'),
+    ...vendorCommon,
+    /** The bridge's own GWS user (an administrator); the password is never logged. */
+    username: z.string().min(1),
+    password: z.string(),
+  })
+  .superRefine((b, ctx) => checkMapping(b, ctx));
+
+const huaweiBackend = z
+  .strictObject({
+    kind: z.literal('huawei'),
+    ...vendorCommon,
+    /** The work number the bridge signs in with (an inspector account); its password is never logged. */
+    agentId: z.string().regex(/^\d{3,6}$/, 'a numeric work number'),
+    password: z.string().max(32),
+  })
+  .superRefine((b, ctx) => checkMapping(b, ctx, { re: /^\d+$/, message: 'a Huawei queue is a numeric skill id' }));
+
+const xivoBackend = z
+  .strictObject({
+    kind: z.literal('xivo'),
+    ...vendorCommon,
+    /** The XUC user the bridge logs in with (an administrator); the password is never logged. */
+    login: z.string().min(1),
+    password: z.string(),
+  })
+  .superRefine((b, ctx) => checkMapping(b, ctx, { re: /^\d+$/, message: 'a XiVO queue is a numeric queue id' }));
+
 /** The number of each service ("channelId/code") on the agent faces: its queueId, else its 1-based place in the file. */
 export function serviceQueueIds(channels: ReadonlyArray<{ id: number; services: ReadonlyArray<{ code: string; queueId?: number | undefined }> }>): Map<string, number> {
   const ids = new Map<string, number>();
@@ -113,7 +202,7 @@ export const configSchema = z.strictObject({
       file: z.string().optional(),
     })
     .prefault({}),
-  backend: z.strictObject({ kind: z.literal('embedded') }).prefault({ kind: 'embedded' }),
+  backend: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('embedded') }), genesysBackend, huaweiBackend, xivoBackend]).prefault({ kind: 'embedded' }),
   /** The agent-facing APIs of the embedded engine, in the styles of Genesys, Huawei and XiVO. */
   faces: z
     .strictObject({
@@ -207,3 +296,5 @@ export type ChannelConfig = EmbeddedConfig['channels'][number];
 export type ServiceConfig = ChannelConfig['services'][number];
 export type AgentConfig = EmbeddedConfig['agents'][number];
 export type StoreConfig = Config['store'];
+export type BackendConfig = Config['backend'];
+export type VendorBackendConfig = Exclude<BackendConfig, { kind: 'embedded' }>;

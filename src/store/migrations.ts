@@ -82,6 +82,15 @@ export const migrations: Migration[] = [
       'CREATE TABLE queue_members (username TEXT NOT NULL, service_code TEXT NOT NULL, penalty INTEGER NOT NULL, PRIMARY KEY (username, service_code))',
     ],
   },
+  {
+    version: 4,
+    description: 'vendor backends: the vendor interaction id of each session, and when it was last confirmed',
+    statements: [
+      'ALTER TABLE sessions ADD COLUMN vendor_id TEXT',
+      'ALTER TABLE sessions ADD COLUMN synced_at BIGINT',
+      'CREATE UNIQUE INDEX sessions_vendor ON sessions (vendor_id)',
+    ],
+  },
 ];
 
 /** Apply what is missing; the caller runs this inside a transaction that excludes other migrators. */

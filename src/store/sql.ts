@@ -40,18 +40,21 @@ function toSession(r: Row): SessionRecord {
     offerExpiresAt: num(r.offer_expires_at),
     closedAt: num(r.closed_at),
     workbin: str(r.workbin),
+    vendorId: str(r.vendor_id),
+    syncedAt: num(r.synced_at),
   };
 }
 
 const sessionColumns = [
   'channel_id', 'service_code', 'status', 'agent', 'data', 'description', 'contact_id', 'contact_value',
   'user_data', 'seq', 'rejected_by', 'created_at', 'assigned_at', 'offer_expires_at', 'closed_at', 'workbin',
+  'vendor_id', 'synced_at',
 ] as const;
 
 const sessionValues = (s: SessionRecord): unknown[] => [
   s.channelId, s.serviceCode, s.status, s.agent ?? null, s.data ?? null, s.description ?? null, s.contactId ?? null,
   s.contactValue ?? null, JSON.stringify(s.userData), s.seq, JSON.stringify(s.rejectedBy), s.createdAt,
-  s.assignedAt ?? null, s.offerExpiresAt ?? null, s.closedAt ?? null, s.workbin ?? null,
+  s.assignedAt ?? null, s.offerExpiresAt ?? null, s.closedAt ?? null, s.workbin ?? null, s.vendorId ?? null, s.syncedAt ?? null,
 ];
 
 const toAgentChannel = (r: Row): AgentChannelRecord => ({
@@ -180,6 +183,11 @@ export class SqlTx implements Tx {
       ? await this.d.all('SELECT MAX(id) AS id FROM agent_events')
       : await this.d.all('SELECT MAX(id) AS id FROM agent_events WHERE username = ?', [username]);
     return Number(r?.id ?? 0);
+  }
+
+  async sessionByVendorId(vendorId: string): Promise<SessionRecord | undefined> {
+    const [r] = await this.d.all('SELECT * FROM sessions WHERE vendor_id = ?', [vendorId]);
+    return r ? toSession(r) : undefined;
   }
 
   async openSessions(limit: number): Promise<SessionRecord[]> {

@@ -31,6 +31,9 @@ export interface SessionRecord {
   closedAt?: number | undefined;
   /** Parked by its agent (Genesys PlaceInWorkbin): still ASSIGNED to them, off their load. */
   workbin?: string | undefined;
+  /** Vendor backends: the interaction id on the vendor, and when its status was last confirmed there. */
+  vendorId?: string | undefined;
+  syncedAt?: number | undefined;
 }
 
 export interface AgentChannelRecord {
@@ -126,6 +129,7 @@ export interface Tx {
   lastEventId(username?: string): Promise<number>;
   /** Sessions not CLOSED, oldest first. */
   openSessions(limit: number): Promise<SessionRecord[]>;
+  sessionByVendorId(vendorId: string): Promise<SessionRecord | undefined>;
   nextSeq(where: 'tail' | 'head'): Promise<number>;
 
   getService(channelId: number, code: string): Promise<ServiceRecord | undefined>;

@@ -1,0 +1,15 @@
+import type { Reason } from '../../reasons/index.js';
+
+/** A vendor said no, in its own words, translated to the shared vocabulary by the client. */
+export class VendorError extends Error {
+  override readonly name = 'VendorError';
+  constructor(
+    readonly reason: Reason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Failures that say the vendor is unwell rather than that it refused: they count against the breaker and may be retried. */
+export const platformFailure = (reason: Reason) => reason === 'UNAVAILABLE' || reason === 'INVALID_RESPONSE' || reason === 'TIMEOUT';

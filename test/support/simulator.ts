@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import soap from 'soap';
+import { parseConfig } from '../../src/config/index.js';
+import { operations, type OperationName } from '../../src/contract/index.js';
+import { createLogger } from '../../src/log/logger.js';
+import { startBridge, type RunningBridge } from '../../src/server.js';
+import type { SimSetup } from '../simulators/core.js';
+import { normalizeSoapResult } from './bridge.js';
+
+export type VendorKind = 'genesys' | 'huawei' | 'xivo';
+const simulators = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'simulators');
+
+/** A vendor simulator as its own process, restartable on the same port (vendor down, vendor back). */
+export interface Simulator {
+  kind: VendorKind;
+  url: string;
+  port: number;
+  control(path: string, body?: unknown): Promise<any>;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export const SIM_SETUP: SimSetup = {
+  agents: [
+    { id: '201', password: 'pw201', queues: ['CHAT_Q'], line: '1001' },
+    { id: '202', password: 'pw202', queues: ['CHAT_Q'], line: '1002' },
+  ],
+  queues: [
+    { name: 'CHAT_Q', id: 10, media: 'chat' },
+    { name: 'SALES_Q', id: 11, media: 'chat' },
+  ],
+  services: [{ id: 'bridge', password: 'bridge-pw' }, { id: '59000', password: 'bridge-pw' }],
+};
+
+function launch(kind: VendorKind, setupFile: string, port: number): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [join(simulators, `${kind}.js`), setupFile, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d;
+      const m = /"listening":(\d+)/.exec(out);
+      if (m) ok({ child, port: Number(m[1]) });
+    });
+    child.stderr?.on('data', (d: Buffer) => (out += d));
+    child.once('exit', (code) => fail(new Error(`${kind} simulator exited (${code}): ${out}`)));
+  });
+}
+
+export async function startSimulator(kind: VendorKind, setup: SimSetup = SIM_SETUP): Promise<Simulator> {
+  const file = join(mkdtempSync(join(tmpdir(), 'mcc-sim-')), 'setup.json');
+  writeFileSync(file, JSON.stringify(setup));
+  let { child, port } = await launch(kind, file, 0);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGKILL');
+    });
+  return {
+    kind,
+    url,
+    port,
+    async control(path, body = {}) {
+      const res = await fetch(`${url}/_sim/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return res.json();
+    },
+    kill: stop,
+    async restart() {
+      await stop();
+      ({ child } = await launch(kind, file, port));
+    },
+  };
+}
+
+/** The bridge mapping onto a simulator: channel 1003 with CHAT and SALES, alice = 201, bob = 202. */
+export function vendorBackend(kind: VendorKind, sim: Simulator, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const numeric = kind !== 'genesys';
+  const account = kind === 'genesys' ? { username: 'bridge', password: 'bridge-pw' } : kind === 'huawei' ? { agentId: '59000', password: 'bridge-pw' } : { login: 'bridge', password: 'bridge-pw' };
+  return {
+    kind,
+    url: sim.url,
+    ...account,
+    deadlineMs: 1500,
+    resyncSeconds: 1,
+    breaker: { failures: 3, resetSeconds: 0.5 },
+    channels: [{ id: 1003, media: 'chat', services: [{ code: 'CHAT', queue: numeric ? '10' : 'CHAT_Q' }, { code: 'SALES', queue: numeric ? '11' : 'SALES_Q' }] }],
+    agents: [{ username: 'alice', vendorId: '201' }, { username: 'bob', vendorId: '202' }],
+    ...extra,
+  };
+}
+
+/** A bridge (in this process) on a vendor backend, with REST and SOAP helpers. */
+export interface VendorBridge extends RunningBridge {
+  rest(op: OperationName, params?: Record<string, string>): Promise<Record<string, any>>;
+  soap(op: OperationName, args?: Record<string, unknown>): Promise<Record<string, any>>;
+}
+
+export async function startVendorBridge(backend: Record<string, unknown>): Promise<VendorBridge> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcc-vendor-'));
+  const config = parseConfig({ server: { port: 0, host: '127.0.0.1' }, store: { kind: 'sqlite', dataDir: dir }, backend }, 'test');
+  const logger = createLogger({ level: 'warn', file: join(dir, 'bridge.log'), stdout: false });
+  const running = await startBridge(config, { logger });
+  let client: soap.Client | undefined;
+  return {
+    ...running,
+    async rest(op, params = {}) {
+      const { method, path } = operations[op].rest;
+      const url = new URL(`${running.url}/mc/cxf/rest/json${path}`);
+      if (method === 'PUT') {
+        const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+        return { httpStatus: res.status, ...((await res.json()) as object) };
+      }
+      for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
+      const res = await fetch(url);
+      return { httpStatus: res.status, ...((await res.json()) as object) };
+    },
+    async soap(op, args = {}) {
+      client ??= await soap.createClientAsync(`${running.url}/mc/cxf/soap?wsdl`);
+      const [out] = await (client as any)[`${operations[op].soap}Async`](args);
+      return normalizeSoapResult(out?.return ?? {});
+    },
+  };
+}
