@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { eventually } from './support/agent-faces.js';
 import { startTestBridge } from './support/bridge.js';
-import { startSimulator, startVendorBridge, vendorBackend, type Simulator, type VendorKind } from './support/simulator.js';
+import { startSimulator, startVendorBridge, vendorBackend, vendorInteraction, type VendorKind } from './support/simulator.js';
 
 /**
  * The one Backend conformance suite: the full MCC scenario (all 8 operations, over REST and over
@@ -60,11 +60,6 @@ async function vendorHarness(kind: VendorKind, face: 'rest' | 'soap'): Promise<H
       await sim.kill();
     },
   };
-}
-
-/** The simulator's interaction for an MCC session (the adapter sends mccSessionId with it). */
-export async function vendorInteraction(sim: Simulator, sessionId: string): Promise<any> {
-  return eventually(async () => ((await sim.control('interactions')) as any[]).find((i) => i.userData.mccSessionId === sessionId), 5000, `vendor interaction of ${sessionId}`);
 }
 
 function restParams(p: Record<string, unknown>): Record<string, string> {

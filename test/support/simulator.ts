@@ -126,3 +126,14 @@ export async function startVendorBridge(backend: Record<string, unknown>): Promi
     },
   };
 }
+
+/** The simulator's interaction for an MCC session (the adapter sends mccSessionId with it). */
+export async function vendorInteraction(sim: Simulator, sessionId: string): Promise<any> {
+  const until = Date.now() + 5000;
+  for (;;) {
+    const found = ((await sim.control('interactions')) as any[]).find((i) => i.userData.mccSessionId === sessionId);
+    if (found) return found;
+    if (Date.now() > until) throw new Error(`no vendor interaction for session ${sessionId}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -160,8 +160,16 @@ export class GenesysClient implements VendorClient {
       this.csrf = undefined;
       return this.request(method, path, body, signal, meaning, false);
     }
-    if (res.status >= 500 && !text.trimStart().startsWith('{')) throw new Error(`GWS answered HTTP ${res.status}`);
-    const parsed = JSON.parse(text) as Body; // SyntaxError: an unreadable answer
+    const parsed = (() => {
+      try {
+        return JSON.parse(text) as Body;
+      } catch (e) {
+        if (res.status >= 500) throw new Error(`GWS answered HTTP ${res.status}`);
+        throw e; // SyntaxError: an unreadable answer
+      }
+    })();
+    // A server error without a GWS answer is the platform failing, not the platform saying no.
+    if (res.status >= 500 && typeof parsed?.statusCode !== 'number') throw new Error(`GWS answered HTTP ${res.status}`);
     if (typeof parsed !== 'object' || parsed === null || typeof parsed.statusCode !== 'number') throw new SyntaxError('the GWS reply has no statusCode');
     if (parsed.statusCode !== 0) {
       const reason = meaning[parsed.statusCode] ?? genesysReasons[parsed.statusCode] ?? 'INVALID_RESPONSE';

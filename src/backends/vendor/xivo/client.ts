@@ -96,7 +96,8 @@ export class XivoClient implements VendorClient {
         try {
           frame = JSON.parse(String(raw)) as Frame;
         } catch {
-          this.link?.down('XUC sent a frame that is not JSON');
+          // An unreadable frame may have been the answer someone waits for: tell them.
+          for (const w of [...this.waiters]) if (w({ msgType: 'Unreadable', ctiMessage: undefined })) this.waiters.delete(w);
           return;
         }
         this.onFrame(ws, frame);
@@ -151,6 +152,10 @@ export class XivoClient implements VendorClient {
     if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('XUC is not connected'));
     return new Promise<T>((resolve, reject) => {
       const waiter = (f: Frame) => {
+        if (f.msgType === 'Unreadable') {
+          reject(new VendorError('INVALID_RESPONSE', 'XUC sent a frame that is not JSON'));
+          return true;
+        }
         // Errors carry no request id: an Error frame names its command; AgentError answers agent commands.
         const mine = f.msgType === 'Error' ? f.ctiMessage?.command === undefined || f.ctiMessage.command === args.command : f.msgType === 'AgentError' && String(args.command).startsWith('agent');
         if (mine) {
