@@ -3,7 +3,7 @@
  * run in the same session on the same machine (bare node:http, Koa, a node-soap server), reported
  * as ratios so the numbers mean something on any machine.
  *
- *   npm run bench -- [--duration 10] [--connections 50]
+ *   npm run bench -- [--duration 10] [--connections 50] [--adapters-only]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,10 +13,13 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DEFAULT_TARGET_NAMESPACE } from '../src/contract/index.js';
 import { startThrowawayPostgres, stopThrowawayPostgres } from '../test/support/postgres.js';
+import { startSimulator, vendorBackend, vendorInteraction } from '../test/support/simulator.js';
 import { SESSION_ID } from './fixture.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, 'adapters-only': { type: 'boolean', default: false } },
+});
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 
@@ -63,8 +66,8 @@ const killAll = () => {
 process.on('exit', killAll);
 process.on('SIGINT', () => process.exit(130));
 
-function startServer(kind: Target['server'] | 'bridge-100k', timeoutSeconds = 20): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(join(here, 'servers.js'), [kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+function startServer(kind: Target['server'] | 'bridge-100k' | 'bridge-vendor', timeoutSeconds = 20, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(join(here, 'servers.js'), [kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   children.add(child);
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`${kind} did not start in ${timeoutSeconds} s`)), timeoutSeconds * 1000);
@@ -92,6 +95,10 @@ async function measure(t: Target, base: string, seconds: number) {
 }
 
 async function main() {
+  if (values['adapters-only']) {
+    await adapterOverhead();
+    return killAll();
+  }
   console.log(`mcc-bridge bench: ${duration} s per target, ${connections} connections, load generator and server share this machine's cores`);
   const results: Record<string, { rps: number; p50: number; p99: number }> = {};
   const running = new Map<string, { child: ChildProcess; url: string }>();
@@ -125,6 +132,8 @@ async function main() {
   console.log(`RSS with 100k live sessions      ${rssMiB.toFixed(0).padStart(8)} MiB   ${rssMiB < 150 ? 'PASS' : 'ABOVE'} (target < 150 MiB)`);
   killAll();
 
+  const overhead = await adapterOverhead();
+
   const rps = (name: string) => results[name]?.rps ?? NaN;
   const ratios = [
     { name: 'bridge REST / node:http', value: rps('bridge REST checkSession') / rps('node:http (anchor)'), target: 0.33 },
@@ -141,7 +150,64 @@ async function main() {
   }
   const out = resolve(here, '..', '..', '.bench');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), duration, connections, results, ratios, rssMiB }, null, 2));
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), duration, connections, results, ratios, rssMiB, overhead }, null, 2));
+}
+
+/** p50 of one request sent one after another (latency, not throughput), in ms with µs resolution. */
+async function p50(request: () => Promise<Response>, n: number): Promise<number> {
+  for (let i = 0; i < 200; i++) await (await request()).arrayBuffer(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    const res = await request();
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`answered ${res.status}`);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(n / 2)] as number;
+}
+
+/**
+ * Bridge overhead per adapter: checkSession through the bridge on each vendor adapter, against
+ * the simulator answering a status read of the same interaction alone (XiVO has no such read: its
+ * token check, the simulator's cheapest HTTP answer, stands in). One request at a time, so the
+ * numbers are latencies, not queueing.
+ */
+async function adapterOverhead(): Promise<Record<string, { bridge: number; simulator: number; added: number }>> {
+  const out: Record<string, { bridge: number; simulator: number; added: number }> = {};
+  const n = Math.max(500, duration * 200);
+  console.log('');
+  for (const kind of ['genesys', 'huawei', 'xivo'] as const) {
+    const sim = await startSimulator(kind);
+    const bridge = await startServer('bridge-vendor', 20, { MCC_BENCH_BACKEND: JSON.stringify(vendorBackend(kind, sim, { resyncSeconds: 3600 })) });
+    try {
+      const vendorId = (await vendorInteraction(sim, SESSION_ID)).id as string;
+      const simRead = await simulatorRead(kind, sim.url, vendorId);
+      const simulator = await p50(simRead, n);
+      const viaBridge = await p50(() => fetch(`${bridge.url}/mc/cxf/rest/json/checkSession?sessionId=${SESSION_ID}`), n);
+      out[kind] = { bridge: viaBridge, simulator, added: viaBridge - simulator };
+      const verdict = viaBridge - simulator <= 0.3 ? 'PASS' : 'ABOVE';
+      console.log(`${`checkSession via ${kind}`.padEnd(32)} p50 ${viaBridge.toFixed(3)} ms, simulator alone ${simulator.toFixed(3)} ms: added ${(viaBridge - simulator).toFixed(3)} ms   ${verdict} (target ≤ 0.3 ms)`);
+    } finally {
+      bridge.child.kill('SIGKILL');
+      await sim.kill();
+    }
+  }
+  return out;
+}
+
+async function simulatorRead(kind: 'genesys' | 'huawei' | 'xivo', url: string, vendorId: string): Promise<() => Promise<Response>> {
+  if (kind === 'genesys') {
+    const auth = { Authorization: `Basic ${Buffer.from('bridge:bridge-pw').toString('base64')}` };
+    return () => fetch(`${url}/api/v2/interactions/${vendorId}`, { headers: auth });
+  }
+  if (kind === 'huawei') {
+    const r = await fetch(`${url}/agentgateway/resource/onlineagent/201/loginex`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'pw201' }) });
+    const guid = (r.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+    return () => fetch(`${url}/agentgateway/resource/calldata/201/callinfo/${vendorId}`, { headers: { Guid: guid } });
+  }
+  const login = (await (await fetch(`${url}/xuc/api/2.0/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'bridge', password: 'bridge-pw' }) })).json()) as { token: string };
+  return () => fetch(`${url}/xuc/api/2.0/auth/check`, { headers: { Authorization: `Bearer ${login.token}` } });
 }
 
 main().catch((e) => {

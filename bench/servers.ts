@@ -101,7 +101,23 @@ async function main(kind: string) {
       const bridge = await startBridge(config, { logger: createLogger(config.logging), backend: engine });
       report(bridge.url);
       return;
-    }    default:
+    }
+    case 'bridge-vendor': {
+      // A bridge on a vendor adapter (MCC_BENCH_BACKEND: the backend section), with one session sent to the vendor.
+      const config = parseConfig({
+        server: { host: '127.0.0.1', port: 0 },
+        logging: { level: (process.env.BENCH_LOG_LEVEL as 'info') ?? 'info' },
+        store: { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-bench-')) },
+        backend: JSON.parse(process.env.MCC_BENCH_BACKEND ?? '{}') as unknown,
+      });
+      const bridge = await startBridge(config, { logger: createLogger(config.logging) });
+      for (let i = 0; i < 100 && (await fetch(`${bridge.url}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+      await fetch(`${bridge.url}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT&sessionId=${SESSION_ID}`);
+      await fetch(`${bridge.url}/mc/cxf/rest/json/sessionAccept?sessionId=${SESSION_ID}`);
+      report(bridge.url);
+      return;
+    }
+    default:
       throw new Error(`unknown bench target ${kind}`);
   }
 }

@@ -146,3 +146,25 @@ describe('XiVO logout failures from the Asterisk side', function () {
     }
   });
 });
+
+describe('Huawei adapter session upkeep', function () {
+  this.timeout(30_000);
+  it('follows the rotating Guid and its polling keeps the sign-in alive', async () => {
+    const sim = await startSimulator('huawei');
+    const b = await startVendorBridge(vendorBackend('huawei', sim));
+    try {
+      await eventually(async () => (await fetch(`${b.url}/readyz`)).status === 200, 10_000, 'ready');
+      // A new Guid every 200 ms, and signed out after 1.5 s without a call: only the poll loop calls.
+      await sim.control('faults', { rotateMs: 200, keepAliveMs: 1500 });
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal((await fetch(`${b.url}/readyz`)).status, 200);
+      await sim.control('agents/201/login', { ready: true });
+      assert.equal((await b.rest('startSession', { channelId: '1003', serviceid: 'CHAT', sessionId: 'rot-1' })).result, 'SUCCESS');
+      assert.equal((await b.rest('sessionAccept', { sessionId: 'rot-1' })).result, 'SUCCESS');
+      await eventually(async () => (await b.rest('checkSessionState', { sessionId: 'rot-1' })).status === 'BOOKED', 5000, 'BOOKED through the rotated Guid');
+    } finally {
+      await b.close();
+      await sim.kill();
+    }
+  });
+});
