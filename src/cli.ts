@@ -9,7 +9,8 @@ import { startBridge } from './server.js';
 const USAGE = `usage: mcc-bridge <command> [options]
 
 commands:
-  serve          start the bridge (SOAP at /mc/cxf/soap, REST at /mc/cxf/rest/json)
+  serve          start the bridge (SOAP at /mc/cxf/soap, REST at /mc/cxf/rest/json);
+                 SIGHUP reloads channels, services and agents; SIGTERM drains and stops
   check-config   validate a configuration file and exit
   generate       rewrite wsdl/mcc.wsdl and wadl/mcc.wadl from the contract (default namespace)
 
@@ -51,10 +52,10 @@ async function main(argv: string[]): Promise<number> {
       const config = loadConfig(file, env);
       const bridge = await startBridge(config);
       const stop = (signal: string) => {
-        bridge.logger.info('stopping', { signal });
+        bridge.logger.info('stopping', { signal, graceSeconds: config.server.shutdownGraceSeconds });
         // Exit by letting the event loop drain, so the asynchronous log stream is flushed; a
         // connection that will not close does not keep the process past the grace period.
-        setTimeout(() => process.exit(1), 10_000).unref();
+        setTimeout(() => process.exit(1), (config.server.shutdownGraceSeconds + 5) * 1000).unref();
         bridge.close().catch((e: unknown) => {
           bridge.logger.error('stop failed', { error: e });
           process.exitCode = 1;
@@ -62,6 +63,19 @@ async function main(argv: string[]): Promise<number> {
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      // SIGHUP: read the file again and apply its channels, services and agents; a file that does
+      // not validate changes nothing (the log says why).
+      process.on('SIGHUP', () => {
+        try {
+          const next = loadConfig(file, env);
+          bridge.reload(next).then(
+            () => bridge.logger.info('configuration reloaded', { file }),
+            (e: unknown) => bridge.logger.error('configuration reload failed', { file, error: e }),
+          );
+        } catch (e) {
+          bridge.logger.error('configuration reload refused', { file, error: (e as Error).message });
+        }
+      });
       return -1; // keep running
     }
     case 'generate': {

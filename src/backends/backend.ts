@@ -125,6 +125,15 @@ export interface Backend {
   /** Can it serve right now (its store or vendor reachable)? For /readyz. */
   ready(): Promise<boolean>;
 
+  /** Sessions by status and agent logins by state, for the metrics. */
+  counts(): Promise<{ sessions: Record<string, number>; agents: Record<string, number> }>;
+
+  /** Vendor backends: is the circuit breaker open? */
+  readonly circuitOpen?: boolean;
+
+  /** Vendor backends: called with the reason of every failed vendor call (metrics). */
+  onVendorFailure?(listener: (reason: string) => void): void;
+
   /** Stop timers and release resources. */
   close(): Promise<void>;
 }

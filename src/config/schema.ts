@@ -187,8 +187,35 @@ export const configSchema = z.strictObject({
       trustProxy: z.boolean().default(false),
       /** Largest SOAP or JSON body accepted, in bytes. */
       bodyLimit: z.number().int().min(1024).default(1024 * 1024),
+      /** Serve HTTPS with this PEM key and certificate (file paths) instead of HTTP. */
+      tls: z.strictObject({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
+      /** On SIGTERM, in-flight requests get this long to finish before connections are cut. */
+      shutdownGraceSeconds: z.number().min(0).max(300).default(10),
     })
     .prefault({}),
+  /** Who may call the MCC faces, and how often. Off by default: the bridge is open until credentials are configured. */
+  security: z
+    .strictObject({
+      /** HTTP Basic for REST and SOAP; passwords are never logged. */
+      basic: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).default([]),
+      /** API keys for REST and SOAP, sent as `X-API-Key`; never logged. */
+      apiKeys: z.array(z.strictObject({ name: z.string().min(1), key: z.string().min(16, 'an API key has at least 16 characters') })).default([]),
+      /** WS-Security UsernameToken (PasswordText or PasswordDigest) for SOAP. */
+      wsSecurity: z
+        .strictObject({
+          users: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).min(1),
+          /** A Created timestamp further than this from now is refused; nonces are remembered as long. */
+          maxSkewSeconds: z.number().int().min(1).max(3600).default(300),
+        })
+        .optional(),
+      /** Also require credentials for the WSDL, WADL and OpenAPI documents. */
+      protectContracts: z.boolean().default(false),
+      /** Per client (credential, else IP): this many requests per second on average, bursts up to `burst`. */
+      rateLimit: z.strictObject({ requestsPerSecond: z.number().positive(), burst: z.number().int().min(1) }).optional(),
+    })
+    .prefault({}),
+  /** Prometheus metrics. */
+  metrics: z.strictObject({ enabled: z.boolean().default(true), path: z.string().regex(/^\/[\w/-]*$/).default('/metrics') }).prefault({}),
   contract: z
     .strictObject({
       /** Existing SOAP stubs hard-code the WSDL targetNamespace; set it to theirs. */
@@ -296,5 +323,6 @@ export type ChannelConfig = EmbeddedConfig['channels'][number];
 export type ServiceConfig = ChannelConfig['services'][number];
 export type AgentConfig = EmbeddedConfig['agents'][number];
 export type StoreConfig = Config['store'];
+export type SecurityConfig = Config['security'];
 export type BackendConfig = Config['backend'];
 export type VendorBackendConfig = Exclude<BackendConfig, { kind: 'embedded' }>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import getRawBody from 'raw-body';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../ops/metrics.js';
 
 /** Plumbing every face shares: request ids, the access log line, reading a bounded body. */
 
@@ -12,6 +13,8 @@ export interface FaceState {
   operation?: string;
   result?: string;
   failReason?: string;
+  /** Who authenticated (a username or `key:<name>`), when the MCC faces require credentials. */
+  principal?: string;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -21,7 +24,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  * answer an unexpected error without details (the log has them), and write one access line.
  * One layer instead of two: it runs on every request.
  */
-export function requestScope(logger: Logger, answerError: (ctx: Context, message: string) => void) {
+export function requestScope(logger: Logger, answerError: (ctx: Context, message: string) => void, metrics?: Metrics) {
   return async (ctx: Context, next: Next) => {
     const started = process.hrtime.bigint();
     const given = ctx.get('x-request-id');
@@ -35,8 +38,9 @@ export function requestScope(logger: Logger, answerError: (ctx: Context, message
       ctx.status = 500;
       answerError(ctx, `internal error (request id ${state.requestId})`);
     } finally {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      metrics?.request(state.face, state.operation, state.result, state.failReason, durationMs / 1000);
       if (logger.isInfoEnabled()) {
-        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
         logger.info('request', {
           requestId: state.requestId,
           method: ctx.method,
@@ -46,6 +50,7 @@ export function requestScope(logger: Logger, answerError: (ctx: Context, message
           operation: state.operation,
           result: state.result,
           failReason: state.failReason,
+          principal: state.principal,
           durationMs: Math.round(durationMs * 1000) / 1000,
         });
       }

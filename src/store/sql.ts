@@ -185,6 +185,14 @@ export class SqlTx implements Tx {
     return Number(r?.id ?? 0);
   }
 
+  async counts(): Promise<{ sessions: Record<string, number>; agents: Record<string, number> }> {
+    const sessions: Record<string, number> = {};
+    for (const r of await this.d.all('SELECT status, COUNT(*) AS n FROM sessions GROUP BY status')) sessions[String(r.status)] = Number(r.n);
+    const agents: Record<string, number> = {};
+    for (const r of await this.d.all('SELECT ready, COUNT(*) AS n FROM agent_channels GROUP BY ready')) agents[Number(r.ready) === 1 ? 'ready' : 'not_ready'] = Number(r.n);
+    return { sessions, agents };
+  }
+
   async sessionByVendorId(vendorId: string): Promise<SessionRecord | undefined> {
     const [r] = await this.d.all('SELECT * FROM sessions WHERE vendor_id = ?', [vendorId]);
     return r ? toSession(r) : undefined;

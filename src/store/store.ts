@@ -130,6 +130,8 @@ export interface Tx {
   /** Sessions not CLOSED, oldest first. */
   openSessions(limit: number): Promise<SessionRecord[]>;
   sessionByVendorId(vendorId: string): Promise<SessionRecord | undefined>;
+  /** Sessions by status, and agent channel logins by ready / not ready (for the metrics). */
+  counts(): Promise<{ sessions: Record<string, number>; agents: Record<string, number> }>;
   nextSeq(where: 'tail' | 'head'): Promise<number>;
 
   getService(channelId: number, code: string): Promise<ServiceRecord | undefined>;

@@ -40,15 +40,15 @@ const capacityOn = (a: AgentInfo, channelId: number) =>
 export class EmbeddedEngine implements Backend {
   readonly kind = 'embedded';
   private readonly now: () => number;
-  private readonly agents: Map<string, AgentInfo>;
-  private readonly services = new Map<string, ServiceConfig>();
+  private agents: Map<string, AgentInfo>;
+  private services = new Map<string, ServiceConfig>();
   private timer: NodeJS.Timeout | undefined;
   private lastSweep = 0;
   /** The agent faces' connections (Guid, JSESSIONID, XUC token). */
   readonly sessions: AgentSessions;
 
   constructor(
-    private readonly config: EmbeddedConfig,
+    private config: EmbeddedConfig,
     readonly store: Store,
     options: EngineOptions = {},
   ) {
@@ -74,6 +74,32 @@ export class EmbeddedEngine implements Backend {
 
   ready(): Promise<boolean> {
     return this.store.ping();
+  }
+
+  /**
+   * A new configuration (SIGHUP): channels, services and agents as the file now says. Sessions,
+   * queues and logins stay; new channel and service rows are created and the file's enabled /
+   * out-of-service switches applied; then every channel is routed, as new skills may match.
+   */
+  async reload(config: EmbeddedConfig): Promise<void> {
+    await this.store.migrate({
+      channels: config.channels.map((c) => ({ id: c.id, services: c.services })),
+      avgHandleSeconds: config.expectedHandleSeconds,
+    });
+    this.config = config;
+    this.agents = new Map(config.agents.map((cfg) => [cfg.username, { cfg, displayName: cfg.displayName ?? cfg.username }]));
+    this.services = new Map();
+    for (const c of config.channels) for (const s of c.services) this.services.set(`${c.id}/${s.code}`, s);
+    for (const c of config.channels) {
+      await this.store.tx(async (tx) => {
+        await tx.lockChannel(c.id);
+        await this.route(tx, c.id);
+      });
+    }
+  }
+
+  counts(): Promise<{ sessions: Record<string, number>; agents: Record<string, number> }> {
+    return this.store.read((tx) => tx.counts());
   }
 
   async close(): Promise<void> {

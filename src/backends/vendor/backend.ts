@@ -70,6 +70,18 @@ export class VendorBackend implements Backend {
     this.timer = setInterval(() => void this.resync(), this.config.resyncSeconds * 1000).unref();
   }
 
+  counts(): Promise<{ sessions: Record<string, number>; agents: Record<string, number> }> {
+    return this.store.read((tx) => tx.counts());
+  }
+
+  get circuitOpen(): boolean {
+    return this.resilience.open;
+  }
+
+  onVendorFailure(listener: (reason: string) => void): void {
+    this.resilience.onFailure(listener);
+  }
+
   async ready(): Promise<boolean> {
     return this.linkUp && !this.resilience.open && (await this.store.ping());
   }

@@ -32,6 +32,13 @@ export class Resilience {
     });
   }
 
+  private readonly failureListeners: Array<(reason: string) => void> = [];
+
+  /** Hear the reason of every failed call (metrics). */
+  onFailure(listener: (reason: string) => void): void {
+    this.failureListeners.push(listener);
+  }
+
   /** Is the breaker letting calls through? */
   get open(): boolean {
     return this.breaker.opened;
@@ -53,6 +60,7 @@ export class Resilience {
         return ok((await this.breaker.fire(work as (s: AbortSignal) => Promise<unknown>, signal)) as T);
       } catch (e) {
         last = toFailure(e, signal);
+        if (!last.ok) for (const l of this.failureListeners) l(last.reason);
         if (!platformFailure(last.ok ? 'INTERNAL' : last.reason) || signal.aborted || this.breaker.opened) break;
       }
     }

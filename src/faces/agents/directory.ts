@@ -18,13 +18,24 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
  * queue id. Read-only: state lives in the engine.
  */
 export class AgentDirectory {
-  private readonly users = new Map<string, AgentConfig>();
-  private readonly byId = new Map<number, AgentConfig>();
-  private readonly byPhone = new Map<string, AgentConfig>();
-  readonly services: ServiceEntry[] = [];
-  private readonly media = new Map<number, string>();
+  private users = new Map<string, AgentConfig>();
+  private byId = new Map<number, AgentConfig>();
+  private byPhone = new Map<string, AgentConfig>();
+  services: ServiceEntry[] = [];
+  private media = new Map<number, string>();
 
-  constructor(private readonly config: EmbeddedConfig) {
+  constructor(private config: EmbeddedConfig) {
+    this.reload(config);
+  }
+
+  /** Read a new configuration (SIGHUP); every face sees it at once. */
+  reload(config: EmbeddedConfig): void {
+    this.config = config;
+    this.users = new Map();
+    this.byId = new Map();
+    this.byPhone = new Map();
+    this.services = [];
+    this.media = new Map();
     for (const a of config.agents) {
       this.users.set(a.username, a);
       if (a.agentId !== undefined) this.byId.set(a.agentId, a);

@@ -18,6 +18,8 @@ export interface AgentFaces {
   install(app: Koa): void;
   /** WebSocket upgrades (CometD, XUC CTI); false when the path is not theirs. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** New roster, channels and services (SIGHUP); the faces' own settings need a restart. */
+  reload(config: Config): void;
   close(): void;
 }
 
@@ -71,6 +73,9 @@ export function createAgentFaces(config: Config, engine: EmbeddedEngine, logger:
       else if (xuc?.handles(path)) xuc.handleUpgrade(req, socket, head);
       else return false;
       return true;
+    },
+    reload(next) {
+      directory.reload(next.embedded);
     },
     close() {
       feed.stop();

@@ -4,6 +4,7 @@ import type { MccBridge } from '../../bridge/index.js';
 import { InvalidRequest } from '../../bridge/index.js';
 import { operationNames, operations, type OperationDef, type OperationName, type RawRequest } from '../../contract/index.js';
 import { BodyError, readText, type FaceState } from '../http.js';
+import { renderOpenApi } from './openapi.js';
 import { baseUrl, JSON_PATH, REST_PATH } from './urls.js';
 import { renderWadl } from './wadl.js';
 
@@ -52,7 +53,7 @@ async function fromJsonBody(ctx: Context, op: OperationName, limit: number): Pro
   return req as RawRequest<OperationName>;
 }
 
-/** The REST/JSON face at /mc/cxf/rest/json, the WADL at /mc/cxf/rest?_wadl. */
+/** The REST/JSON face at /mc/cxf/rest/json, the WADL at /mc/cxf/rest?_wadl, OpenAPI at /mc/cxf/rest/openapi.json. */
 export function restFace({ bridge, publicUrl, bodyLimit }: RestFaceOptions): Router {
   const router = new Router();
 
@@ -61,6 +62,13 @@ export function restFace({ bridge, publicUrl, bodyLimit }: RestFaceOptions): Rou
     (ctx.state as FaceState).face = 'rest';
     ctx.type = 'application/xml';
     ctx.body = renderWadl({ base: `${baseUrl(ctx, publicUrl)}${REST_PATH}` });
+  });
+
+  // The same contract as OpenAPI 3.1, for tools that read that rather than WADL.
+  router.get(`${REST_PATH}/openapi.json`, (ctx) => {
+    (ctx.state as FaceState).face = 'rest';
+    ctx.type = 'application/json';
+    ctx.body = renderOpenApi({ base: `${baseUrl(ctx, publicUrl)}${REST_PATH}` });
   });
 
   for (const op of operationNames) {

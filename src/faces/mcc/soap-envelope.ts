@@ -2,6 +2,7 @@ import { EntityDecoder } from '@nodable/entities';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { enums, isEnumValue, operations, type OperationName, type RawRequest, type Result } from '../../contract/index.js';
 import { parseInt32 } from '../../bridge/validate.js';
+import type { UsernameToken } from '../security/credentials.js';
 
 /**
  * Reading and writing SOAP 1.1 envelopes for the MCC operations, with fast-xml-parser. The reader
@@ -16,13 +17,15 @@ const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 /** What the client did wrong (soap:Client) or what broke here (soap:Server); HTTP 500 either way, as SOAP 1.1 says. */
 export class SoapFault extends Error {
   constructor(
-    readonly code: 'Client' | 'Server' | 'VersionMismatch',
+    readonly code: 'Client' | 'Server' | 'VersionMismatch' | 'FailedAuthentication',
     message: string,
   ) {
     super(message);
     this.name = 'SoapFault';
   }
 }
+
+export const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 
 type Node = Record<string, unknown>;
 
@@ -83,6 +86,31 @@ function leafText(name: string, value: Node | string, scopes: Node[]): string | 
 export interface SoapCall {
   op: OperationName;
   request: RawRequest<OperationName>;
+  /** The WS-Security UsernameToken of the soap:Header, when there is one. */
+  usernameToken?: UsernameToken | undefined;
+}
+
+/** soap:Header/wsse:Security/wsse:UsernameToken, read by local names (prefixes vary by toolkit). */
+function usernameTokenOf(header: Node | string | undefined, scopes: Node[]): UsernameToken | undefined {
+  if (typeof header !== 'object') return undefined;
+  const security = childElements(header).find(([k]) => localName(k) === 'Security')?.[1];
+  if (typeof security !== 'object') return undefined;
+  const token = childElements(security).find(([k]) => localName(k) === 'UsernameToken')?.[1];
+  if (typeof token !== 'object') return undefined;
+  const inner = [...scopes, header, security, token];
+  const text = (name: string) => {
+    const found = childElements(token).find(([k]) => localName(k) === name);
+    return found ? leafText(name, found[1], inner) : undefined;
+  };
+  const passwordNode = childElements(token).find(([k]) => localName(k) === 'Password')?.[1];
+  const type = typeof passwordNode === 'object' ? String(passwordNode['@_Type'] ?? '') : '';
+  return {
+    username: text('Username') ?? '',
+    password: text('Password') ?? '',
+    passwordType: type.endsWith('#PasswordDigest') ? 'PasswordDigest' : 'PasswordText',
+    nonce: text('Nonce'),
+    created: text('Created'),
+  };
 }
 
 /** Read a SOAP 1.1 request into an operation name and its raw request fields, or throw a SoapFault. */
@@ -103,6 +131,7 @@ export function readSoapRequest(xml: string): SoapCall {
   if (envNs === SOAP12_NS) throw new SoapFault('VersionMismatch', 'SOAP 1.2 is not supported here: send a SOAP 1.1 envelope (text/xml)');
   if (envNs !== SOAP11_NS) throw new SoapFault('VersionMismatch', `Not a SOAP 1.1 envelope: namespace must be ${SOAP11_NS}`);
 
+  const headers = childElements(root).filter(([k]) => localName(k) === 'Header');
   const bodies = childElements(root).filter(([k]) => localName(k) === 'Body');
   if (bodies.length !== 1) throw new SoapFault('Client', 'The envelope must contain exactly one soap:Body');
   // An element with only text (or nothing) comes back as a string.
@@ -136,7 +165,7 @@ export function readSoapRequest(xml: string): SoapCall {
     }
     request[field.name] = value;
   }
-  return { op: op as OperationName, request: request as RawRequest<OperationName> };
+  return { op: op as OperationName, request: request as RawRequest<OperationName>, usernameToken: usernameTokenOf(headers[0]?.[1], [root]) };
 }
 
 const builder = new XMLBuilder({
@@ -163,7 +192,9 @@ export function writeSoapResponse<Op extends OperationName>(op: Op, result: Resu
 }
 
 export function writeSoapFault(fault: SoapFault): string {
-  return envelope({ 'soap:Fault': { faultcode: `soap:${fault.code}`, faultstring: fault.message } });
+  // WS-Security failures have their own fault code (WSS 1.1 §12).
+  const faultcode = fault.code === 'FailedAuthentication' ? { '#text': 'wsse:FailedAuthentication', '@_xmlns:wsse': WSSE_NS } : `soap:${fault.code}`;
+  return envelope({ 'soap:Fault': { faultcode, faultstring: fault.message } });
 }
 
 function envelope(body: Record<string, unknown>): string {

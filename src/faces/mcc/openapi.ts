@@ -1,0 +1,73 @@
+import { enums, operationNames, operations, type FieldType, type RequestField } from '../../contract/index.js';
+
+/**
+ * The OpenAPI 3.1 document of the REST/JSON face, beside the WADL, rendered from the same contract
+ * table: one path per operation, query parameters or the JSON body, the result schema with its
+ * enums, and the 4xx answers of non-MCC errors.
+ */
+type Schema = Record<string, unknown>;
+
+function schemaOf(type: FieldType | RequestField['type']): Schema {
+  if (type === 'int') return { type: 'integer', format: 'int32' };
+  if (type === 'string') return { type: 'string' };
+  if (type === 'serviceStateMap') return { type: 'object', additionalProperties: { $ref: '#/components/schemas/ServiceState' } };
+  return { $ref: `#/components/schemas/${type.enum}` };
+}
+
+export function renderOpenApi({ base }: { base: string }): string {
+  const paths: Record<string, unknown> = {};
+  const schemas: Record<string, Schema> = {};
+  for (const [name, values] of Object.entries(enums)) schemas[name] = { type: 'string', enum: [...values] };
+  schemas.Error = {
+    type: 'object',
+    required: ['error', 'message'],
+    properties: { error: { type: 'string' }, message: { type: 'string' } },
+  };
+  for (const op of operationNames) {
+    const def = operations[op];
+    const resultName = def.result.type;
+    schemas[resultName] = {
+      type: 'object',
+      properties: Object.fromEntries(def.result.fields.map((f) => [f.name, { ...schemaOf(f.type), description: f.doc }])),
+      required: ['result'],
+    };
+    const responses = {
+      200: { description: `${resultName}: result SUCCESS or FAILED with a failReason`, content: { 'application/json': { schema: { $ref: `#/components/schemas/${resultName}` } } } },
+      400: { description: 'The request is not readable (wrong types, bad JSON)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      401: { description: 'Credentials are required (when configured)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      429: { description: 'Too many requests from this client', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    };
+    const operation: Record<string, unknown> = { operationId: op, summary: def.doc, responses };
+    if (def.rest.method === 'PUT') {
+      const body = def.rest.body ?? `${op}Request`;
+      schemas[body] = {
+        type: 'object',
+        properties: Object.fromEntries(def.request.map((f) => [f.name, { ...schemaOf(f.type), description: f.doc }])),
+        required: def.request.filter((f) => f.required).map((f) => f.name),
+      };
+      operation.requestBody = { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${body}` } } } };
+    } else {
+      operation.parameters = def.request.map((f) => ({
+        name: f.name,
+        in: 'query',
+        required: f.required,
+        description: f.doc,
+        ...('repeated' in f && f.repeated
+          ? { schema: { type: 'array', items: schemaOf(f.type) }, style: 'form', explode: true }
+          : { schema: schemaOf(f.type) }),
+      }));
+    }
+    paths[def.rest.path] = { [def.rest.method.toLowerCase()]: operation };
+  }
+  const doc = {
+    openapi: '3.1.0',
+    info: { title: 'TVox MultiChannel Connector (MCC) REST/JSON, served by mcc-bridge', version: '1.0.0' },
+    servers: [{ url: `${base}/json` }],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: { basic: { type: 'http', scheme: 'basic' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
+    },
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

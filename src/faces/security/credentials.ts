@@ -1,0 +1,100 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SecurityConfig } from '../../config/index.js';
+
+/** A WS-Security UsernameToken as found in a SOAP header. */
+export interface UsernameToken {
+  username: string;
+  password: string;
+  /** PasswordText or PasswordDigest (the Type attribute's fragment). */
+  passwordType: 'PasswordText' | 'PasswordDigest';
+  nonce?: string | undefined;
+  created?: string | undefined;
+}
+
+export type Verdict = { ok: true; principal: string } | { ok: false; message: string };
+
+const digest = (s: string | Buffer) => createHash('sha256').update(s).digest();
+/** Equal in constant time whatever the lengths (both sides hashed first). */
+const same = (a: string | Buffer, b: string | Buffer) => timingSafeEqual(digest(a), digest(b));
+
+/**
+ * The MCC faces' credentials: HTTP Basic users, API keys and WS-Security UsernameToken users, off
+ * until one is configured. Secrets are compared in constant time and never leave this module (no
+ * message here names one). UsernameToken digests follow the OASIS UsernameToken Profile 1.1:
+ * Base64(SHA-1(nonce + created + password)); a nonce is accepted once within the allowed clock skew,
+ * and a Created timestamp outside it is refused (replay protection).
+ */
+export class Credentials {
+  private readonly seenNonces = new Map<string, number>();
+  private static readonly MAX_NONCES = 100_000;
+
+  constructor(private readonly config: SecurityConfig) {}
+
+  /** Is any mechanism configured? Without one the faces are open. */
+  get enabled(): boolean {
+    return this.config.basic.length > 0 || this.config.apiKeys.length > 0 || (this.config.wsSecurity?.users.length ?? 0) > 0;
+  }
+
+  get protectsContracts(): boolean {
+    return this.enabled && this.config.protectContracts;
+  }
+
+  get offersBasic(): boolean {
+    return this.config.basic.length > 0;
+  }
+
+  /** From the HTTP headers: `Authorization: Basic …` or `X-API-Key`; undefined when neither is there. */
+  fromHeaders(authorization: string | undefined, apiKey: string | undefined): Verdict | undefined {
+    if (apiKey) {
+      let found: string | undefined;
+      for (const k of this.config.apiKeys) if (same(k.key, apiKey)) found = k.name;
+      return found ? { ok: true, principal: `key:${found}` } : { ok: false, message: 'the API key is not valid' };
+    }
+    if (authorization && /^basic /i.test(authorization)) {
+      const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const username = colon < 0 ? decoded : decoded.slice(0, colon);
+      const password = colon < 0 ? '' : decoded.slice(colon + 1);
+      let match = false;
+      for (const u of this.config.basic) if (same(u.username, username) && same(u.password, password)) match = true;
+      return match ? { ok: true, principal: username } : { ok: false, message: 'wrong username or password' };
+    }
+    return undefined;
+  }
+
+  /** A UsernameToken from the SOAP header. */
+  fromUsernameToken(t: UsernameToken, now = Date.now()): Verdict {
+    const wss = this.config.wsSecurity;
+    const user = wss?.users.find((u) => same(u.username, t.username));
+    if (!wss || !user) return { ok: false, message: 'The security token could not be authenticated or authorized' };
+    const skewMs = wss.maxSkewSeconds * 1000;
+    if (t.created !== undefined) {
+      const at = Date.parse(t.created);
+      if (Number.isNaN(at) || Math.abs(now - at) > skewMs) return { ok: false, message: 'The message has expired: Created is outside the allowed clock skew' };
+    }
+    if (t.passwordType === 'PasswordDigest') {
+      if (t.nonce === undefined || t.created === undefined) return { ok: false, message: 'A PasswordDigest needs a Nonce and a Created timestamp' };
+      const expected = createHash('sha1').update(Buffer.concat([Buffer.from(t.nonce, 'base64'), Buffer.from(t.created, 'utf8'), Buffer.from(user.password, 'utf8')])).digest('base64');
+      if (!same(expected, t.password)) return { ok: false, message: 'The security token could not be authenticated or authorized' };
+    } else if (!same(user.password, t.password)) {
+      return { ok: false, message: 'The security token could not be authenticated or authorized' };
+    }
+    if (t.nonce !== undefined && !this.firstUse(`${t.username}\u0000${t.nonce}`, now, skewMs)) {
+      return { ok: false, message: 'The nonce was used before (replay)' };
+    }
+    return { ok: true, principal: t.username };
+  }
+
+  /** Remember a nonce for as long as its message could be valid; false if already seen. */
+  private firstUse(key: string, now: number, ttlMs: number): boolean {
+    const until = this.seenNonces.get(key);
+    if (until !== undefined && until > now) return false;
+    if (this.seenNonces.size >= Credentials.MAX_NONCES) {
+      for (const [k, v] of this.seenNonces) if (v <= now) this.seenNonces.delete(k);
+      // Still full of live nonces: refuse rather than forget one that could be replayed.
+      if (this.seenNonces.size >= Credentials.MAX_NONCES) return false;
+    }
+    this.seenNonces.set(key, now + 2 * ttlMs);
+    return true;
+  }
+}
