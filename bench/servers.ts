@@ -1,6 +1,6 @@
 /**
  * Benchmark targets, one per child process so each gets the event loop to itself:
- *   node dist/bench/servers.js http | koa | node-soap | bridge | bridge-postgres | bridge-100k
+ *   node dist/bench/servers.js http | koa | node-soap | bridge | bridge-postgres | bridge-100k | bridge-soak | bridge-vendor
  * Each listens on 127.0.0.1 (ephemeral port) and reports {url, sessionId?} to the parent by IPC.
  */
 import { createServer } from 'node:http';
@@ -99,6 +99,24 @@ async function main(kind: string) {
         );
       }
       const bridge = await startBridge(config, { logger: createLogger(config.logging), backend: engine });
+      report(bridge.url);
+      return;
+    }
+    case 'bridge-soak': {
+      // The soak target: the embedded engine with SOAK_AGENTS agents for the Huawei face, access log on.
+      const agents = Number(process.env.SOAK_AGENTS ?? 20);
+      const config = parseConfig({
+        server: { host: '127.0.0.1', port: 0 },
+        logging: { level: 'info' },
+        store: { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-soak-')) },
+        faces: { huawei: { pollWaitSeconds: 1 } },
+        embedded: {
+          closedRetentionHours: 0.01, // closed sessions purged after 36 s: the store stays bounded
+          channels: [{ id: 1003, license: 100_000, services: [{ code: 'CHAT' }] }],
+          agents: Array.from({ length: agents }, (_, i) => ({ username: `soak${i}`, password: `pw${i}`, agentId: 1000 + i, skills: ['CHAT'], capacity: 5 })),
+        },
+      });
+      const bridge = await startBridge(config, { logger: createLogger(config.logging) });
       report(bridge.url);
       return;
     }
