@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond npm packages, from Debian's packages: the foreign
 # SOAP clients (zeep, PHP SoapClient) that load the served WSDL, and the PostgreSQL server the
-# store tests start a throwaway cluster of (test/support/postgres.ts). Idempotent; needs root (or sudo).
+# store tests start a throwaway cluster of (test/support/postgres.ts), and openssl for the TLS
+# test's self-signed certificate. Idempotent; needs root (or sudo).
 # zeep comes from Debian, so it is imported by Debian's /usr/bin/python3 (not a pyenv/venv python).
 set -euo pipefail
 
@@ -9,6 +10,7 @@ need=()
 /usr/bin/python3 -c 'import zeep' >/dev/null 2>&1 || need+=(python3-zeep)
 php -m 2>/dev/null | grep -qi '^soap$' || need+=(php-cli php-soap)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "test dependencies present"

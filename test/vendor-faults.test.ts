@@ -77,6 +77,9 @@ for (const kind of ['genesys', 'huawei', 'xivo'] as const satisfies readonly Ven
         assert.equal(fast.value.failReason, 'GENERIC', JSON.stringify(fast.value));
         assert.match(fast.value.failReasonMessage, /circuit open/);
         assert.ok(fast.ms < 200, `${fast.ms} ms`);
+        const metrics = await (await fetch(`${b.url}/metrics`)).text();
+        assert.match(metrics, new RegExp(`mcc_backend_errors_total\\{backend="${kind}",reason="TIMEOUT"\\} [1-9]`));
+        assert.match(metrics, /mcc_backend_circuit_open 1/);
       }
       await sim.control('faults', { delayMs: 0 });
       await ready();
