@@ -49,6 +49,7 @@ describe('hostile input corpus', function () {
     ['invalid UTF-8', Buffer.concat([Buffer.from(envelope(start('<data>'))), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('</data>')]), 500, /not valid UTF-8/],
     ['SOAP 1.2 to the SOAP 1.1 endpoint', `<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body>${start('')}</e:Body></e:Envelope>`, 500, /VersionMismatch/],
     ['SOAP 1.2 content type', envelope(start('')), 500, /SOAP 1\.2/, { 'content-type': 'application/soap+xml; charset=utf-8' }],
+    ['a JSON content type', envelope(start('')), 415, /SOAP 1\.1 messages are text\/xml, not application\/json/, { 'content-type': 'application/json' }],
     ['a wrong SOAPAction', envelope(start('')), 500, /The SOAPAction (&quot;|")urn:closeSession(&quot;|") does not match the operation startSession/, { soapaction: '"urn:closeSession"' }],
   ];
   for (const [what, payload, status, answer, headers] of soapCases) {

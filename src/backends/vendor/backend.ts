@@ -6,6 +6,7 @@ import type { SessionRecord, Store, Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, NewInteraction } from '../backend.js';
 import { storeGuard } from '../embedded/guard.js';
 import type { QueueState, VendorClient, VendorStatus } from './client.js';
+import { platformFailure } from './errors.js';
 import { Resilience } from './resilience.js';
 
 type ChannelMap = VendorBackendConfig['channels'][number];
@@ -319,7 +320,7 @@ export class VendorBackend implements Backend {
         const st = await this.resilience.call('read', (signal) => this.client.status(vendorId, signal));
         if (st.ok) await this.apply(vendorId, st.value);
         else if (st.reason === 'UNKNOWN_INTERACTION') await this.apply(vendorId, { status: 'CLOSED' });
-        else break; // the vendor is unwell: try again at the next link-up or interval
+        else if (platformFailure(st.reason)) break; // the vendor is unwell: try again at the next link-up or interval
       }
     } catch (e) {
       this.logger?.warn('vendor resync failed', { backend: this.kind, error: e });

@@ -157,6 +157,8 @@ export function genesysRoutes(options: GenesysFaceOptions): Router {
       case 'NotReady':
         return setState(ctx, user, op, undefined, body);
       default:
+        // Not an operation: keep the caller's word out of the logs' and metrics' labels.
+        (ctx.state as FaceState).operation = 'unknown';
         return failed(ctx, fail('INVALID_PARAMETER', `Parameter 'operationName' is invalid: "${op} is not an operation on /me"`));
     }
   });
@@ -168,6 +170,7 @@ export function genesysRoutes(options: GenesysFaceOptions): Router {
     const channelId = dir.channelOfMedia(ctx.params.channel as string);
     if (channelId === undefined) return failed(ctx, fail('UNKNOWN_CHANNEL', `Channel '${ctx.params.channel}' is not available`));
     if (!['Ready', 'NotReady', 'AuxWork', 'AfterCallWork'].includes(op)) {
+      (ctx.state as FaceState).operation = 'unknown';
       return failed(ctx, fail('INVALID_PARAMETER', `Parameter 'operationName' is invalid: "${op} is not a channel state operation"`));
     }
     return setState(ctx, userOf(ctx), op, channelId, body);
@@ -344,6 +347,8 @@ export function genesysRoutes(options: GenesysFaceOptions): Router {
         return codeStyle(held.ok ? await engine.transfer(id, user.username, { username: target as string }) : held);
       }
       default:
+        // Not an operation: keep the caller's word out of the logs' and metrics' labels.
+        (ctx.state as FaceState).operation = 'unknown';
         return failed(ctx, fail('INVALID_PARAMETER', `Parameter 'operationName' is invalid: "${op} is not an interaction operation"`));
     }
   });

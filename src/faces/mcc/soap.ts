@@ -74,8 +74,13 @@ export function soapFace({ bridge, targetNamespace, publicUrl, bodyLimit, creden
       if (e instanceof BodyError) return sendFault(ctx, new SoapFault('Client', e.message), e.status === 413 ? 413 : 500);
       throw e;
     }
-    if (/application\/soap\+xml/i.test(ctx.get('content-type'))) {
+    const type = ctx.get('content-type');
+    if (/application\/soap\+xml/i.test(type)) {
       return sendFault(ctx, new SoapFault('VersionMismatch', 'SOAP 1.2 (application/soap+xml) is not supported here: send SOAP 1.1 as text/xml'));
+    }
+    // SOAP 1.1 is text/xml; application/xml is tolerated, anything else is not a SOAP message.
+    if (type && !/^(text|application)\/xml\b/i.test(type)) {
+      return sendFault(ctx, new SoapFault('Client', `SOAP 1.1 messages are text/xml, not ${type.split(';')[0]?.slice(0, 60)}`), 415);
     }
     try {
       const { op, request, usernameToken } = readSoapRequest(xml);
