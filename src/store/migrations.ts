@@ -88,7 +88,7 @@ export const migrations: Migration[] = [
     statements: [
       'ALTER TABLE sessions ADD COLUMN vendor_id TEXT',
       'ALTER TABLE sessions ADD COLUMN synced_at BIGINT',
-      'CREATE UNIQUE INDEX sessions_vendor ON sessions (vendor_id)',
+      'CREATE UNIQUE INDEX sessions_vendor ON sessions (vendor_id) WHERE vendor_id IS NOT NULL',
     ],
   },
 ];

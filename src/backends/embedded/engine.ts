@@ -783,8 +783,10 @@ export class EmbeddedEngine implements Backend {
     const cfg = this.services.get(`${s.channelId}/${s.serviceCode}`);
     if (s.status === 'QUEUED') {
       const position = await tx.queuePosition(s);
-      const skilled = await this.skillCheck(tx);
-      const staffed = (await tx.channelAgents(s.channelId))
+      const logged = await tx.channelAgents(s.channelId);
+      // Nobody logged in: no need to read the queue memberships.
+      const skilled = logged.length > 0 ? await this.skillCheck(tx) : () => false;
+      const staffed = logged
         .filter((r) => skilled(r.username, s.serviceCode))
         .reduce((n, r) => n + capacityOn(this.agents.get(r.username) as AgentInfo, s.channelId), 0);
       const avg = (await tx.getService(s.channelId, s.serviceCode))?.avgHandleSeconds ?? this.config.expectedHandleSeconds;

@@ -3,26 +3,30 @@ import type { Logger } from '../../log/logger.js';
 import { openStore } from '../../store/index.js';
 import { VendorBackend } from './backend.js';
 import type { VendorClient } from './client.js';
-import { GenesysClient } from './genesys/client.js';
-import { HuaweiClient } from './huawei/client.js';
-import { XivoClient } from './xivo/client.js';
 
 export { VendorBackend } from './backend.js';
 
-function clientFor(b: VendorBackendConfig, logger: Logger): VendorClient {
+/** Only the configured vendor's client is loaded (a CometD client is not small). */
+async function clientFor(b: VendorBackendConfig, logger: Logger): Promise<VendorClient> {
   switch (b.kind) {
-    case 'genesys':
+    case 'genesys': {
+      const { GenesysClient } = await import('./genesys/client.js');
       return new GenesysClient({ url: b.url, username: b.username, password: b.password, logger });
-    case 'huawei':
+    }
+    case 'huawei': {
+      const { HuaweiClient } = await import('./huawei/client.js');
       return new HuaweiClient({ url: b.url, agentId: b.agentId, password: b.password, logger });
-    case 'xivo':
+    }
+    case 'xivo': {
+      const { XivoClient } = await import('./xivo/client.js');
       return new XivoClient({ url: b.url, login: b.login, password: b.password, logger });
+    }
   }
 }
 
 /** The configured vendor backend, its store migrated and its link to the vendor starting. */
 export async function startVendorBackend(config: Config, b: VendorBackendConfig, logger: Logger): Promise<VendorBackend> {
-  const backend = new VendorBackend(b, openStore(config.store), clientFor(b, logger), logger);
+  const backend = new VendorBackend(b, openStore(config.store), await clientFor(b, logger), logger);
   await backend.start();
   return backend;
 }

@@ -43,7 +43,7 @@ export function createAgentFaces(config: Config, engine: EmbeddedEngine, logger:
       (ctx.state as { face?: string }).face = 'genesys';
       ctx.respond = false; // faye answers on the raw response
       ctx.status = 200;
-      notifications.handle(ctx.req, ctx.res);
+      await notifications.handle(ctx.req, ctx.res);
     }));
     const routes = genesysRoutes({ engine, directory, bodyLimit, publicUrl, notify: (u, topic, data) => notifications.notify(u, topic, data) });
     install.push((app) => app.use(routes.routes()));
@@ -69,7 +69,7 @@ export function createAgentFaces(config: Config, engine: EmbeddedEngine, logger:
     },
     handleUpgrade(req, socket, head) {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (cometd?.handles(path)) cometd.handleUpgrade(req, socket, head);
+      if (cometd?.handles(path)) void cometd.handleUpgrade(req, socket, head).catch(() => socket.destroy());
       else if (xuc?.handles(path)) xuc.handleUpgrade(req, socket, head);
       else return false;
       return true;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import faye, { type BayeuxMessage, type NodeAdapter } from 'faye';
+import type { BayeuxMessage, NodeAdapter } from 'faye';
 import type { EmbeddedEngine } from '../../backends/embedded/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { AgentEvent } from '../../store/index.js';
@@ -29,7 +29,8 @@ const interactionStates: Partial<Record<AgentEvent['kind'], string>> = {
  * subscriptions real clients use (/v2/me/*, /**). Clients cannot publish.
  */
 export class GenesysNotifications {
-  readonly bayeux: NodeAdapter;
+  private bayeux: NodeAdapter | undefined;
+  private loading: Promise<NodeAdapter> | undefined;
   private readonly users = new Map<string, string>(); // clientId → username
   private readonly watches = new Map<string, { clients: number; stop: () => void }>();
 
@@ -39,36 +40,44 @@ export class GenesysNotifications {
     private readonly feed: AgentEventFeed,
     private readonly logger: Logger,
     private readonly base: () => string,
-  ) {
-    this.bayeux = new faye.NodeAdapter({ mount: NOTIFICATIONS_PATH, timeout: 25 });
-    this.bayeux.addExtension({
-      incoming: (message, request, callback) => void this.incoming(message, request, callback),
-      outgoing: (message, request, callback) => callback(this.outgoing(message, request)),
+  ) {}
+
+  /** The Bayeux server, loaded when the first CometD client comes (faye is the bridge's largest module). */
+  private adapter(): Promise<NodeAdapter> {
+    this.loading ??= import('faye').then(({ default: faye }) => {
+      const bayeux = new faye.NodeAdapter({ mount: NOTIFICATIONS_PATH, timeout: 25 });
+      bayeux.addExtension({
+        incoming: (message, request, callback) => void this.incoming(message, request, callback),
+        outgoing: (message, request, callback) => callback(this.outgoing(message, request)),
+      });
+      bayeux.bind('disconnect', (clientId) => this.forget(clientId));
+      this.bayeux = bayeux;
+      return bayeux;
     });
-    this.bayeux.bind('disconnect', (clientId) => this.forget(clientId));
+    return this.loading;
   }
 
   handles(path: string): boolean {
     return path === NOTIFICATIONS_PATH || path.startsWith(`${NOTIFICATIONS_PATH}/`);
   }
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
-    this.bayeux.handle(req, res);
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    (await this.adapter()).handle(req, res);
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.bayeux.handleUpgrade(req, socket, head);
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    (await this.adapter()).handleUpgrade(req, socket, head);
   }
 
   /** Publish one GWS message to every CometD client of a user. */
   notify(username: string, topic: string, data: Body): void {
-    if (this.watches.has(username)) this.bayeux.getClient().publish(`${prefixOf(username)}${topic}`, data);
+    if (this.watches.has(username)) this.bayeux?.getClient().publish(`${prefixOf(username)}${topic}`, data);
   }
 
   close(): void {
     for (const w of this.watches.values()) w.stop();
     this.watches.clear();
-    this.bayeux.close();
+    this.bayeux?.close();
   }
 
   private async incoming(message: BayeuxMessage, request: IncomingMessage | undefined, callback: (m: BayeuxMessage) => void) {

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterMemory } from 'rate-limiter-flexible';
 
 /**
  * Per-client request budget (rate-limiter-flexible, in memory, per process): `burst` requests per
@@ -6,19 +6,24 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
  * its IP (X-Forwarded-For only when the proxy is trusted).
  */
 export class RateLimit {
-  private readonly limiter: RateLimiterMemory;
+  // Loaded with the first request: a bridge without a limit does not carry the library.
+  private readonly limiter: Promise<{ limiter: RateLimiterMemory; Res: typeof import('rate-limiter-flexible').RateLimiterRes }>;
 
   constructor(options: { requestsPerSecond: number; burst: number }) {
-    this.limiter = new RateLimiterMemory({ points: options.burst, duration: Math.max(1, Math.ceil(options.burst / options.requestsPerSecond)) });
+    this.limiter = import('rate-limiter-flexible').then(({ RateLimiterMemory, RateLimiterRes }) => ({
+      limiter: new RateLimiterMemory({ points: options.burst, duration: Math.max(1, Math.ceil(options.burst / options.requestsPerSecond)) }),
+      Res: RateLimiterRes,
+    }));
   }
 
   /** undefined when allowed; otherwise the seconds to wait. */
   async check(client: string): Promise<number | undefined> {
+    const { limiter, Res } = await this.limiter;
     try {
-      await this.limiter.consume(client);
+      await limiter.consume(client);
       return undefined;
     } catch (e) {
-      if (e instanceof RateLimiterRes) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+      if (e instanceof Res) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
       throw e;
     }
   }
