@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EmbeddedEngine } from '../../backends/embedded/index.js';
 import type { Interaction } from '../../backends/backend.js';
@@ -11,10 +10,10 @@ import type { AgentEvent } from '../../store/index.js';
 import type { AgentDirectory, ServiceEntry } from '../agents/directory.js';
 import { EVERYONE, type AgentEventFeed } from '../agents/feed.js';
 import { XIVO_FACE } from './auth.js';
-import { ANY_TIME, agentConfig, agentEntry, agentStateEvent, callbackRequest, groupIds, listUuid, queueEntry, visibilityOf, type Json, type Visibility } from './views.js';
+import { CALLBACK_COMMANDS, CallbackApi } from './callbacks.js';
+import { agentConfig, agentEntry, agentStateEvent, groupIds, queueEntry, visibilityOf, type Json, type Visibility } from './views.js';
 
 export const CTI_PATH = '/xuc/api/2.0/cti';
-const TICKET_STATUSES = ['NoAnswer', 'Answered', 'Fax', 'Email', 'Callback'];
 
 type Command = Record<string, unknown> & { command: string };
 
@@ -97,6 +96,7 @@ class XucConnection {
   private readonly lastState = new Map<string, string>();
   private chain = Promise.resolve();
   private readonly groups: Map<string, number>;
+  private readonly callbackApi: CallbackApi;
 
   constructor(
     private readonly server: XucServer,
@@ -105,6 +105,11 @@ class XucConnection {
   ) {
     this.visibility = visibilityOf(user);
     this.groups = groupIds(server.dir);
+    this.callbackApi = new CallbackApi({
+      engine: server.engine, dir: server.dir, user, visibility: this.visibility,
+      send: (msgType, payload) => this.send(msgType, payload),
+      broadcast: (msgType, payload) => server.broadcastCallback(msgType, payload),
+    });
   }
 
   send(msgType: string, ctiMessage: unknown): void {
@@ -365,34 +370,11 @@ class XucConnection {
         if (!call) return fail('UNKNOWN_INTERACTION', id ? `no call ${id} on this agent` : 'no call to act on');
         return cmd.command === 'answer' ? engine.accept(call.id, this.user.username) : engine.complete(call.id, 'agent', this.user.username);
       }
-      // ---- Callback API
-      case 'getCallbackLists':
-        this.callbacks = true;
-        return this.callbackLists();
-      case 'getCallbackPreferredPeriods':
-        this.send('PreferredCallbackPeriodList', [ANY_TIME]);
-        return ok(undefined);
-      case 'takeCallback':
-        return this.takeCallback(String(cmd.uuid ?? ''));
-      case 'releaseCallback': {
-        const uuid = String(cmd.uuid ?? '');
-        const out = await engine.returnToQueue(uuid, this.user.username);
-        if (out.ok) this.server.broadcastCallback('CallbackReleased', { uuid });
-        return out;
-      }
-      case 'startCallback': {
-        const uuid = String(cmd.uuid ?? '');
-        const found = await engine.getInteraction(uuid);
-        if (!found.ok) return found;
-        if (found.value.agent?.username !== this.user.username || found.value.status !== 'ASSIGNED') return fail('INVALID_STATE', `callback ${uuid} is not taken by ${this.user.username}`);
-        const ticketUuid = randomUUID();
-        const out = await engine.updateUserData(uuid, { callbackTicket: ticketUuid, callbackNumber: String(cmd.number ?? found.value.contactValue ?? '') });
-        if (out.ok) this.server.broadcastCallback('CallbackStarted', { requestUuid: uuid, ticketUuid });
-        return out;
-      }
-      case 'updateCallbackTicket':
-        return this.updateTicket(cmd);
       default:
+        if (CALLBACK_COMMANDS.has(cmd.command)) {
+          if (cmd.command === 'getCallbackLists') this.callbacks = true;
+          return this.callbackApi.run(cmd);
+        }
         return fail('INVALID_PARAMETER', `unknown command ${cmd.command}`);
     }
   }
@@ -460,69 +442,7 @@ class XucConnection {
     if (!set.ok) return set;
     return engine.placeInQueue(created.value.id);
   }
-
-  private async callbackLists(): Promise<Outcome<unknown>> {
-    const { dir, engine } = this.server;
-    const open = await engine.openInteractions();
-    if (!open.ok) return open;
-    const agentIdOf = (u: string) => dir.user(u)?.agentId;
-    this.send('CallbackLists', dir.services.filter((s) => this.visibility.queue(s)).map((s) => {
-      const list = listUuid(s);
-      return {
-        uuid: list, name: s.name, queueId: s.queueId,
-        callbacks: open.value.filter((i) => i.channelId === s.channelId && i.serviceCode === s.code).map((i) => callbackRequest(i, list, agentIdOf)),
-      };
-    }));
-    return ok(undefined);
-  }
-
-  /** Take a callback: one offered to the agent is accepted, a queued one is offered to it and accepted. */
-  private async takeCallback(uuid: string): Promise<Outcome<unknown>> {
-    const { engine } = this.server;
-    const me = this.user.username;
-    const found = await engine.getInteraction(uuid);
-    if (!found.ok) return found;
-    if (found.value.status === 'NEW' || found.value.status === 'QUEUED') {
-      const offered = await engine.offerTo(uuid, me);
-      if (!offered.ok) return offered;
-    }
-    const taken = await engine.accept(uuid, me);
-    if (taken.ok) this.server.broadcastCallback('CallbackTaken', { uuid, agentId: this.user.agentId ?? null });
-    return taken;
-  }
-
-  /**
-   * Update a ticket: the comment becomes the session's MCC sessionData; a status other than
-   * Callback closes it (CallbackClotured); a new due date or period announces the updated request.
-   */
-  private async updateTicket(cmd: Command): Promise<Outcome<unknown>> {
-    const { engine, dir } = this.server;
-    const uuid = String(cmd.uuid ?? '');
-    const status = String(cmd.status ?? '');
-    if (!TICKET_STATUSES.includes(status)) return fail('INVALID_PARAMETER', `status must be one of ${TICKET_STATUSES.join(', ')}`);
-    const dueDate = typeof cmd.dueDate === 'string' ? cmd.dueDate : undefined;
-    if (dueDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(dueDate)) return fail('INVALID_PARAMETER', 'dueDate is YYYY-MM-DD');
-    const found = await engine.getInteraction(uuid);
-    if (!found.ok) return found;
-    if (found.value.agent?.username !== this.user.username) return fail('INVALID_STATE', `callback ${uuid} is not taken by ${this.user.username}`);
-    const data: Record<string, string> = { callbackStatus: status };
-    if (typeof cmd.comment === 'string') data.sessionData = cmd.comment;
-    if (dueDate !== undefined) data.callbackDueDate = dueDate;
-    const updated = await engine.updateUserData(uuid, data);
-    if (!updated.ok) return updated;
-    if (status !== 'Callback') {
-      const closed = await engine.complete(uuid, 'agent', this.user.username);
-      if (closed.ok) this.server.broadcastCallback('CallbackClotured', { uuid });
-      return closed;
-    }
-    if (dueDate !== undefined || cmd.periodUuid !== undefined) {
-      const s = dir.service(updated.value.channelId, updated.value.serviceCode);
-      if (s) this.server.broadcastCallback('CallbackRequestUpdated', { request: callbackRequest(updated.value, listUuid(s), (u) => dir.user(u)?.agentId) });
-    }
-    return updated;
-  }
 }
-
 
 /** Commands whose failures are AgentError frames; the rest answer Error. */
 const AGENT_COMMANDS = new Set(['agentLogin', 'agentLogout', 'pauseAgent', 'unpauseAgent', 'setAgentQueue', 'removeAgentFromQueue', 'listenAgent', 'monitorPause', 'monitorUnpause']);
