@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import faye from 'faye';
-import type { SimCenter, SimInteraction } from './core.js';
+import type { SimAgent, SimCenter, SimInteraction } from './core.js';
 import { INVALID_JSON, runSimulator, send, type SimRequest, type SimSkin } from './harness.js';
 
 /**
@@ -11,7 +11,8 @@ import { INVALID_JSON, runSimulator, send, type SimRequest, type SimSkin } from 
  * completed into a queue (§6.2), and CometD notifications at /api/v2/notifications
  * (WorkitemStateChangeMessage on /v2/me/workitems to the account that created the workitem).
  * Inferred where GWS documents nothing: GET /api/v2/queues/{name} (queue statistics), POST
- * /api/v2/users/{id} EndContactCenterSession by an admin, and the workitem id in the Create reply.
+ * /api/v2/users/{id} EndContactCenterSession by an admin, the workitem id in the Create reply, and
+ * the agents' DeviceStateChangeMessages (with userName) on /v2/me/agents for administrators.
  */
 
 const STATES: Record<string, string> = { Created: 'Processing', Queued: 'Queued', Offered: 'Invited', Handling: 'Processing', Completed: 'Completed' };
@@ -68,6 +69,17 @@ function skin(center: SimCenter): SimSkin {
   };
   center.on('interaction', (i: SimInteraction) => notify(i, 'StatusChange'));
   center.on('data', (i: SimInteraction) => notify(i, 'PropertiesUpdated'));
+  // Agent states go to the administrator accounts on /v2/me/agents, in the DeviceStateChangeMessage
+  // shape of §4 plus the agent's userName (inferred: GWS documents no topic for other users' states).
+  center.on('agent', (a: SimAgent) => {
+    const state = !a.loggedIn ? 'LoggedOut' : a.ready ? 'Ready' : 'NotReady';
+    for (const service of center.services.keys()) {
+      bayeux.getClient().publish(`/u/${hex(service)}/v2/me/agents`, {
+        messageType: 'DeviceStateChangeMessage', userName: a.id,
+        devices: [{ id: `device-${a.id}`, deviceState: 'Active', userState: { id: state, displayName: state, state } }],
+      });
+    }
+  });
 
   return {
     attach(server: Server) {

@@ -32,7 +32,8 @@ function statusOf(resource: Body): VendorStatus {
  * Genesys Web Services v2, as the bridge's own (administrator) user: HTTP Basic on every request,
  * the JSESSIONID cookie, the CSRF token (X-CSRF-HEADER / X-CSRF-TOKEN from any GET, refreshed on a
  * 403), `statusCode` in every reply translated through the shared catalog, and CometD at
- * /api/v2/notifications for the workitems it creates (WorkitemStateChangeMessage).
+ * /api/v2/notifications for the workitems it creates (WorkitemStateChangeMessage) and the agents'
+ * device states (DeviceStateChangeMessage on /v2/me/agents, which confirm a logout).
  */
 export class GenesysClient implements VendorClient {
   readonly kind = 'genesys';
@@ -42,6 +43,9 @@ export class GenesysClient implements VendorClient {
   private csrf: { header: string; token: string } | undefined;
   private cometd: CometD | undefined;
   private stopped = false;
+  /** Agent states as the notifications last said (vendor agent id → Ready / NotReady / LoggedOut). */
+  private readonly agentStates = new Map<string, string>();
+  private readonly agentWaiters = new Set<(agentId: string, state: string) => void>();
 
   constructor(private readonly options: GenesysOptions) {
     this.base = options.url.replace(/\/+$/, '');
@@ -59,6 +63,7 @@ export class GenesysClient implements VendorClient {
     cometd.addListener('/meta/handshake', (m: Message) => {
       if (!m.successful) return link.down(`CometD handshake failed: ${JSON.stringify(m.error ?? '')}`);
       // After every (re)handshake the subscriptions are made again: the server forgot them.
+      cometd.subscribe('/v2/me/agents', (n: Message) => this.agentNotification(n));
       cometd.subscribe('/v2/me/workitems', (n: Message) => this.notification(n, link), (s: Message) => {
         subscribed = !!s.successful;
         if (subscribed) link.up();
@@ -86,6 +91,15 @@ export class GenesysClient implements VendorClient {
     const workitem = data?.workitem as Body | undefined;
     if (data?.messageType !== 'WorkitemStateChangeMessage' || typeof workitem?.id !== 'string') return;
     link.event(workitem.id, statusOf(workitem));
+  }
+
+  /** An agent's device state (DeviceStateChangeMessage with the agent's userName). */
+  private agentNotification(n: Message): void {
+    const data = n.data as Body | undefined;
+    const state = (data?.devices as Body[] | undefined)?.[0]?.userState?.state;
+    if (data?.messageType !== 'DeviceStateChangeMessage' || typeof data.userName !== 'string' || typeof state !== 'string') return;
+    this.agentStates.set(data.userName, state);
+    for (const w of this.agentWaiters) w(data.userName, state);
   }
 
   async stop(): Promise<void> {
@@ -132,9 +146,26 @@ export class GenesysClient implements VendorClient {
     return { open: q.open !== false, logged: Number(q.agentsLoggedIn ?? 0), ready: Number(q.agentsReady ?? 0) };
   }
 
+  /**
+   * The HTTP reply only says the request was accepted; the logout is done when the agent's device
+   * notification says LoggedOut (genesys.md §1), which this waits for within the deadline.
+   */
   async logoutAgent(agentId: string, _media: string, signal: AbortSignal): Promise<void> {
-    await this.post(`/api/v2/users/${encodeURIComponent(agentId)}`, { operationName: 'EndContactCenterSession' }, signal, { 2: 'AGENT_NOT_LOGGED_IN', 6: 'UNKNOWN_AGENT' });
+    let waiter: ((id: string, state: string) => void) | undefined;
+    const loggedOut = new Promise<void>((resolve, reject) => {
+      waiter = (id, state) => id === agentId && state === 'LoggedOut' && resolve();
+      this.agentWaiters.add(waiter);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    loggedOut.catch(() => undefined); // a refused POST below is the answer then
+    try {
+      await this.post(`/api/v2/users/${encodeURIComponent(agentId)}`, { operationName: 'EndContactCenterSession' }, signal, { 2: 'AGENT_NOT_LOGGED_IN', 6: 'UNKNOWN_AGENT' });
+      if (this.agentStates.get(agentId) !== 'LoggedOut') await loggedOut;
+    } finally {
+      if (waiter) this.agentWaiters.delete(waiter);
+    }
   }
+
 
   // ------------------------------------------------------------------ HTTP
 
