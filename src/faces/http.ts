@@ -110,3 +110,11 @@ export function baseUrl(ctx: Context, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
   return `${ctx.protocol}://${ctx.host}`;
 }
+
+/** The username and password of an `Authorization: Basic …` header; undefined for any other header. */
+export function basicCredentials(authorization: string | undefined): { username: string; password: string } | undefined {
+  if (!authorization || !/^basic /i.test(authorization)) return undefined;
+  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? { username: decoded, password: '' } : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

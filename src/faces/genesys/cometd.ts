@@ -6,7 +6,7 @@ import type { Logger } from '../../log/logger.js';
 import type { AgentEvent } from '../../store/index.js';
 import type { AgentDirectory } from '../agents/directory.js';
 import type { AgentEventFeed } from '../agents/feed.js';
-import { GENESYS_FACE, SESSION_COOKIE, SESSION_TTL_MS } from './routes.js';
+import { genesysCaller, SESSION_COOKIE } from './auth.js';
 import { channelResources, deviceResource, interactionResource, type Body } from './shapes.js';
 
 export const NOTIFICATIONS_PATH = '/api/v2/notifications';
@@ -119,17 +119,8 @@ export class GenesysNotifications {
   }
 
   private async authenticate(request: IncomingMessage): Promise<string | undefined> {
-    const auth = request.headers.authorization ?? '';
-    if (/^basic /i.test(auth)) {
-      const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      const found = this.dir.authenticate(colon < 0 ? decoded : decoded.slice(0, colon), colon < 0 ? '' : decoded.slice(colon + 1));
-      return found.ok ? found.value.username : undefined;
-    }
     const cookie = (request.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1);
-    if (!cookie) return undefined;
-    const session = await this.engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS);
-    return session.ok ? session.value.username : undefined;
+    return (await genesysCaller(this.engine, this.dir, request.headers.authorization, cookie))?.user.username;
   }
 
   private remember(clientId: string, username: string): void {

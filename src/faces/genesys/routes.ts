@@ -6,12 +6,8 @@ import type { AgentConfig } from '../../config/index.js';
 import { fail, genesysHttpStatus, genesysStatusCodes, type Failure, type Outcome } from '../../reasons/index.js';
 import type { AgentDirectory } from '../agents/directory.js';
 import { BodyError, baseUrl, readJson, type FaceState } from '../http.js';
+import { GENESYS_FACE, genesysCaller, SESSION_COOKIE, SESSION_TTL_MS } from './auth.js';
 import { channelResources, deviceResource, interactionResource, statusOf, type Body } from './shapes.js';
-
-/** Cookie of the HTTP session (CometD also accepts it); lives as long as GWS's default session. */
-export const SESSION_COOKIE = 'JSESSIONID';
-export const SESSION_TTL_MS = 30 * 60_000;
-export const GENESYS_FACE = 'genesys';
 
 export interface GenesysFaceOptions {
   engine: EmbeddedEngine;
@@ -76,25 +72,17 @@ export function genesysRoutes(options: GenesysFaceOptions): Router {
   router.use(async (ctx, next) => {
     const state = ctx.state as GenesysState;
     state.face = 'genesys';
-    const auth = ctx.get('authorization');
-    if (/^basic /i.test(auth)) {
-      const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      const found = dir.authenticate(colon < 0 ? decoded : decoded.slice(0, colon), colon < 0 ? '' : decoded.slice(colon + 1));
-      if (!found.ok) return failed(ctx, fail('UNAUTHENTICATED', 'Access denied'));
-      state.user = found.value;
-      const cookie = ctx.cookies.get(SESSION_COOKIE);
+    const cookie = ctx.cookies.get(SESSION_COOKIE);
+    const caller = await genesysCaller(engine, dir, ctx.get('authorization') || undefined, cookie);
+    if (!caller) return failed(ctx, fail('UNAUTHENTICATED', 'Access denied'));
+    state.user = caller.user;
+    if (caller.by === 'basic') {
+      // Basic callers get a session cookie (CometD and later calls may use it), kept while it lives.
       const current = cookie ? await engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS) : undefined;
-      if (!current?.ok || current.value.username !== found.value.username) {
-        const opened = await engine.sessions.open(found.value.username, GENESYS_FACE, { ttlMs: SESSION_TTL_MS, logoutOnExpiry: false });
+      if (!current?.ok || current.value.username !== caller.user.username) {
+        const opened = await engine.sessions.open(caller.user.username, GENESYS_FACE, { ttlMs: SESSION_TTL_MS, logoutOnExpiry: false });
         if (opened.ok) ctx.cookies.set(SESSION_COOKIE, opened.value.token, { httpOnly: true, path: '/', overwrite: true });
       }
-    } else {
-      const cookie = ctx.cookies.get(SESSION_COOKIE);
-      const session = cookie ? await engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS) : fail('UNAUTHENTICATED', 'Access denied');
-      const user = session.ok ? dir.user(session.value.username) : undefined;
-      if (!user) return failed(ctx, fail('UNAUTHENTICATED', 'Access denied'));
-      state.user = user;
     }
     try {
       await next();

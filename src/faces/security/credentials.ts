@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecurityConfig } from '../../config/index.js';
+import { basicCredentials } from '../http.js';
 
 /** A WS-Security UsernameToken as found in a SOAP header. */
 export interface UsernameToken {
@@ -50,11 +51,9 @@ export class Credentials {
       for (const k of this.config.apiKeys) if (same(k.key, apiKey)) found = k.name;
       return found ? { ok: true, principal: `key:${found}` } : { ok: false, message: 'the API key is not valid' };
     }
-    if (authorization && /^basic /i.test(authorization)) {
-      const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      const username = colon < 0 ? decoded : decoded.slice(0, colon);
-      const password = colon < 0 ? '' : decoded.slice(colon + 1);
+    const basic = basicCredentials(authorization);
+    if (basic) {
+      const { username, password } = basic;
       let match = false;
       for (const u of this.config.basic) if (same(u.username, username) && same(u.password, password)) match = true;
       return match ? { ok: true, principal: username } : { ok: false, message: 'wrong username or password' };
