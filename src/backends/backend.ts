@@ -51,6 +51,9 @@ export interface Interaction {
   workbin?: string;
 }
 
+/** The agent is working on it now: assigned and not parked in a workbin (a call in progress). */
+export const inProgress = (i: Interaction): boolean => i.status === 'ASSIGNED' && i.workbin === undefined;
+
 export type CloseParty = 'caller' | 'agent';
 
 export interface AgentChannelState {

@@ -2,7 +2,7 @@ import { isIPv4 } from 'node:net';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { EmbeddedEngine } from '../../backends/embedded/index.js';
-import type { LoginOptions } from '../../backends/backend.js';
+import { inProgress, type LoginOptions } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, huaweiRetcodeMessages, huaweiRetcodes, huaweiSignInRetcodes, type Failure, type HuaweiRetcode, type Outcome, type Reason } from '../../reasons/index.js';
 import type { AgentSessionRecord } from '../../store/index.js';
@@ -194,7 +194,7 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
     if (!force) {
       // Sign-out is refused while talking (huawei.md §3.2); forcelogout releases the call.
       const held = await engine.heldInteractions(agent.username);
-      if (held.ok && held.value.some((i) => i.status === 'ASSIGNED' && i.workbin === undefined)) return failed(ctx, fail('INVALID_STATE', 'the agent is talking: release the call first or use forcelogout'));
+      if (held.ok && held.value.some(inProgress)) return failed(ctx, fail('INVALID_STATE', 'the agent is talking: release the call first or use forcelogout'));
     }
     const out = await engine.agentLogout(agent.username, undefined, force ? 'forced sign-out' : 'signed out');
     await engine.sessions.close({ username: agent.username, face: HUAWEI_FACE });
@@ -235,7 +235,7 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
     const [state, held] = await Promise.all([engine.agentState(agent.username), engine.heldInteractions(agent.username)]);
     if (!state.ok) return failed(ctx, state);
     if (!held.ok) return failed(ctx, held);
-    const talking = held.value.some((i) => i.status === 'ASSIGNED' && i.workbin === undefined);
+    const talking = held.value.some(inProgress);
     const reason = state.value.channels.find((c) => !c.ready)?.reason;
     const code = !state.value.loggedIn ? 2 : talking ? 7 : state.value.channels.some((c) => c.ready) ? 4 : reason === 'wrap-up' ? 5 : reason?.startsWith('rest') ? 8 : 3;
     answer(ctx, '0', { result: { agentState: code, isWorking: talking } });
@@ -292,7 +292,7 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
   router.delete('/voicecall/:agentid/release', authorized, async (ctx) => {
     const held = await engine.heldInteractions(agentOf(ctx).username);
     if (!held.ok) return failed(ctx, held);
-    const current = held.value.find((i) => i.status === 'ASSIGNED' && i.workbin === undefined);
+    const current = held.value.find(inProgress);
     if (!current) return failed(ctx, fail('UNKNOWN_INTERACTION', 'the agent is not talking'));
     done(ctx, await engine.complete(current.id, 'agent', agentOf(ctx).username));
   });

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EmbeddedEngine } from '../../backends/embedded/index.js';
-import type { Interaction } from '../../backends/backend.js';
+import { inProgress, type Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import type { Logger } from '../../log/logger.js';
 import { fail, ok, xivoErrors, type Failure, type Outcome } from '../../reasons/index.js';
@@ -366,7 +366,7 @@ class XucConnection {
         const id = typeof cmd.uniqueId === 'string' ? cmd.uniqueId : undefined;
         const held = await engine.heldInteractions(this.user.username);
         if (!held.ok) return held;
-        const call = held.value.find((i) => (id ? i.id === id : cmd.command === 'answer' ? i.status === 'BOOKED' : i.status === 'ASSIGNED' && i.workbin === undefined));
+        const call = held.value.find((i) => (id ? i.id === id : cmd.command === 'answer' ? i.status === 'BOOKED' : inProgress(i)));
         if (!call) return fail('UNKNOWN_INTERACTION', id ? `no call ${id} on this agent` : 'no call to act on');
         return cmd.command === 'answer' ? engine.accept(call.id, this.user.username) : engine.complete(call.id, 'agent', this.user.username);
       }
@@ -419,7 +419,7 @@ class XucConnection {
   private async currentCall(username: string): Promise<Outcome<Interaction>> {
     const held = await this.server.engine.heldInteractions(username);
     if (!held.ok) return held;
-    const call = held.value.find((i) => i.status === 'ASSIGNED' && i.workbin === undefined);
+    const call = held.value.find(inProgress);
     return call ? ok(call) : fail('INVALID_STATE', `${username} is not on a call`);
   }
 

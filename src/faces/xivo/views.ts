@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AgentState, Interaction } from '../../backends/backend.js';
+import { inProgress, type AgentState, type Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import type { AgentDirectory, ServiceEntry } from '../agents/directory.js';
 
@@ -50,7 +50,7 @@ export function agentStateEvent(a: AgentConfig, state: AgentState, held: readonl
   const base = { agentId: a.agentId, phoneNb: state.phone ?? 'null', queues };
   if (!state.loggedIn) return { name: 'AgentLoggedOut', ...base, since: 0 };
   const since = Math.max(0, Math.round((now - Math.max(...state.channels.map((c) => c.since))) / 1000));
-  const onCall = held.find((i) => i.status === 'ASSIGNED' && i.workbin === undefined);
+  const onCall = held.find(inProgress);
   if (onCall) {
     const outgoing = onCall.userData.direction === 'Outgoing';
     return {
