@@ -4,6 +4,7 @@ import type { ServiceState } from '../../contract/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
 import { type AgentChannelRecord, type AgentEvent, type AgentEventKind, type SessionRecord, type Store, type Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, LoginOptions, NewInteraction, TransferTarget } from '../backend.js';
+import { interactionOf } from '../interaction-view.js';
 import { AgentSessions } from './agent-sessions.js';
 import { storeGuard } from './guard.js';
 import { isOpen } from './schedule.js';
@@ -765,21 +766,7 @@ export class EmbeddedEngine implements Backend {
 
   private async view(tx: Tx, s: SessionRecord): Promise<Interaction> {
     const agent = s.agent !== undefined ? this.agents.get(s.agent) : undefined;
-    const view: Interaction = {
-      id: s.id,
-      channelId: s.channelId,
-      serviceCode: s.serviceCode,
-      status: s.status,
-      userData: { ...s.userData },
-      createdAt: s.createdAt,
-      ...(agent ? { agent: { username: agent.cfg.username, displayName: agent.displayName } } : {}),
-      ...(s.data !== undefined ? { data: s.data } : {}),
-      ...(s.description !== undefined ? { description: s.description } : {}),
-      ...(s.contactId !== undefined ? { contactId: s.contactId } : {}),
-      ...(s.contactValue !== undefined ? { contactValue: s.contactValue } : {}),
-      ...(s.closedAt !== undefined ? { closedAt: s.closedAt } : {}),
-      ...(s.workbin !== undefined ? { workbin: s.workbin } : {}),
-    };
+    const view = interactionOf(s, agent ? { username: agent.cfg.username, displayName: agent.displayName } : undefined);
     const cfg = this.services.get(`${s.channelId}/${s.serviceCode}`);
     if (s.status === 'QUEUED') {
       const position = await tx.queuePosition(s);

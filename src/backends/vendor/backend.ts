@@ -5,6 +5,7 @@ import { fail, ok, type Outcome } from '../../reasons/index.js';
 import type { SessionRecord, Store, Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, NewInteraction } from '../backend.js';
 import { storeGuard } from '../embedded/guard.js';
+import { interactionOf } from '../interaction-view.js';
 import type { QueueState, VendorClient, VendorStatus } from './client.js';
 import { platformFailure } from './errors.js';
 import { Resilience } from './resilience.js';
@@ -377,19 +378,7 @@ export class VendorBackend implements Backend {
   }
 }
 
+/** Vendor agents are known by their MCC username only. */
 function view(s: SessionRecord): Interaction {
-  return {
-    id: s.id,
-    channelId: s.channelId,
-    serviceCode: s.serviceCode,
-    status: s.status,
-    userData: { ...s.userData },
-    createdAt: s.createdAt,
-    ...(s.agent !== undefined ? { agent: { username: s.agent, displayName: s.agent } } : {}),
-    ...(s.data !== undefined ? { data: s.data } : {}),
-    ...(s.description !== undefined ? { description: s.description } : {}),
-    ...(s.contactId !== undefined ? { contactId: s.contactId } : {}),
-    ...(s.contactValue !== undefined ? { contactValue: s.contactValue } : {}),
-    ...(s.closedAt !== undefined ? { closedAt: s.closedAt } : {}),
-  };
+  return interactionOf(s, s.agent !== undefined ? { username: s.agent, displayName: s.agent } : undefined);
 }

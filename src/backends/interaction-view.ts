@@ -1,0 +1,21 @@
+import type { SessionRecord } from '../store/index.js';
+import type { AgentRef, Interaction } from './backend.js';
+
+/** A stored session as the Backend interface shows it; absent fields stay absent. */
+export function interactionOf(s: SessionRecord, agent?: AgentRef): Interaction {
+  return {
+    id: s.id,
+    channelId: s.channelId,
+    serviceCode: s.serviceCode,
+    status: s.status,
+    userData: { ...s.userData },
+    createdAt: s.createdAt,
+    ...(agent ? { agent } : {}),
+    ...(s.data !== undefined ? { data: s.data } : {}),
+    ...(s.description !== undefined ? { description: s.description } : {}),
+    ...(s.contactId !== undefined ? { contactId: s.contactId } : {}),
+    ...(s.contactValue !== undefined ? { contactValue: s.contactValue } : {}),
+    ...(s.closedAt !== undefined ? { closedAt: s.closedAt } : {}),
+    ...(s.workbin !== undefined ? { workbin: s.workbin } : {}),
+  };
+}
