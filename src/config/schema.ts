@@ -115,24 +115,37 @@ const vendorCommon = {
   agents: z.array(z.strictObject({ username: z.string().min(1).max(64), vendorId: z.string().min(1) })).default([]),
 };
 
+/** Report every item whose key an earlier item already had (items without a key are not compared). */
+function unique<T, K>(items: readonly T[], key: (t: T) => K | undefined, ctx: z.RefinementCtx, path: (i: number) => PropertyKey[], message: (k: K) => string): void {
+  const seen = new Set<K>();
+  items.forEach((t, i) => {
+    const k = key(t);
+    if (k === undefined) return;
+    if (seen.has(k)) ctx.addIssue({ code: 'custom', path: path(i), message: message(k) });
+    seen.add(k);
+  });
+}
+
+/** Each channel once, each service once per channel: the embedded engine and every vendor mapping. */
+function uniqueChannelsAndServices(channels: ReadonlyArray<{ id: number; services: ReadonlyArray<{ code: string }> }>, ctx: z.RefinementCtx): void {
+  unique(channels, (c) => c.id, ctx, (i) => ['channels', i, 'id'], (id) => `channel ${id} is listed twice`);
+  channels.forEach((c, i) => unique(c.services, (s) => s.code, ctx, (j) => ['channels', i, 'services', j, 'code'], (code) => `service ${code} is listed twice on channel ${c.id}`));
+}
+
+const uniqueUsers = (agents: ReadonlyArray<{ username: string }>, ctx: z.RefinementCtx) =>
+  unique(agents, (a) => a.username, ctx, (i) => ['agents', i, 'username'], (u) => `user ${u} is listed twice`);
+
 /** A vendor mapping must name each channel, service and agent once. */
 function checkMapping(b: { channels: Array<{ id: number; services: Array<{ code: string; queue: string }> }>; agents: Array<{ username: string }> }, ctx: z.RefinementCtx, queueRule?: { re: RegExp; message: string }) {
-  const ids = new Set<number>();
-  b.channels.forEach((c, i) => {
-    if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `channel ${c.id} is listed twice` });
-    ids.add(c.id);
-    const codes = new Set<string>();
-    c.services.forEach((s, j) => {
-      if (codes.has(s.code)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'code'], message: `service ${s.code} is listed twice on channel ${c.id}` });
-      codes.add(s.code);
-      if (queueRule && !queueRule.re.test(s.queue)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'queue'], message: queueRule.message });
-    });
-  });
-  const users = new Set<string>();
-  b.agents.forEach((a, i) => {
-    if (users.has(a.username)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'username'], message: `user ${a.username} is listed twice` });
-    users.add(a.username);
-  });
+  uniqueChannelsAndServices(b.channels, ctx);
+  if (queueRule) {
+    b.channels.forEach((c, i) =>
+      c.services.forEach((s, j) => {
+        if (!queueRule.re.test(s.queue)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'queue'], message: queueRule.message });
+      }),
+    );
+  }
+  uniqueUsers(b.agents, ctx);
 }
 
 const genesysBackend = z
@@ -284,36 +297,13 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .superRefine((e, ctx) => {
-      const seen = new Set<number>();
-      e.channels.forEach((c, i) => {
-        if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `channel ${c.id} is listed twice` });
-        seen.add(c.id);
-        const codes = new Set<string>();
-        c.services.forEach((s, j) => {
-          if (codes.has(s.code)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'code'], message: `service ${s.code} is listed twice on channel ${c.id}` });
-          codes.add(s.code);
-        });
-      });
-      const users = new Set<string>();
-      const ids = new Set<number>();
-      const lines = new Set<string>();
-      e.agents.forEach((a, i) => {
-        if (users.has(a.username)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'username'], message: `user ${a.username} is listed twice` });
-        users.add(a.username);
-        if (a.agentId !== undefined && ids.has(a.agentId)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'agentId'], message: `agentId ${a.agentId} is used twice` });
-        if (a.agentId !== undefined) ids.add(a.agentId);
-        if (a.line !== undefined && lines.has(a.line)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'line'], message: `line ${a.line} is used twice` });
-        if (a.line !== undefined) lines.add(a.line);
-      });
-      const queueIds = new Set<number>();
+      uniqueChannelsAndServices(e.channels, ctx);
+      uniqueUsers(e.agents, ctx);
+      unique(e.agents, (a) => a.agentId, ctx, (i) => ['agents', i, 'agentId'], (id) => `agentId ${id} is used twice`);
+      unique(e.agents, (a) => a.line, ctx, (i) => ['agents', i, 'line'], (line) => `line ${line} is used twice`);
       const numbered = serviceQueueIds(e.channels);
-      e.channels.forEach((c, i) =>
-        c.services.forEach((s, j) => {
-          const id = numbered.get(`${c.id}/${s.code}`) as number;
-          if (queueIds.has(id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'queueId'], message: `queueId ${id} is used twice (a service without one is numbered by its place)` });
-          queueIds.add(id);
-        }),
-      );
+      const services = e.channels.flatMap((c, i) => c.services.map((s, j) => ({ path: ['channels', i, 'services', j, 'queueId'], id: numbered.get(`${c.id}/${s.code}`) as number })));
+      unique(services, (s) => s.id, ctx, (k) => services[k]?.path ?? [], (id) => `queueId ${id} is used twice (a service without one is numbered by its place)`);
     }),
 });
 
