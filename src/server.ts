@@ -54,11 +54,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ba
   const backend = options.backend ?? (await createBackend(config, logger));
   const metrics = config.metrics.enabled ? new Metrics() : undefined;
   if (metrics) {
-    metrics.attach({
-      sessionsByStatus: async () => (await backend.counts()).sessions,
-      agentsByState: async () => (await backend.counts()).agents,
-      circuitOpen: () => backend.circuitOpen,
-    });
+    metrics.attach(backend);
     backend.onVendorFailure?.((reason) => metrics.backendError(backend.kind, reason));
   }
   // The agent faces drive the embedded engine; a vendor backend has its own agent desktops.

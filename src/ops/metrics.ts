@@ -2,12 +2,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /** What the metrics read at scrape time from the backend: counts that live in the store or the adapter. */
 export interface MetricsSource {
-  /** Sessions by status (NEW, QUEUED, BOOKED, ASSIGNED, CLOSED still retained). */
-  sessionsByStatus(): Promise<Record<string, number>>;
-  /** Agent channel logins by state (ready, not_ready); empty for vendor backends. */
-  agentsByState(): Promise<Record<string, number>>;
-  /** Is the vendor circuit breaker open (vendor backends)? */
-  circuitOpen(): boolean | undefined;
+  /** Sessions by status (CLOSED ones still retained included), agent logins by ready / not_ready: one store read. */
+  counts(): Promise<{ sessions: Record<string, number>; agents: Record<string, number> }>;
+  /** Is the vendor circuit breaker open (vendor backends only)? */
+  readonly circuitOpen?: boolean | undefined;
 }
 
 /**
@@ -41,27 +39,34 @@ export class Metrics {
     new Gauge({
       name: 'mcc_sessions', help: 'Sessions in the store, by status', labelNames: ['status'], registers: [this.registry],
       async collect() {
-        const counts = (await self.source?.sessionsByStatus().catch(() => undefined)) ?? {};
         this.reset();
-        for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+        for (const [status, n] of Object.entries((await self.counts()).sessions)) this.set({ status }, n);
       },
     });
     new Gauge({
       name: 'mcc_agent_channels', help: 'Agent logins per channel, by state', labelNames: ['state'], registers: [this.registry],
       async collect() {
-        const counts = (await self.source?.agentsByState().catch(() => undefined)) ?? {};
         this.reset();
-        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+        for (const [state, n] of Object.entries((await self.counts()).agents)) this.set({ state }, n);
       },
     });
     new Gauge({
       name: 'mcc_backend_circuit_open', help: '1 while the vendor circuit breaker is open', registers: [this.registry],
       collect() {
-        const open = self.source?.circuitOpen();
+        const open = self.source?.circuitOpen;
         if (open !== undefined) this.set(open ? 1 : 0);
       },
     });
   }
+
+  /** The gauges of one scrape are collected together: they share one store read. */
+  private counts(): Promise<{ sessions: Record<string, number>; agents: Record<string, number> }> {
+    this.reading ??= (this.source?.counts() ?? Promise.resolve({ sessions: {}, agents: {} }))
+      .catch(() => ({ sessions: {}, agents: {} }))
+      .finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+  private reading: Promise<{ sessions: Record<string, number>; agents: Record<string, number> }> | undefined;
 
   attach(source: MetricsSource): void {
     this.source = source;
