@@ -49,6 +49,33 @@ export const TEST_EMBEDDED = {
   ],
 };
 
+/** The MCC over REST (fetch) and over SOAP (a node-soap client built from the served WSDL), answered in REST/JSON shape. */
+export function mccCallers(url: string): Pick<TestBridge, 'rest' | 'soap' | 'soapClient'> {
+  let client: soap.Client | undefined;
+  const soapClient = async () => (client ??= await soap.createClientAsync(`${url}/mc/cxf/soap?wsdl`));
+  return {
+    async rest(op, params = {}) {
+      const { method, path } = operations[op].rest;
+      const target = new URL(`${url}/mc/cxf/rest/json${path}`);
+      if (method === 'PUT') {
+        const res = await fetch(target, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+        return { httpStatus: res.status, ...((await res.json()) as object) };
+      }
+      for (const [k, v] of Object.entries(params)) {
+        if (v === undefined) continue;
+        for (const item of Array.isArray(v) ? v : [v]) target.searchParams.append(k, item);
+      }
+      const res = await fetch(target);
+      return { httpStatus: res.status, ...((await res.json()) as object) };
+    },
+    soapClient,
+    async soap(op, args = {}) {
+      const [out] = await ((await soapClient()) as any)[`${operations[op].soap}Async`](args);
+      return normalizeSoapResult(out?.return ?? {});
+    },
+  };
+}
+
 export async function startTestBridge(overrides: Record<string, unknown> = {}): Promise<TestBridge> {
   const dir = mkdtempSync(join(tmpdir(), 'mcc-test-'));
   const logFile = join(dir, 'bridge.log');
@@ -58,35 +85,11 @@ export async function startTestBridge(overrides: Record<string, unknown> = {}): 
   const engine = new EmbeddedEngine(config.embedded, new SqliteStore(join(dir, 'bridge.sqlite')));
   await engine.start();
   const running = await startBridge(config, { logger, backend: engine });
-  let client: soap.Client | undefined;
-
   const bridge: TestBridge = {
     ...running,
+    ...mccCallers(running.url),
     engine,
     logFile,
-    async rest(op, params = {}) {
-      const { method, path } = operations[op].rest;
-      const url = new URL(`${running.url}/mc/cxf/rest/json${path}`);
-      if (method === 'PUT') {
-        const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
-        return { httpStatus: res.status, ...((await res.json()) as object) };
-      }
-      for (const [k, v] of Object.entries(params)) {
-        if (v === undefined) continue;
-        for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, item);
-      }
-      const res = await fetch(url);
-      return { httpStatus: res.status, ...((await res.json()) as object) };
-    },
-    async soapClient() {
-      client ??= await soap.createClientAsync(`${running.url}/mc/cxf/soap?wsdl`);
-      return client;
-    },
-    async soap(op, args = {}) {
-      const c = await bridge.soapClient();
-      const [out] = await (c as any)[`${operations[op].soap}Async`](args);
-      return normalizeSoapResult(out?.return ?? {});
-    },
     logLines() {
       try {
         return readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));

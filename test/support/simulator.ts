@@ -3,13 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import soap from 'soap';
 import { parseConfig } from '../../src/config/index.js';
-import { operations, type OperationName } from '../../src/contract/index.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startBridge, type RunningBridge } from '../../src/server.js';
 import type { SimSetup } from '../simulators/core.js';
-import { normalizeSoapResult } from './bridge.js';
+import { mccCallers, type TestBridge } from './bridge.js';
 
 export type VendorKind = 'genesys' | 'huawei' | 'xivo';
 const simulators = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'simulators');
@@ -95,36 +93,14 @@ export function vendorBackend(kind: VendorKind, sim: Simulator, extra: Record<st
 }
 
 /** A bridge (in this process) on a vendor backend, with REST and SOAP helpers. */
-export interface VendorBridge extends RunningBridge {
-  rest(op: OperationName, params?: Record<string, string>): Promise<Record<string, any>>;
-  soap(op: OperationName, args?: Record<string, unknown>): Promise<Record<string, any>>;
-}
+export type VendorBridge = RunningBridge & Pick<TestBridge, 'rest' | 'soap'>;
 
 export async function startVendorBridge(backend: Record<string, unknown>): Promise<VendorBridge> {
   const dir = mkdtempSync(join(tmpdir(), 'mcc-vendor-'));
   const config = parseConfig({ server: { port: 0, host: '127.0.0.1' }, store: { kind: 'sqlite', dataDir: dir }, backend }, 'test');
   const logger = createLogger({ level: 'warn', file: join(dir, 'bridge.log'), stdout: false });
   const running = await startBridge(config, { logger });
-  let client: soap.Client | undefined;
-  return {
-    ...running,
-    async rest(op, params = {}) {
-      const { method, path } = operations[op].rest;
-      const url = new URL(`${running.url}/mc/cxf/rest/json${path}`);
-      if (method === 'PUT') {
-        const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
-        return { httpStatus: res.status, ...((await res.json()) as object) };
-      }
-      for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-      const res = await fetch(url);
-      return { httpStatus: res.status, ...((await res.json()) as object) };
-    },
-    async soap(op, args = {}) {
-      client ??= await soap.createClientAsync(`${running.url}/mc/cxf/soap?wsdl`);
-      const [out] = await (client as any)[`${operations[op].soap}Async`](args);
-      return normalizeSoapResult(out?.return ?? {});
-    },
-  };
+  return { ...running, ...mccCallers(running.url) };
 }
 
 /** The simulator's interaction for an MCC session (the adapter sends mccSessionId with it). */

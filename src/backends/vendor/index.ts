@@ -6,27 +6,27 @@ import type { VendorClient } from './client.js';
 
 export { VendorBackend } from './backend.js';
 
-/** Only the configured vendor's client is loaded (a CometD client is not small). */
-async function clientFor(b: VendorBackendConfig, logger: Logger): Promise<VendorClient> {
+/** Only the configured vendor's client is loaded (a CometD client is not small). Clients report through the link; the backend logs. */
+async function clientFor(b: VendorBackendConfig): Promise<VendorClient> {
   switch (b.kind) {
     case 'genesys': {
       const { GenesysClient } = await import('./genesys/client.js');
-      return new GenesysClient({ url: b.url, username: b.username, password: b.password, logger });
+      return new GenesysClient({ url: b.url, username: b.username, password: b.password });
     }
     case 'huawei': {
       const { HuaweiClient } = await import('./huawei/client.js');
-      return new HuaweiClient({ url: b.url, agentId: b.agentId, password: b.password, logger });
+      return new HuaweiClient({ url: b.url, agentId: b.agentId, password: b.password });
     }
     case 'xivo': {
       const { XivoClient } = await import('./xivo/client.js');
-      return new XivoClient({ url: b.url, login: b.login, password: b.password, logger });
+      return new XivoClient({ url: b.url, login: b.login, password: b.password });
     }
   }
 }
 
 /** The configured vendor backend, its store migrated and its link to the vendor starting. */
 export async function startVendorBackend(config: Config, b: VendorBackendConfig, logger: Logger): Promise<VendorBackend> {
-  const backend = new VendorBackend(b, openStore(config.store), await clientFor(b, logger), logger);
+  const backend = new VendorBackend(b, openStore(config.store), await clientFor(b), logger);
   await backend.start();
   return backend;
 }

@@ -1,6 +1,5 @@
 import { adapt } from 'cometd-nodejs-client';
 import { CometD, type Message } from 'cometd';
-import type { Logger } from '../../../log/logger.js';
 import { genesysReasons, type Reason } from '../../../reasons/index.js';
 import type { InteractionStatus } from '../../backend.js';
 import type { QueueState, Submission, VendorClient, VendorLink, VendorStatus } from '../client.js';
@@ -12,7 +11,6 @@ export interface GenesysOptions {
   url: string;
   username: string;
   password: string;
-  logger?: Logger | undefined;
 }
 
 type Body = Record<string, any>;
@@ -47,7 +45,7 @@ export class GenesysClient implements VendorClient {
   private readonly agentStates = new Map<string, string>();
   private readonly agentWaiters = new Set<(agentId: string, state: string) => void>();
 
-  constructor(private readonly options: GenesysOptions) {
+  constructor(options: GenesysOptions) {
     this.base = options.url.replace(/\/+$/, '');
     this.auth = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
   }

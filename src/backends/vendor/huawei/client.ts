@@ -1,4 +1,3 @@
-import type { Logger } from '../../../log/logger.js';
 import { huaweiReasons, type Reason } from '../../../reasons/index.js';
 import type { InteractionStatus } from '../../backend.js';
 import type { QueueState, Submission, VendorClient, VendorLink, VendorStatus } from '../client.js';
@@ -9,7 +8,6 @@ export interface HuaweiOptions {
   /** The bridge's work number and password. */
   agentId: string;
   password: string;
-  logger?: Logger | undefined;
 }
 
 type Body = Record<string, any>;

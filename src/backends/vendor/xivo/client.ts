@@ -1,5 +1,4 @@
 import WebSocket from 'ws';
-import type { Logger } from '../../../log/logger.js';
 import { xivoReasons } from '../../../reasons/index.js';
 import type { InteractionStatus } from '../../backend.js';
 import type { QueueState, Submission, VendorClient, VendorLink, VendorStatus } from '../client.js';
@@ -9,7 +8,6 @@ export interface XivoOptions {
   url: string;
   login: string;
   password: string;
-  logger?: Logger | undefined;
 }
 
 type Frame = { msgType: string; ctiMessage: any };
