@@ -41,6 +41,24 @@ export class AgentEventFeed {
     };
   }
 
+  /**
+   * Wait for the next event of one agent, at most `ms`; register before reading the store, so an
+   * event committed in between still wakes the waiter. `cancel` stops waiting.
+   */
+  async next(username: string, ms: number): Promise<{ woken: Promise<void>; cancel: () => void }> {
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    const stop = await this.on(username, () => wake());
+    const timer = setTimeout(() => wake(), ms);
+    const cancel = () => {
+      clearTimeout(timer);
+      stop();
+      wake();
+    };
+    void woken.then(cancel);
+    return { woken, cancel };
+  }
+
   /** First listener: start from the newest event, so nobody is told old news. */
   private async restart(): Promise<void> {
     const last = await this.engine.lastEventId();

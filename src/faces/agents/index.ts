@@ -50,7 +50,7 @@ export function createAgentFaces(config: Config, engine: EmbeddedEngine, logger:
   }
   if (faces.huawei.enabled) {
     const routes = huaweiRoutes({
-      engine, directory, bodyLimit,
+      engine, directory, feed, bodyLimit,
       pollWaitMs: faces.huawei.pollWaitSeconds * 1000,
       keepAliveMs: faces.huawei.keepAliveSeconds * 1000,
       guidRotateMs: faces.huawei.guidRotateSeconds * 1000,

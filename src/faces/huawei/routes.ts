@@ -7,6 +7,7 @@ import type { AgentConfig } from '../../config/index.js';
 import { fail, huaweiRetcodeMessages, huaweiRetcodes, huaweiSignInRetcodes, type Failure, type HuaweiRetcode, type Outcome, type Reason } from '../../reasons/index.js';
 import type { AgentSessionRecord } from '../../store/index.js';
 import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentEventFeed } from '../agents/feed.js';
 import { BodyError, readJson, type FaceState } from '../http.js';
 import { huaweiEvent } from './events.js';
 
@@ -15,6 +16,8 @@ const SERVER_NAME = 'AgentGateway0';
 
 export interface HuaweiFaceOptions {
   engine: EmbeddedEngine;
+  /** Wakes event polls when their agent has news. */
+  feed: AgentEventFeed;
   directory: AgentDirectory;
   bodyLimit: number;
   pollWaitMs: number;
@@ -257,8 +260,13 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
     const workno = String(state.agent.agentId);
     const deadline = Date.now() + options.pollWaitMs;
     for (;;) {
+      // The event feed (one store read for everyone) wakes this poll; it does not re-read on a timer.
+      const wait = await options.feed.next(state.agent.username, Math.max(0, deadline - Date.now()));
       const found = await engine.agentEvents(state.agent.username, session.cursor, 20);
-      if (!found.ok) return failed(ctx, found);
+      if (!found.ok) {
+        wait.cancel();
+        return failed(ctx, found);
+      }
       for (const e of found.value) {
         session.cursor = e.id;
         const event = await huaweiEvent(engine, workno, e, (channelId) => (channelId === 1003 ? '5' : '1'));
@@ -266,12 +274,16 @@ export function huaweiRoutes(options: HuaweiFaceOptions): Router {
         const key = event && e.sessionId === undefined ? `${event.eventType} ${JSON.stringify(event.content)}` : undefined;
         if (!event || (key !== undefined && key === session.lastSent)) continue;
         if (key !== undefined) session.lastSent = key;
+        wait.cancel();
         await engine.sessions.save(session);
         return answer(ctx, '0', { event }, '');
       }
       if (found.value.length > 0) await engine.sessions.save(session);
-      if (Date.now() >= deadline || ctx.req.destroyed) return answer(ctx, '0', { event: null }, '');
-      await new Promise((r) => setTimeout(r, 100));
+      if (Date.now() >= deadline || ctx.req.destroyed) {
+        wait.cancel();
+        return answer(ctx, '0', { event: null }, '');
+      }
+      await wait.woken;
     }
   });
 
