@@ -16,6 +16,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedEngine } from '../src/backends/embedded/index.js';
+import { embeddedCenter } from '../src/backends/contact-center.js';
 import { openStore } from '../src/store/index.js';
 import { startBridge } from '../src/server.js';
 import { CHECK_RESULT, SESSION_ID } from './fixture.js';
@@ -108,7 +109,7 @@ async function main(kind: string) {
           }),
         );
       }
-      const bridge = await startBridge(config, { logger: createLogger(config.logging), backend: engine });
+      const bridge = await startBridge(config, { logger: createLogger(config.logging), center: embeddedCenter(engine) });
       report(bridge.url);
       return;
     }

@@ -4,9 +4,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Backend } from './backends/backend.js';
-import { EmbeddedEngine } from './backends/embedded/index.js';
-import { startVendorBackend } from './backends/vendor/index.js';
-import { openStore } from './store/index.js';
+import { startContactCenter, type ContactCenter } from './backends/contact-center.js';
 import type { Config } from './config/index.js';
 import { createApp } from './app.js';
 import { createAgentFaces } from './faces/agents/index.js';
@@ -25,40 +23,17 @@ export interface RunningBridge {
   reload(config: Config): Promise<void>;
 }
 
-/** The configured backend, started: for the embedded engine its store is migrated and recovered. */
-export async function createBackend(config: Config, logger: Logger): Promise<Backend> {
-  const b = config.backend;
-  switch (b.kind) {
-    case 'embedded': {
-      let engine: EmbeddedEngine | undefined;
-      try {
-        engine = new EmbeddedEngine(config.embedded, openStore(config.store));
-        await engine.start();
-      } catch (e) {
-        await engine?.close().catch(() => undefined);
-        throw new Error(`cannot start: the ${config.store.kind} session store is not usable: ${(e as Error).message}`);
-      }
-      return engine;
-    }
-    default:
-      try {
-        return await startVendorBackend(config, b, logger);
-      } catch (e) {
-        throw new Error(`cannot start the ${b.kind} backend: ${(e as Error).message}`);
-      }
-  }
-}
-
-export async function startBridge(config: Config, options: { logger?: Logger; backend?: Backend } = {}): Promise<RunningBridge> {
+/** Serve the MCC (and, on a contact center with an agent desk, the agent faces) on the configured port. */
+export async function startBridge(config: Config, options: { logger?: Logger; center?: ContactCenter } = {}): Promise<RunningBridge> {
   const logger = options.logger ?? createLogger(config.logging);
-  const backend = options.backend ?? (await createBackend(config, logger));
+  const center = options.center ?? (await startContactCenter(config, logger));
+  const { backend, desk } = center;
   const metrics = config.metrics.enabled ? new Metrics() : undefined;
   if (metrics) {
     metrics.attach(backend);
     backend.onVendorFailure?.((reason) => metrics.backendError(backend.kind, reason));
   }
-  // The agent faces drive the embedded engine; a vendor backend has its own agent desktops.
-  const faces = backend instanceof EmbeddedEngine ? createAgentFaces(config, backend, logger) : undefined;
+  const faces = desk ? createAgentFaces(config, desk, logger) : undefined;
   const app = createApp(config, backend, logger, faces, metrics);
   const tls = config.server.tls;
   const server: Server = tls
@@ -79,7 +54,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ba
     backend,
     logger,
     async reload(next: Config) {
-      if (backend instanceof EmbeddedEngine) await backend.reload(next.embedded);
+      await center.reload?.(next);
       faces?.reload(next);
     },
     async close(graceSeconds = config.server.shutdownGraceSeconds) {

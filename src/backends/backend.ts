@@ -1,4 +1,4 @@
-import type { ServiceState } from '../contract/index.js';
+import type { InteractionStatus, ServiceState } from '../contract/index.js';
 import type { Outcome } from '../reasons/index.js';
 
 /**
@@ -8,8 +8,7 @@ import type { Outcome } from '../reasons/index.js';
  * a business failure.
  */
 
-/** Lifecycle of an interaction; the MCC SessionStatus values minus UNKNOW (a bridge-side verdict). */
-export type InteractionStatus = 'NEW' | 'QUEUED' | 'BOOKED' | 'ASSIGNED' | 'CLOSED';
+export type { InteractionStatus };
 
 export interface NewInteraction {
   channelId: number;

@@ -43,6 +43,8 @@ export type EnumValue<E extends EnumName> = (typeof enums)[E][number];
 
 export type CommandResult = EnumValue<'CommandResult'>;
 export type SessionStatus = EnumValue<'SessionStatus'>;
+/** Lifecycle of an interaction behind the MCC: the SessionStatus values minus UNKNOW (a bridge-side verdict). */
+export type InteractionStatus = Exclude<SessionStatus, 'UNKNOW'>;
 export type CloseReason = EnumValue<'Reason'>;
 export type ServiceState = EnumValue<'ServiceState'>;
 

@@ -1,4 +1,5 @@
 export * from './store.js';
+export { storeGuard } from './guard.js';
 export { SqliteStore } from './sqlite.js';
 export { PostgresStore } from './postgres.js';
 

@@ -1,4 +1,4 @@
-import type { InteractionStatus } from '../backends/backend.js';
+import type { InteractionStatus } from '../contract/index.js';
 
 /**
  * Durable state of the embedded contact center, behind one interface: SQLite for one process

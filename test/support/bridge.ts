@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import soap from 'soap';
 import { EmbeddedEngine } from '../../src/backends/embedded/index.js';
+import { embeddedCenter } from '../../src/backends/contact-center.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { operations, type OperationName } from '../../src/contract/index.js';
@@ -84,7 +85,7 @@ export async function startTestBridge(overrides: Record<string, unknown> = {}): 
   const logger = createLogger({ level: 'info', file: logFile, stdout: false });
   const engine = new EmbeddedEngine(config.embedded, new SqliteStore(join(dir, 'bridge.sqlite')));
   await engine.start();
-  const running = await startBridge(config, { logger, backend: engine });
+  const running = await startBridge(config, { logger, center: embeddedCenter(engine) });
   const bridge: TestBridge = {
     ...running,
     ...mccCallers(running.url),

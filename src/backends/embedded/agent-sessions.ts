@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
 import type { AgentSessionRecord, Store } from '../../store/index.js';
-import { storeGuard } from './guard.js';
+import type { AgentSessions } from '../agent-desk.js';
+import { storeGuard } from '../../store/index.js';
 
 /**
  * The connections of agents through the agent faces (a Huawei Guid, a Genesys JSESSIONID, a XUC
  * token), kept in the store so any bridge process recognises them. Each carries the cursor of the
  * agent events delivered through it. A keep-alive session that lapses signs its agent out.
  */
-export class AgentSessions {
+export class StoredAgentSessions implements AgentSessions {
   constructor(
     private readonly store: Store,
     private readonly now: () => number,

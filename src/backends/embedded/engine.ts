@@ -4,9 +4,10 @@ import type { ServiceState } from '../../contract/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
 import { type AgentChannelRecord, type AgentEvent, type AgentEventKind, type SessionRecord, type Store, type Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, LoginOptions, NewInteraction, TransferTarget } from '../backend.js';
+import type { AgentDesk } from '../agent-desk.js';
 import { interactionOf } from '../interaction-view.js';
-import { AgentSessions } from './agent-sessions.js';
-import { storeGuard } from './guard.js';
+import { StoredAgentSessions } from './agent-sessions.js';
+import { storeGuard } from '../../store/index.js';
 import { isOpen } from './schedule.js';
 
 export interface EngineOptions {
@@ -38,7 +39,7 @@ const capacityOn = (a: AgentInfo, channelId: number) =>
  * PostgreSQL behave as one contact center. Configuration (who exists, skills, capacity, hours)
  * stays in memory.
  */
-export class EmbeddedEngine implements Backend {
+export class EmbeddedEngine implements Backend, AgentDesk {
   readonly kind = 'embedded';
   private readonly now: () => number;
   private agents: Map<string, AgentInfo>;
@@ -46,7 +47,7 @@ export class EmbeddedEngine implements Backend {
   private timer: NodeJS.Timeout | undefined;
   private lastSweep = 0;
   /** The agent faces' connections (Guid, JSESSIONID, XUC token). */
-  readonly sessions: AgentSessions;
+  readonly sessions: StoredAgentSessions;
 
   constructor(
     private config: EmbeddedConfig,
@@ -56,7 +57,7 @@ export class EmbeddedEngine implements Backend {
     this.now = options.now ?? Date.now;
     this.agents = new Map(config.agents.map((cfg) => [cfg.username, { cfg, displayName: cfg.displayName ?? cfg.username }]));
     for (const c of config.channels) for (const s of c.services) this.services.set(`${c.id}/${s.code}`, s);
-    this.sessions = new AgentSessions(store, this.now, (username) => this.agents.has(username), (username, why) => this.agentLogout(username, undefined, why));
+    this.sessions = new StoredAgentSessions(store, this.now, (username) => this.agents.has(username), (username, why) => this.agentLogout(username, undefined, why));
   }
 
   /**

@@ -1,5 +1,5 @@
-import type { EmbeddedEngine } from '../../backends/embedded/index.js';
-import type { AgentEvent } from '../../store/index.js';
+import type { AgentDesk } from '../../backends/agent-desk.js';
+import type { AgentEvent } from '../../backends/agent-desk.js';
 
 export type AgentEventListener = (e: AgentEvent) => void;
 
@@ -24,7 +24,7 @@ export class AgentEventFeed {
   private readonly batch = 1000;
 
   constructor(
-    private readonly engine: EmbeddedEngine,
+    private readonly engine: AgentDesk,
     private readonly options: { intervalMs: number; settleMs: number } = { intervalMs: 50, settleMs: 2000 },
   ) {}
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
-import type { EmbeddedEngine } from '../../backends/embedded/index.js';
+import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log/logger.js';
 import { baseUrl } from '../http.js';
@@ -24,7 +24,7 @@ export interface AgentFaces {
 }
 
 /** The agent-facing APIs of the embedded engine, each a thin layer over the same engine. */
-export function createAgentFaces(config: Config, engine: EmbeddedEngine, logger: Logger): AgentFaces {
+export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logger): AgentFaces {
   const directory = new AgentDirectory(config.embedded);
   const feed = new AgentEventFeed(engine);
   const { bodyLimit, publicUrl } = config.server;

@@ -1,4 +1,4 @@
-import type { EmbeddedEngine } from '../../backends/embedded/index.js';
+import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { AgentConfig } from '../../config/index.js';
 import type { AgentDirectory } from '../agents/directory.js';
 import { basicCredentials } from '../http.js';
@@ -13,7 +13,7 @@ export const GENESYS_FACE = 'genesys';
  * the JSESSIONID cookie of a live session. Shared by the REST routes and the CometD handshake.
  */
 export async function genesysCaller(
-  engine: EmbeddedEngine,
+  engine: AgentDesk,
   dir: AgentDirectory,
   authorization: string | undefined,
   cookie: string | undefined,

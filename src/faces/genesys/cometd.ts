@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { BayeuxMessage, NodeAdapter } from 'faye';
-import type { EmbeddedEngine } from '../../backends/embedded/index.js';
+import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
-import type { AgentEvent } from '../../store/index.js';
+import type { AgentEvent } from '../../backends/agent-desk.js';
 import type { AgentDirectory } from '../agents/directory.js';
 import type { AgentEventFeed } from '../agents/feed.js';
 import { genesysCaller, SESSION_COOKIE } from './auth.js';
@@ -35,7 +35,7 @@ export class GenesysNotifications {
   private readonly watches = new Map<string, { clients: number; stop: () => void }>();
 
   constructor(
-    private readonly engine: EmbeddedEngine,
+    private readonly engine: AgentDesk,
     private readonly dir: AgentDirectory,
     private readonly feed: AgentEventFeed,
     private readonly logger: Logger,

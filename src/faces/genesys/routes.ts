@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { EmbeddedEngine } from '../../backends/embedded/index.js';
+import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, genesysHttpStatus, genesysStatusCodes, type Failure, type Outcome } from '../../reasons/index.js';
@@ -10,7 +10,7 @@ import { GENESYS_FACE, genesysCaller, SESSION_COOKIE, SESSION_TTL_MS } from './a
 import { channelResources, deviceResource, interactionResource, statusOf, type Body } from './shapes.js';
 
 export interface GenesysFaceOptions {
-  engine: EmbeddedEngine;
+  engine: AgentDesk;
   directory: AgentDirectory;
   bodyLimit: number;
   publicUrl?: string | undefined;

@@ -1,5 +1,5 @@
-import type { EmbeddedEngine } from '../../backends/embedded/index.js';
-import type { AgentEvent } from '../../store/index.js';
+import type { AgentDesk } from '../../backends/agent-desk.js';
+import type { AgentEvent } from '../../backends/agent-desk.js';
 
 /** A CC-Gateway event as polled: `{eventType, workNo, content}` (huawei.md §4, §5). */
 export interface HuaweiEvent {
@@ -24,7 +24,7 @@ function busyCode(reason: string | undefined): string {
  * One engine event as the CC-Gateway would report it, or nothing (events it has no name for).
  * Interaction events read the session for caller and media; `content` follows the seed's examples.
  */
-export async function huaweiEvent(engine: EmbeddedEngine, workNo: string, e: AgentEvent, mediaAbility: (channelId: number) => string): Promise<HuaweiEvent | undefined> {
+export async function huaweiEvent(engine: AgentDesk, workNo: string, e: AgentEvent, mediaAbility: (channelId: number) => string): Promise<HuaweiEvent | undefined> {
   const make = (eventType: string, content: unknown = null): HuaweiEvent => ({ eventType, workNo, content, eventGenTime: e.at });
   switch (e.kind) {
     case 'LOGGED_IN':

@@ -1,11 +1,11 @@
 import { isIPv4 } from 'node:net';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { EmbeddedEngine } from '../../backends/embedded/index.js';
+import type { AgentDesk } from '../../backends/agent-desk.js';
 import { inProgress, type LoginOptions } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, huaweiRetcodeMessages, huaweiRetcodes, huaweiSignInRetcodes, type Failure, type HuaweiRetcode, type Outcome, type Reason } from '../../reasons/index.js';
-import type { AgentSessionRecord } from '../../store/index.js';
+import type { AgentSession } from '../../backends/agent-desk.js';
 import type { AgentDirectory } from '../agents/directory.js';
 import type { AgentEventFeed } from '../agents/feed.js';
 import { BodyError, readJson, type FaceState } from '../http.js';
@@ -15,7 +15,7 @@ export const HUAWEI_FACE = 'huawei';
 const SERVER_NAME = 'AgentGateway0';
 
 export interface HuaweiFaceOptions {
-  engine: EmbeddedEngine;
+  engine: AgentDesk;
   /** Wakes event polls when their agent has news. */
   feed: AgentEventFeed;
   directory: AgentDirectory;
@@ -27,7 +27,7 @@ export interface HuaweiFaceOptions {
 
 interface HuaweiState extends FaceState {
   agent: AgentConfig;
-  session: AgentSessionRecord;
+  session: AgentSession;
 }
 
 type Body = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EmbeddedEngine } from '../../backends/embedded/index.js';
+import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
 import type { AgentDirectory } from '../agents/directory.js';
@@ -13,7 +13,7 @@ export const CALLBACK_COMMANDS: ReadonlySet<string> = new Set([
 ]);
 
 export interface CallbackContext {
-  engine: EmbeddedEngine;
+  engine: AgentDesk;
   dir: AgentDirectory;
   user: AgentConfig;
   visibility: Visibility;

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EmbeddedEngine } from '../../backends/embedded/index.js';
+import type { AgentDesk } from '../../backends/agent-desk.js';
 import { inProgress, type Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import type { Logger } from '../../log/logger.js';
 import { fail, ok, xivoErrors, type Failure, type Outcome } from '../../reasons/index.js';
-import type { AgentEvent } from '../../store/index.js';
+import type { AgentEvent } from '../../backends/agent-desk.js';
 import type { AgentDirectory, ServiceEntry } from '../agents/directory.js';
 import { EVERYONE, type AgentEventFeed } from '../agents/feed.js';
 import { XIVO_FACE } from './auth.js';
@@ -27,7 +27,7 @@ export class XucServer {
   private readonly connections = new Set<XucConnection>();
 
   constructor(
-    readonly engine: EmbeddedEngine,
+    readonly engine: AgentDesk,
     readonly dir: AgentDirectory,
     readonly feed: AgentEventFeed,
     readonly logger: Logger,

@@ -4,7 +4,7 @@ import type { Logger } from '../../log/logger.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
 import type { SessionRecord, Store, Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, NewInteraction } from '../backend.js';
-import { storeGuard } from '../embedded/guard.js';
+import { storeGuard } from '../../store/index.js';
 import { interactionOf } from '../interaction-view.js';
 import type { QueueState, VendorClient, VendorStatus } from './client.js';
 import { platformFailure } from './errors.js';
@@ -22,7 +22,7 @@ const PENDING_MS = 30_000;
  * every `resyncSeconds`, and puts every vendor call under a deadline, a retry of reads and a
  * circuit breaker. The wire protocol is the client's business.
  */
-export class VendorBackend implements Backend {
+export class RemoteBackend implements Backend {
   readonly kind: string;
   private readonly resilience: Resilience;
   private readonly channels = new Map<number, ChannelMap>();

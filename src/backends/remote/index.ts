@@ -1,10 +1,10 @@
 import type { Config, VendorBackendConfig } from '../../config/index.js';
 import type { Logger } from '../../log/logger.js';
 import { openStore } from '../../store/index.js';
-import { VendorBackend } from './backend.js';
+import { RemoteBackend } from './backend.js';
 import type { VendorClient } from './client.js';
 
-export { VendorBackend } from './backend.js';
+export { RemoteBackend } from './backend.js';
 
 /** Only the configured vendor's client is loaded (a CometD client is not small). Clients report through the link; the backend logs. */
 async function clientFor(b: VendorBackendConfig): Promise<VendorClient> {
@@ -25,8 +25,8 @@ async function clientFor(b: VendorBackendConfig): Promise<VendorClient> {
 }
 
 /** The configured vendor backend, its store migrated and its link to the vendor starting. */
-export async function startVendorBackend(config: Config, b: VendorBackendConfig, logger: Logger): Promise<VendorBackend> {
-  const backend = new VendorBackend(b, openStore(config.store), await clientFor(b), logger);
+export async function startRemoteBackend(config: Config, b: VendorBackendConfig, logger: Logger): Promise<RemoteBackend> {
+  const backend = new RemoteBackend(b, openStore(config.store), await clientFor(b), logger);
   await backend.start();
   return backend;
 }

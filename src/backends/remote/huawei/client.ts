@@ -1,5 +1,5 @@
 import { huaweiReasons, type Reason } from '../../../reasons/index.js';
-import type { InteractionStatus } from '../../backend.js';
+import type { InteractionStatus } from '../../../contract/index.js';
 import type { QueueState, Submission, VendorClient, VendorLink, VendorStatus } from '../client.js';
 import { VendorError } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import type { InteractionStatus } from '../backend.js';
+import type { InteractionStatus } from '../../contract/index.js';
 
 /** An interaction as the vendor reports it, in the bridge's statuses. */
 export interface VendorStatus {
@@ -38,7 +38,7 @@ export interface QueueState {
 }
 
 /**
- * The wire protocol of one vendor, and nothing else: the VendorBackend keeps sessions, mapping,
+ * The wire protocol of one vendor, and nothing else: the RemoteBackend keeps sessions, mapping,
  * deadlines, retries and the breaker. Methods throw VendorError for refusals (already in the
  * shared vocabulary); anything else thrown is a platform failure. Each honours its AbortSignal.
  */

@@ -1,7 +1,7 @@
 import { adapt } from 'cometd-nodejs-client';
 import { CometD, type Message } from 'cometd';
 import { genesysReasons, type Reason } from '../../../reasons/index.js';
-import type { InteractionStatus } from '../../backend.js';
+import type { InteractionStatus } from '../../../contract/index.js';
 import type { QueueState, Submission, VendorClient, VendorLink, VendorStatus } from '../client.js';
 import { VendorError } from '../errors.js';
 

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { xivoReasons } from '../../../reasons/index.js';
-import type { InteractionStatus } from '../../backend.js';
+import type { InteractionStatus } from '../../../contract/index.js';
 import type { QueueState, Submission, VendorClient, VendorLink, VendorStatus } from '../client.js';
 import { VendorError } from '../errors.js';
 

@@ -1,0 +1,103 @@
+import type { Outcome } from '../reasons/index.js';
+import type { AgentState, CloseParty, Interaction, LoginOptions, NewInteraction, TransferTarget } from './backend.js';
+
+/**
+ * What the agent faces (Genesys GWS, Huawei CC-Gateway, XiVO XUC styles) may ask of the contact
+ * center: agent sessions, the interactions an agent holds or may take, agent states, queue
+ * membership and the agent event feed. The embedded engine implements it; a remote backend does
+ * not (the vendor platform has its own agent desktops). Faces depend on this port and its types,
+ * never on the engine class or the store's records.
+ */
+
+export type AgentEventKind =
+  | 'LOGGED_IN' | 'LOGGED_OUT' | 'READY' | 'NOT_READY' | 'OFFERED' | 'ASSIGNED' | 'RELEASED' | 'CLOSED'
+  /** The user data of a held session changed; a session was parked in a workbin. */
+  | 'UPDATED' | 'PARKED';
+
+/** What happened to an agent, in order: each face turns these into its own events. */
+export interface AgentEvent {
+  /** Increasing: a face remembers the last one it delivered. */
+  readonly id: number;
+  readonly username: string;
+  readonly kind: AgentEventKind;
+  readonly channelId?: number | undefined;
+  readonly sessionId?: string | undefined;
+  readonly at: number;
+  /** Why (a not-ready reason, why a session was released, who closed it). */
+  readonly reason?: string | undefined;
+}
+
+/** An agent's connection through a face: a Huawei Guid, a Genesys JSESSIONID, a XUC token. */
+export interface AgentSession {
+  token: string;
+  face: string;
+  username: string;
+  createdAt: number;
+  expiresAt: number;
+  /** When it expires unused, the agent is signed out (Huawei: no polling for 2 minutes). */
+  logoutOnExpiry: boolean;
+  /** Last agent event delivered through it. */
+  cursor: number;
+  lastSent?: string | undefined;
+}
+
+/** Agent sessions, kept where every bridge process sees them. */
+export interface AgentSessions {
+  /** A new session; its cursor starts at the agent's newest event. */
+  open(username: string, face: string, options: { ttlMs: number; logoutOnExpiry: boolean }): Promise<Outcome<AgentSession>>;
+  /** The live session of a token on a face, its expiry pushed out by `extendMs` when given. */
+  find(token: string, face: string, extendMs?: number): Promise<Outcome<AgentSession>>;
+  save(session: AgentSession): Promise<Outcome<void>>;
+  /** A new token for the session; the old one keeps working for `graceMs`. */
+  rotate(session: AgentSession, ttlMs: number, graceMs: number): Promise<Outcome<AgentSession>>;
+  close(which: { token: string } | { username: string; face: string }): Promise<Outcome<void>>;
+}
+
+export interface QueueMember {
+  username: string;
+  serviceCode: string;
+  penalty: number;
+}
+
+export interface AgentDesk {
+  readonly sessions: AgentSessions;
+
+  // ---- interactions an agent sees or works on ----
+  createInteraction(spec: NewInteraction): Promise<Outcome<Interaction>>;
+  getInteraction(id: string): Promise<Outcome<Interaction>>;
+  placeInQueue(id: string): Promise<Outcome<Interaction>>;
+  offerTo(id: string, username: string): Promise<Outcome<Interaction>>;
+  accept(id: string, username: string): Promise<Outcome<Interaction>>;
+  /** The agent declines the offer: back to QUEUED, keeping its place. */
+  reject(id: string, username: string): Promise<Outcome<Interaction>>;
+  complete(id: string, by: CloseParty, username?: string): Promise<Outcome<Interaction>>;
+  transfer(id: string, fromUsername: string, to: TransferTarget): Promise<Outcome<Interaction>>;
+  /** A held session back to the head of its queue, unfinished. */
+  returnToQueue(id: string, username: string): Promise<Outcome<Interaction>>;
+  placeInWorkbin(id: string, username: string, workbin: string): Promise<Outcome<Interaction>>;
+  workbinContent(username: string, workbin: string): Promise<Outcome<Interaction[]>>;
+  updateUserData(id: string, data: Record<string, string>): Promise<Outcome<Interaction>>;
+  deleteUserData(id: string, keys: readonly string[]): Promise<Outcome<Interaction>>;
+  /** Sessions BOOKED or ASSIGNED to the agent (parked ones included), oldest first. */
+  heldInteractions(username: string): Promise<Outcome<Interaction[]>>;
+  /** Every session not CLOSED, oldest first. */
+  openInteractions(limit?: number): Promise<Outcome<Interaction[]>>;
+
+  // ---- agent states ----
+  agentLogin(username: string, channelIds: readonly number[], options?: LoginOptions): Promise<Outcome<AgentState>>;
+  agentLogout(username: string, channelId?: number, why?: string): Promise<Outcome<AgentState>>;
+  agentReady(username: string, channelId?: number): Promise<Outcome<AgentState>>;
+  agentNotReady(username: string, channelId?: number, reason?: string): Promise<Outcome<AgentState>>;
+  agentState(username: string): Promise<Outcome<AgentState>>;
+  setAgentOptions(username: string, options: { autoAnswer?: boolean; autoIdle?: boolean }): Promise<Outcome<AgentState>>;
+
+  // ---- queue membership ----
+  queueMembership(): Promise<Outcome<QueueMember[]>>;
+  /** Add to a service queue or change the penalty; a negative penalty removes. */
+  setQueueMembership(username: string, serviceCode: string, penalty: number): Promise<Outcome<void>>;
+
+  // ---- the agent event feed ----
+  agentEvents(username: string, afterId?: number, limit?: number): Promise<Outcome<AgentEvent[]>>;
+  recentEvents(afterId: number, limit?: number): Promise<Outcome<AgentEvent[]>>;
+  lastEventId(username?: string): Promise<Outcome<number>>;
+}
