@@ -1,8 +1,8 @@
 /**
  * The one failure vocabulary of mcc-bridge. Backends speak it (a vendor adapter translates its own
  * codes into it at its edge), and every face maps it onto its own codes: the MCC fail reasons per
- * operation here in `mcc.ts`, Genesys statusCode, Huawei retcode and XiVO error names in
- * `agent-faces.ts`.
+ * operation in `mcc.ts`, and one file per vendor dialect (`genesys.ts`, `huawei.ts`, `xivo.ts`) holding
+ * both the agent face's codes for a reason and the adapter's reading of the vendor's codes.
  * Each table is a `Record<Reason, …>`, so adding a reason here is a compile error until every face
  * has decided how to say it.
  */

@@ -90,7 +90,7 @@ const sessionAccept: Table<'sessionAccept'> = {
 /** Every reason said with one code (the base of the small tables). */
 const allAs = <Code extends string>(code: Code) => Object.fromEntries(reasons.map((r) => [r, code])) as Record<Reason, Code>;
 
-/** checkSession and checkSessionWithData have a single code; platform failures answer UNKNOW instead (see bridge). */
+/** checkSession and checkSessionWithData have a single code; platform failures answer UNKNOW instead (see platform.ts and the bridge). */
 const onlyInvalidSession = allAs('INVALID_SESSION_ID');
 
 const setSessionData: Table<'setSessionData'> = {
@@ -230,9 +230,6 @@ export const mccFailReasons: { [Op in OperationName]: Table<Op> } = {
   getServiceState,
   logoutAgentFromChannel,
 };
-
-/** Reasons that mean "the platform could not say", answered by the check operations as status UNKNOW. */
-export const platformReasons: ReadonlySet<Reason> = new Set<Reason>(['TIMEOUT', 'INVALID_RESPONSE', 'UNAVAILABLE', 'STORE_ERROR', 'INTERNAL']);
 
 export function mccFailReason<Op extends OperationName>(op: Op, reason: Reason): FailReason<Op> {
   return mccFailReasons[op][reason];

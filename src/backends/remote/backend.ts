@@ -1,13 +1,12 @@
 import type { VendorBackendConfig } from '../../config/index.js';
 import type { ServiceState } from '../../contract/index.js';
 import type { Logger } from '../../log/logger.js';
-import { fail, ok, type Outcome } from '../../reasons/index.js';
+import { fail, ok, platformFailure, type Outcome } from '../../reasons/index.js';
 import type { SessionRecord, Store, Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, NewInteraction } from '../backend.js';
 import { storeGuard } from '../../store/index.js';
 import { interactionOf } from '../interaction-view.js';
 import type { QueueState, VendorClient, VendorStatus } from './client.js';
-import { platformFailure } from './errors.js';
 import { Resilience } from './resilience.js';
 
 type ChannelMap = VendorBackendConfig['channels'][number];

@@ -10,6 +10,3 @@ export class VendorError extends Error {
     super(message);
   }
 }
-
-/** Failures that say the vendor is unwell rather than that it refused: they count against the breaker and may be retried. */
-export const platformFailure = (reason: Reason) => reason === 'UNAVAILABLE' || reason === 'INVALID_RESPONSE' || reason === 'TIMEOUT';

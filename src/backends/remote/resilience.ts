@@ -1,6 +1,6 @@
 import CircuitBreaker from 'opossum';
-import { fail, ok, type Outcome, type Reason } from '../../reasons/index.js';
-import { platformFailure, VendorError } from './errors.js';
+import { fail, ok, platformFailure, type Outcome, type Reason } from '../../reasons/index.js';
+import { VendorError } from './errors.js';
 
 export interface ResilienceOptions {
   /** Whole budget of one bridge operation on the vendor, retries included. */
