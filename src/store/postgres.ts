@@ -147,6 +147,7 @@ export class PostgresStore implements Store {
 
   /** The server answers, and takes writes (not a standby, not read-only). */
   ping(): Promise<boolean> {
+    if (this.closing) return Promise.resolve(false); // closed on purpose (shutdown): no outage to log
     return this.watch.around(true, async () => {
       const [r] = await this.driver(this.pool).all(`SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable`);
       if (!r?.writable) throw new StoreError('the database is read-only', 'PostgreSQL is read-only (a standby, or default_transaction_read_only)');

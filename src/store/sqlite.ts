@@ -209,9 +209,9 @@ export class SqliteStore implements Store {
    * commit too (a full disk or an immutable file shows only when writing).
    */
   ping(): Promise<boolean> {
+    if (!this.db.open) return Promise.resolve(false); // closed on purpose (shutdown): no outage to log
     return this.watch.around(true, () => this.inTurn(async () => {
       this.checkFile();
-      if (!this.db.open) throw new StoreError('the database is closed', `SQLite: ${this.file} is closed`);
       if (this.watch.failing) this.probeWrite();
     })).then(() => true, () => false);
   }
