@@ -3,6 +3,7 @@ import { EmbeddedEngine } from '../src/backends/embedded/index.js';
 import { PostgresStore, SqliteStore } from '../src/store/index.js';
 import { startTestBridge, type TestBridge } from './support/bridge.js';
 import { databaseUrl, embeddedConfig, freshDatabase, freshStore, storeKinds } from './support/engine.js';
+import { LEAKS } from './support/load.js';
 import { outage, ownsPostgres } from './support/postgres.js';
 import { mcc, spawnBridge, writeConfig } from './support/process.js';
 
@@ -30,6 +31,7 @@ describe('when the store fails', () => {
       const r = await b.rest(op, params);
       assert.deepEqual([r.httpStatus, r.result, r.failReason], [200, 'FAILED', failReason], `${op}: ${JSON.stringify(r)}`);
       assert.match(r.failReasonMessage, /session store failed/);
+      assert.doesNotMatch(r.failReasonMessage, LEAKS, 'plain words for the client: no SQL, no driver text');
     }
     const soap = await b.soap('startSession', { channelId: 1003, serviceid: 'CHAT' });
     assert.equal(soap.failReason, 'DATABASE_ERROR');

@@ -6,7 +6,7 @@ export async function storeGuard<T>(fn: () => Promise<Outcome<T>>): Promise<Outc
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof StoreError) return fail('STORE_ERROR', `the session store failed: ${e.message}`);
+    if (e instanceof StoreError) return fail('STORE_ERROR', `the session store failed: ${e.clientMessage}`);
     throw e;
   }
 }

@@ -2,15 +2,20 @@ export * from './store.js';
 export { storeGuard } from './guard.js';
 export { SqliteStore } from './sqlite.js';
 export { PostgresStore } from './postgres.js';
+export type { StoreLog } from './outage.js';
 
 import { join } from 'node:path';
 import type { StoreConfig } from '../config/index.js';
 import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
+import type { StoreLog } from './outage.js';
 import type { Store } from './store.js';
 
 export const SQLITE_FILE = 'mcc-bridge.sqlite';
 
-export function openStore(config: StoreConfig): Store {
-  return config.kind === 'sqlite' ? new SqliteStore(join(config.dataDir, SQLITE_FILE)) : new PostgresStore(config.url, { max: config.poolSize });
+/** The configured store; `log` hears of its outages (the bridge's logger). */
+export function openStore(config: StoreConfig, log?: StoreLog): Store {
+  return config.kind === 'sqlite'
+    ? new SqliteStore(join(config.dataDir, SQLITE_FILE), { log })
+    : new PostgresStore(config.url, { max: config.poolSize, log });
 }

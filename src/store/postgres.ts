@@ -2,7 +2,8 @@ import pg from 'pg';
 import { migrate } from './migrations.js';
 import { seed } from './seed.js';
 import { SqlTx, type Dialect, type Driver } from './sql.js';
-import { StoreError, type Store, type Tx } from './store.js';
+import { OutageWatch } from './outage.js';
+import { StoreError, type Store, type StoreOptions, type Tx } from './store.js';
 
 /**
  * PostgreSQL, for several bridge processes on one database. READ COMMITTED transactions; every
@@ -24,6 +25,31 @@ function toPg(sql: string): string {
   return out;
 }
 
+/** A URL's credentials, wherever one shows up in a driver's message. */
+const withoutCredentials = (text: string) => text.replace(/\/\/[^/@\s]*@/g, '//');
+
+/**
+ * What a caller is told. SQLSTATE classes 08 (connection), 53 (resources), 57 (operator
+ * intervention: shutdown, starting up), 58 (system) and errors without a SQLSTATE (the socket)
+ * mean the server cannot be used; anything else is this one request refused.
+ */
+function pgError(e: unknown, context: string): StoreError {
+  const code = String((e as { code?: unknown }).code ?? '');
+  const unreachable = !/^[0-9A-Z]{5}$/.test(code) || /^(08|53|57|58)/.test(code);
+  const cause = withoutCredentials(`PostgreSQL ${context}: ${(e as Error).message}${code ? ` (${code})` : ''}`);
+  return new StoreError(unreachable ? 'the database cannot be reached' : 'the database refused the request', cause);
+}
+
+/** host:port/database of a connection URL, for the log (no user, no password). */
+function where(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
 const int8AsNumber = (oid: number, format?: string) =>
   oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text');
 
@@ -38,7 +64,10 @@ export class PostgresStore implements Store {
     },
   };
 
-  constructor(url: string, options: { connectionTimeoutMillis?: number; max?: number; schema?: string } = {}) {
+  private readonly watch: OutageWatch;
+
+  constructor(url: string, options: StoreOptions & { connectionTimeoutMillis?: number; max?: number; schema?: string } = {}) {
+    this.watch = new OutageWatch({ store: 'postgres', where: where(url) }, options.log);
     this.pool = new pg.Pool({
       connectionString: url,
       // A schema of its own (tests give each engine one); tables and sequences are created there.
@@ -47,8 +76,11 @@ export class PostgresStore implements Store {
       connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
       types: { getTypeParser: int8AsNumber as never },
     });
-    // An idle client losing its server must not crash the process; the next query reports it.
+    // A client losing its server emits 'error', idle in the pool or checked out: unheard, that
+    // event kills the process. Each client is heard from birth; the failing query (or the next
+    // one) reports the outage, and withClient discards a client that broke while out.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   private driver(q: pg.Pool | pg.PoolClient): Driver {
@@ -56,7 +88,7 @@ export class PostgresStore implements Store {
       try {
         return await q.query(toPg(sql), params);
       } catch (e) {
-        throw new StoreError(`PostgreSQL: ${(e as Error).message}`);
+        throw pgError(e, 'query failed');
       }
     };
     return {
@@ -70,12 +102,20 @@ export class PostgresStore implements Store {
     try {
       client = await this.pool.connect();
     } catch (e) {
-      throw new StoreError(`PostgreSQL unreachable: ${(e as Error).message}`);
+      throw pgError(e, 'unreachable');
     }
+    let broken: Error | undefined;
+    const onError = (e: Error) => (broken ??= e);
+    client.on('error', onError);
     try {
       return await fn(client);
+    } catch (e) {
+      // A client whose transaction could not even be rolled back is not given to the next caller.
+      await client.query('ROLLBACK').catch((r: Error) => (broken ??= r));
+      throw e;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
@@ -88,35 +128,30 @@ export class PostgresStore implements Store {
   }
 
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transaction((d) => fn(new SqlTx(d, this.dialect)));
+    return this.watch.around(true, () => this.transaction((d) => fn(new SqlTx(d, this.dialect))));
   }
 
   private transaction<T>(fn: (d: Driver) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
       const d = this.driver(client);
       await d.run('BEGIN');
-      try {
-        const result = await fn(d);
-        await d.run('COMMIT');
-        return result;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
+      const result = await fn(d);
+      await d.run('COMMIT');
+      return result;
     });
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return fn(new SqlTx(this.driver(this.pool), this.dialect));
+    return this.watch.around(false, () => fn(new SqlTx(this.driver(this.pool), this.dialect)));
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  /** The server answers, and takes writes (not a standby, not read-only). */
+  ping(): Promise<boolean> {
+    if (this.closing) return Promise.resolve(false); // closed on purpose (shutdown): no outage to log
+    return this.watch.around(true, async () => {
+      const [r] = await this.driver(this.pool).all(`SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable`);
+      if (!r?.writable) throw new StoreError('the database is read-only', 'PostgreSQL is read-only (a standby, or default_transaction_read_only)');
+    }).then(() => true, () => false);
   }
 
   /** Idempotent: closing twice is harmless. */

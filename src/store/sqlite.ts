@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { seed } from './seed.js';
 import { SqlTx, type Dialect, type Driver, type Row } from './sql.js';
-import { StoreError, type Store, type Tx } from './store.js';
+import { OutageWatch } from './outage.js';
+import { StoreError, type Store, type StoreOptions, type Tx } from './store.js';
 
 interface Pending {
   fn: (tx: Tx) => Promise<unknown>;
@@ -15,10 +16,31 @@ interface Pending {
 /** Most transactions committed together. */
 const MAX_BATCH = 256;
 
+/** What a caller is told, by SQLite's error code. */
+function clientMessage(e: unknown): string {
+  const code = String((e as { code?: unknown }).code ?? '');
+  if (code === 'SQLITE_FULL') return 'the disk is full';
+  if (/^SQLITE_(IOERR|READONLY|CANTOPEN|PERM)/.test(code)) return 'the database files cannot be written';
+  if (e instanceof TypeError) return 'the database is closed'; // better-sqlite3 after close()
+  return 'the database failed';
+}
+
+const sqliteError = (e: unknown, sql: string) =>
+  new StoreError(clientMessage(e), `SQLite: ${(e as Error).message} (${String((e as { code?: unknown }).code ?? 'no code')}, in: ${sql})`);
+
 /**
  * SQLite, one file, one process: the zero-set-up default. WAL journal with synchronous=FULL, so a
  * committed transaction is on disk before its caller hears SUCCESS. One connection; transactions
  * take turns (SQLite has one writer anyway), which also keeps reads from seeing half a change.
+ *
+ * EXCLUSIVE locking: the process holds the file alone, and SQLite keeps the WAL index in its own
+ * memory instead of a shared-memory map of a -shm file (a write fault on that map, e.g. once the
+ * file is made immutable, kills the process with SIGBUS; a failed write() is only an error).
+ * A second process on the same file is refused at start (busy) instead of sharing it.
+ *
+ * The file at the path must stay the one opened: deleted or replaced, every commit would go to
+ * an unlinked inode and vanish at the next start. So each batch checks it before it begins and
+ * after it commits, each read before it reads, and a change of file refuses them.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -34,15 +56,23 @@ export class SqliteStore implements Store {
     },
   };
 
-  constructor(readonly file: string) {
+  private readonly identity: { dev: number; ino: number };
+  private readonly watch: OutageWatch;
+
+  constructor(readonly file: string, options: StoreOptions = {}) {
+    this.watch = new OutageWatch({ store: 'sqlite', where: file }, options.log);
     try {
       mkdirSync(dirname(file), { recursive: true });
       this.db = new Database(file);
+      // Before the first access, or the shared-memory WAL index is made anyway.
+      this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('busy_timeout = 5000');
+      const { dev, ino } = statSync(file);
+      this.identity = { dev, ino };
     } catch (e) {
-      throw new StoreError(`cannot open the SQLite database ${file}: ${(e as Error).message}`);
+      throw new StoreError('the database cannot be opened', `cannot open the SQLite database ${file}: ${(e as Error).message}`);
     }
     const prepared = (sql: string) => {
       let st = this.statements.get(sql);
@@ -53,7 +83,7 @@ export class SqliteStore implements Store {
       try {
         return run();
       } catch (e) {
-        throw new StoreError(`SQLite: ${(e as Error).message} (in: ${sql.slice(0, 80)})`);
+        throw sqliteError(e, sql.slice(0, 80));
       }
     };
     this.driver = {
@@ -86,10 +116,10 @@ export class SqliteStore implements Store {
    * before it is on disk.
    */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+    return this.watch.around(true, () => new Promise<T>((resolve, reject) => {
       this.batch.push({ fn: fn as (tx: Tx) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
       this.scheduleFlush();
-    });
+    }));
   }
 
   private readonly batch: Pending[] = [];
@@ -110,6 +140,7 @@ export class SqliteStore implements Store {
     if (items.length === 0) return;
     const fail = (e: unknown) => items.forEach((i) => i.reject(e));
     try {
+      this.checkFile();
       this.exec('BEGIN IMMEDIATE');
     } catch (e) {
       return fail(e);
@@ -134,7 +165,12 @@ export class SqliteStore implements Store {
     try {
       this.exec('COMMIT');
     } catch (e) {
-      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.rollback();
+      return fail(e);
+    }
+    try {
+      this.checkFile(); // removed while it committed: on disk, but not where the next start looks
+    } catch (e) {
       return fail(e);
     }
     outcomes.forEach((o, k) => (o.ok ? items[k]?.resolve(o.value) : items[k]?.reject(o.error)));
@@ -144,20 +180,63 @@ export class SqliteStore implements Store {
     try {
       this.db.exec(sql);
     } catch (e) {
-      throw new StoreError(`SQLite: ${(e as Error).message} (in: ${sql})`);
+      throw sqliteError(e, sql);
+    }
+  }
+
+  /** The file at the path is still the one opened (not deleted, not replaced). */
+  private checkFile(): void {
+    let now: { dev: number; ino: number } | undefined;
+    try {
+      now = statSync(this.file);
+    } catch {
+      // gone (ENOENT) or out of reach: either way not where the next start would find it
+    }
+    if (now?.dev !== this.identity.dev || now.ino !== this.identity.ino) {
+      throw new StoreError('the database file is gone', `SQLite: ${this.file} is no longer the file this process opened (${now ? 'replaced' : 'deleted'})`);
     }
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.inTurn(() => fn(new SqlTx(this.driver, this.dialect)));
+    return this.watch.around(false, () => this.inTurn(() => {
+      this.checkFile();
+      return fn(new SqlTx(this.driver, this.dialect));
+    }));
   }
 
-  async ping(): Promise<boolean> {
+  /**
+   * Open, and the file is the one opened; while writes have been failing, a probe write must
+   * commit too (a full disk or an immutable file shows only when writing).
+   */
+  ping(): Promise<boolean> {
+    if (!this.db.open) return Promise.resolve(false); // closed on purpose (shutdown): no outage to log
+    return this.watch.around(true, () => this.inTurn(async () => {
+      this.checkFile();
+      if (this.watch.failing) this.probeWrite();
+    })).then(() => true, () => false);
+  }
+
+  /**
+   * A write that must reach the disk: SQLite skips rewriting a row with the same content, so the
+   * header's user_version (otherwise unused) is changed instead.
+   */
+  private probeWrite(): void {
+    this.exec('BEGIN IMMEDIATE');
     try {
-      this.db.prepare('SELECT 1').get();
-      return true;
+      const version = Number(this.db.pragma('user_version', { simple: true }));
+      this.exec(`PRAGMA user_version = ${(version + 1) % 1_000_000}`);
+      this.exec('COMMIT');
+    } finally {
+      this.rollback();
+    }
+  }
+
+  /** Undo what a failed commit left open; failing here too changes nothing for the caller. */
+  private rollback(): void {
+    try {
+      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
     } catch {
-      return false;
+      // SQLite rolls back by itself on the I/O errors that make ROLLBACK fail
     }
   }
 

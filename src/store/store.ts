@@ -1,4 +1,5 @@
 import type { InteractionStatus } from '../contract/index.js';
+import type { StoreLog } from './outage.js';
 
 /**
  * Durable state of the embedded contact center, behind one interface: SQLite for one process
@@ -167,12 +168,29 @@ export interface Store {
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A read outside any transaction (sees everything committed). */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Is the database there right now? */
+  /**
+   * Can the store serve writes right now (what /readyz reports)? SQLite: the file at its path is
+   * still the one opened and, after a failed write, a probe write commits; PostgreSQL: the
+   * server answers and is not read-only.
+   */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-/** The store could not be used (unreachable, disk full, constraint broken): callers answer DATABASE_ERROR. */
+/**
+ * The store could not be used (unreachable, disk full, file gone, constraint broken): callers answer
+ * DATABASE_ERROR. The message is the underlying cause, for the log and the operator (never a
+ * password); `clientMessage` is what a caller is told: plain words, no SQL, no server details.
+ */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
+  constructor(readonly clientMessage: string, cause: string) {
+    super(cause);
+  }
+}
+
+/** How a store reports what happens to it. */
+export interface StoreOptions {
+  /** Told once when an outage begins (its cause) and once when it ends. */
+  log?: StoreLog | undefined;
 }

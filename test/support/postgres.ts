@@ -46,10 +46,13 @@ export function startThrowawayPostgres(): string | undefined {
 /** Does this test run own its PostgreSQL (so a test may take it down)? */
 export const ownsPostgres = () => dataDir !== undefined;
 
-/** Take the running throwaway cluster down, or bring it back (outage tests); false if there is none. */
-export function outage(state: 'down' | 'up'): boolean {
+/**
+ * Take the running throwaway cluster down, or bring it back (outage tests); false if there is none.
+ * `immediate`: the server processes are killed, connections drop without a goodbye (a crash).
+ */
+export function outage(state: 'down' | 'up', mode: 'fast' | 'immediate' = 'fast'): boolean {
   if (!dataDir || !pgBin) return false;
-  if (state === 'down') asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+  if (state === 'down') asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-m', mode, '-w', 'stop']);
   else asPostgres(`${pgBin}/pg_ctl`, ['-D', dataDir, '-w', '-l', join(dataDir, 'server.log'), 'start']);
   return true;
 }

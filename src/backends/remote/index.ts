@@ -26,7 +26,7 @@ async function clientFor(b: VendorBackendConfig): Promise<VendorClient> {
 
 /** The configured vendor backend, its store migrated and its link to the vendor starting. */
 export async function startRemoteBackend(config: Config, b: VendorBackendConfig, logger: Logger): Promise<RemoteBackend> {
-  const backend = new RemoteBackend(b, openStore(config.store), await clientFor(b), logger);
+  const backend = new RemoteBackend(b, openStore(config.store, logger), await clientFor(b), logger);
   await backend.start();
   return backend;
 }
