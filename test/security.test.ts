@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import soap from 'soap';
-import { DEFAULT_TARGET_NAMESPACE } from '../src/contract/index.js';
 import { postSoap, startTestBridge, type TestBridge } from './support/bridge.js';
+import { tokenEnvelope } from './support/wss.js';
 
 const API_KEY = 'k3y-0123456789abcdef';
 const SECURITY = {
@@ -12,21 +12,6 @@ const SECURITY = {
   wsSecurity: { users: [{ username: 'wsuser', password: 'ws-secret-pw' }], maxSkewSeconds: 300 },
 };
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
-
-/** A SOAP checkSessionState with a hand-made UsernameToken (for replays and bad digests). */
-function tokenEnvelope(t: { username: string; password: string; digest?: boolean; nonce?: Buffer; created?: string }): string {
-  const created = t.created ?? new Date().toISOString();
-  const nonce = t.nonce ?? randomBytes(16);
-  const password = t.digest ? createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(t.password)])).digest('base64') : t.password;
-  const type = t.digest ? 'PasswordDigest' : 'PasswordText';
-  return `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:mcc="${DEFAULT_TARGET_NAMESPACE}">
-<soapenv:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd">
-<wsse:UsernameToken><wsse:Username>${t.username}</wsse:Username>
-<wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#${type}">${password}</wsse:Password>
-<wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">${nonce.toString('base64')}</wsse:Nonce>
-<wsu:Created>${created}</wsu:Created></wsse:UsernameToken></wsse:Security></soapenv:Header>
-<soapenv:Body><mcc:checkSessionState><sessionId>none</sessionId></mcc:checkSessionState></soapenv:Body></soapenv:Envelope>`;
-}
 
 describe('authentication of the MCC faces', () => {
   let b: TestBridge;

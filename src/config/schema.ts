@@ -219,6 +219,8 @@ export const configSchema = z.strictObject({
           users: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).min(1),
           /** A Created timestamp further than this from now is refused; nonces are remembered as long. */
           maxSkewSeconds: z.number().int().min(1).max(3600).default(300),
+          /** Refuse tokens without Nonce and Created, PasswordText ones included (those are replayable). */
+          requireNonce: z.boolean().default(false),
         })
         .optional(),
       /** Also require credentials for the WSDL, WADL and OpenAPI documents. */

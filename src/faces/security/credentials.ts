@@ -18,12 +18,22 @@ const digest = (s: string | Buffer) => createHash('sha256').update(s).digest();
 /** Equal in constant time whatever the lengths (both sides hashed first). */
 const same = (a: string | Buffer, b: string | Buffer) => timingSafeEqual(digest(a), digest(b));
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The bytes of a base64 text written the one canonical way (padded, nothing else), or null. */
+function canonicalBase64(text: string): Buffer | null {
+  if (text.length === 0 || !BASE64.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64');
+  // Non-zero bits in the last character's unused part decode to the same bytes: refuse them too.
+  return bytes.toString('base64') === text ? bytes : null;
+}
+
 /**
  * The MCC faces' credentials: HTTP Basic users, API keys and WS-Security UsernameToken users, off
  * until one is configured. Secrets are compared in constant time and never leave this module (no
  * message here names one). UsernameToken digests follow the OASIS UsernameToken Profile 1.1:
  * Base64(SHA-1(nonce + created + password)); a nonce is accepted once within the allowed clock skew,
- * and a Created timestamp outside it is refused (replay protection).
+ * and a Created timestamp outside it is refused (replay protection). The nonce cache is per process.
  */
 export class Credentials {
   private readonly seenNonces = new Map<string, number>();
@@ -71,14 +81,20 @@ export class Credentials {
       const at = Date.parse(t.created);
       if (Number.isNaN(at) || Math.abs(now - at) > skewMs) return { ok: false, message: 'The message has expired: Created is outside the allowed clock skew' };
     }
+    if ((t.passwordType === 'PasswordDigest' || wss.requireNonce) && (t.nonce === undefined || t.created === undefined)) {
+      return { ok: false, message: `${t.passwordType === 'PasswordDigest' ? 'A PasswordDigest' : 'This service'} needs a Nonce and a Created timestamp` };
+    }
+    // The digest reads the nonce's bytes, so the replay cache must too: a second spelling of the same
+    // bytes (whitespace, padding, stray characters base64 decoding skips) would otherwise replay.
+    const nonce = t.nonce === undefined ? undefined : canonicalBase64(t.nonce);
+    if (nonce === null) return { ok: false, message: 'The Nonce is not canonical base64' };
     if (t.passwordType === 'PasswordDigest') {
-      if (t.nonce === undefined || t.created === undefined) return { ok: false, message: 'A PasswordDigest needs a Nonce and a Created timestamp' };
-      const expected = createHash('sha1').update(Buffer.concat([Buffer.from(t.nonce, 'base64'), Buffer.from(t.created, 'utf8'), Buffer.from(user.password, 'utf8')])).digest('base64');
+      const expected = createHash('sha1').update(Buffer.concat([nonce as Buffer, Buffer.from(t.created as string, 'utf8'), Buffer.from(user.password, 'utf8')])).digest('base64');
       if (!same(expected, t.password)) return { ok: false, message: 'The security token could not be authenticated or authorized' };
     } else if (!same(user.password, t.password)) {
       return { ok: false, message: 'The security token could not be authenticated or authorized' };
     }
-    if (t.nonce !== undefined && !this.firstUse(`${t.username}\u0000${t.nonce}`, now, skewMs)) {
+    if (nonce !== undefined && !this.firstUse(`${t.username}\u0000${nonce.toString('hex')}`, now, skewMs)) {
       return { ok: false, message: 'The nonce was used before (replay)' };
     }
     return { ok: true, principal: t.username };
