@@ -24,7 +24,7 @@ export interface AgentEvent {
   readonly channelId?: number | undefined;
   readonly sessionId?: string | undefined;
   readonly at: number;
-  /** Why (a not-ready reason, why a session was released, who closed it). */
+  /** Why (a not-ready reason as stored, read with decodeNotReady; why a session was released; who closed it). */
   readonly reason?: string | undefined;
 }
 

@@ -59,7 +59,7 @@ export type CloseParty = 'caller' | 'agent';
 export interface AgentChannelState {
   channelId: number;
   ready: boolean;
-  /** Why not ready ('wrap-up', 'rest…', 'busy…', 'no answer', a pause label); absent when ready. */
+  /** Why not ready, as the store keeps it: read it with decodeNotReady (not-ready.ts); absent when ready. */
   reason?: string;
   /** Interactions BOOKED or ASSIGNED to the agent on this channel. */
   load: number;
