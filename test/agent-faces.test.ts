@@ -63,6 +63,44 @@ describe('agent faces together', () => {
         xuc.close();
       }
     });
+
+    it('a not-ready reason set through one face reads the same through the others, in the words the store keeps', async () => {
+      const gw = `${b.url}/agentgateway/resource`;
+      const alice = { Authorization: basic('alice', 'alice-pw') };
+      const signIn = await http('PUT', `${gw}/onlineagent/201/loginex`, { password: 'alice-pw', phonenum: '1001' });
+      assert.equal(signIn.body.retcode, '0', JSON.stringify(signIn.body));
+      const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+      const huaweiState = async () => (await http('GET', `${gw}/onlineagent/201/agentstatus`, undefined, { Guid: guid })).body.result.agentState;
+      const genesysState = async () => (await http('GET', `${b.url}/api/v2/me`, undefined, alice)).body.user.devices[0].userState;
+      const xuc = await XucClient.connect(b.url, await xucLogin(b.url, 'alice', 'alice-pw'));
+      try {
+        await xuc.next('LoggedOn');
+        xuc.send('getAgentStates');
+        await xuc.next('AgentStateEvent', (m) => m.agentId === 201 && m.name === 'AgentReady');
+
+        // A Huawei rest: state 8 there, a pause named by its stored words on the others.
+        assert.equal((await http('POST', `${gw}/onlineagent/201/rest/60/3`, undefined, { Guid: guid })).body.retcode, '0');
+        assert.equal(await huaweiState(), 8);
+        assert.deepEqual(await genesysState(), { id: 'NotReady-AuxWork', displayName: 'rest:3:60', state: 'NotReady', workMode: 'AuxWork', reason: 'rest:3:60' });
+        await xuc.next('AgentStateEvent', (m) => m.agentId === 201 && m.name === 'AgentOnPause' && m.cause === 'rest:3:60');
+
+        // A XiVO pause label is a label, even one that starts like a rest: busy (3) for the gateway.
+        xuc.send('pauseAgent', { reason: 'restroom' });
+        await xuc.next('AgentStateEvent', (m) => m.agentId === 201 && m.name === 'AgentOnPause' && m.cause === 'restroom');
+        assert.equal(await huaweiState(), 3);
+        assert.equal((await genesysState()).displayName, 'restroom');
+
+        // Genesys AfterCallWork is wrap-up everywhere.
+        for (const channel of ['chat', 'email']) {
+          assert.equal((await http('POST', `${b.url}/api/v2/me/channels/${channel}`, { operationName: 'AfterCallWork' }, alice)).body.statusCode, 0);
+        }
+        await xuc.next('AgentStateEvent', (m) => m.agentId === 201 && m.name === 'AgentOnWrapup');
+        assert.equal(await huaweiState(), 5);
+      } finally {
+        xuc.close();
+        await http('DELETE', `${gw}/onlineagent/201/forcelogout`, undefined, { Guid: guid });
+      }
+    });
   });
 
   it('200 agents and 2,000 sessions: every session ASSIGNED exactly once, no agent over capacity', async function () {

@@ -154,7 +154,7 @@ for (const storeKind of storeKinds) describe(`embedded engine on ${storeKind}`, 
 
   it('agent faces: login options, line take-over, wrap-up after a session, workbins, runtime queue membership', async () => {
     e = await engine({ agents: [{ username: 'a', skills: ['CHAT'], capacity: 2 }, { username: 'b', skills: ['CHAT'] }] });
-    value(await e.agentLogin('a', [1003], { phone: '1001', autoAnswer: true, autoIdle: false, initial: { ready: false, reason: 'wrap-up' } }));
+    value(await e.agentLogin('a', [1003], { phone: '1001', autoAnswer: true, autoIdle: false, initial: { ready: false, reason: { kind: 'wrap-up' } } }));
     assert.deepEqual(value(await e.agentEvents('a')).map((ev) => [ev.kind, ev.reason ?? '']), [['LOGGED_IN', ''], ['READY', ''], ['NOT_READY', 'wrap-up']]);
     value(await e.agentReady('a'));
     const one = await queued(e, 'CHAT', 'one');
@@ -243,7 +243,7 @@ for (const storeKind of storeKinds) describe(`embedded engine on ${storeKind}`, 
     value(await e.reject('two', 'a'));
     await e.agentLogin('b', [1003]);
     await e.agentReady('b'); // takes 'two' (auto-answer)
-    await e.agentNotReady('a', undefined, 'lunch');
+    await e.agentNotReady('a', undefined, { kind: 'pause', label: 'lunch' });
     await e.agentReady('a');
     await queued(e, 'CHAT', 'three'); // offered to a, who lets it ring
     await new Promise((r) => setTimeout(r, 150));

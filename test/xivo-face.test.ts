@@ -123,6 +123,20 @@ describe('XiVO XUC face', () => {
     assert.equal((await soapStatus(b, 'xuc-m')).status, 'QUEUED', 'the held session went back to its queue');
   });
 
+  it('knows the commands of its table only (prototype names are unknown); agent commands fail as AgentError, the rest as Error', async () => {
+    const carol = await connect('carol', 'carol-pw'); // a supervisor without an agent id
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      carol.send(name);
+      const e = await carol.next('Error', (m) => m.command === name);
+      assert.deepEqual(e, { Error: xivoErrors.INVALID_PARAMETER, message: `unknown command ${name}`, command: name });
+    }
+    carol.send('pauseAgent', {});
+    assert.equal((await carol.next('AgentError', (m) => m.command === 'pauseAgent')).Error, xivoErrors.NOT_AN_AGENT);
+    carol.send('takeCallback', { uuid: 'no-such-callback' });
+    assert.equal((await carol.next('Error', (m) => m.command === 'takeCallback')).Error, xivoErrors.UNKNOWN_INTERACTION);
+    assert.ok(!carol.frames.some((f) => f.msgType === 'AgentError' && f.ctiMessage.command === 'takeCallback'));
+  });
+
   it('filters what a supervisor sees by its queues and groups; admins and users without a profile see all', async () => {
     const carol = await connect('carol', 'carol-pw');
     assert.equal((await carol.next('RightProfile')).profile, 'Supervisor');

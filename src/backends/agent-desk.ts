@@ -1,4 +1,5 @@
 import type { Outcome } from '../reasons/index.js';
+import type { NotReadyReason } from './not-ready.js';
 import type { AgentState, CloseParty, Interaction, LoginOptions, NewInteraction, TransferTarget } from './backend.js';
 
 /**
@@ -23,7 +24,7 @@ export interface AgentEvent {
   readonly channelId?: number | undefined;
   readonly sessionId?: string | undefined;
   readonly at: number;
-  /** Why (a not-ready reason, why a session was released, who closed it). */
+  /** Why (a not-ready reason as stored, read with decodeNotReady; why a session was released; who closed it). */
   readonly reason?: string | undefined;
 }
 
@@ -87,7 +88,7 @@ export interface AgentDesk {
   agentLogin(username: string, channelIds: readonly number[], options?: LoginOptions): Promise<Outcome<AgentState>>;
   agentLogout(username: string, channelId?: number, why?: string): Promise<Outcome<AgentState>>;
   agentReady(username: string, channelId?: number): Promise<Outcome<AgentState>>;
-  agentNotReady(username: string, channelId?: number, reason?: string): Promise<Outcome<AgentState>>;
+  agentNotReady(username: string, channelId?: number, reason?: NotReadyReason): Promise<Outcome<AgentState>>;
   agentState(username: string): Promise<Outcome<AgentState>>;
   setAgentOptions(username: string, options: { autoAnswer?: boolean; autoIdle?: boolean }): Promise<Outcome<AgentState>>;
 

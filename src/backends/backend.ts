@@ -1,5 +1,6 @@
 import type { InteractionStatus, ServiceState } from '../contract/index.js';
 import type { Outcome } from '../reasons/index.js';
+import type { NotReadyReason } from './not-ready.js';
 
 /**
  * The canonical contact-center operations (Genesys/Huawei style) the bridge maps the MCC onto.
@@ -58,7 +59,7 @@ export type CloseParty = 'caller' | 'agent';
 export interface AgentChannelState {
   channelId: number;
   ready: boolean;
-  /** Why not ready ('wrap-up', 'rest…', 'busy…', 'no answer', a pause label); absent when ready. */
+  /** Why not ready, as the store keeps it: read it with decodeNotReady (not-ready.ts); absent when ready. */
   reason?: string;
   /** Interactions BOOKED or ASSIGNED to the agent on this channel. */
   load: number;
@@ -85,7 +86,7 @@ export interface LoginOptions {
   /** False: after each session the agent goes to wrap-up (not ready) instead of ready. */
   autoIdle?: boolean;
   /** State right after login; absent: not ready, without events beyond LOGGED_IN. */
-  initial?: { ready: true } | { ready: false; reason?: string };
+  initial?: { ready: true } | { ready: false; reason?: NotReadyReason };
   /** Another agent logged in on `phone` is logged out (XiVO: the line is taken over). */
   takeOverPhone?: boolean;
 }
@@ -121,7 +122,7 @@ export interface Backend {
   /** Log out of one channel, or of all when channelId is absent; held sessions go back to the head of their queues. */
   agentLogout(username: string, channelId?: number): Promise<Outcome<AgentState>>;
   agentReady(username: string, channelId?: number): Promise<Outcome<AgentState>>;
-  agentNotReady(username: string, channelId?: number, reason?: string): Promise<Outcome<AgentState>>;
+  agentNotReady(username: string, channelId?: number, reason?: NotReadyReason): Promise<Outcome<AgentState>>;
   agentState(username: string): Promise<Outcome<AgentState>>;
 
   /** Can it serve right now (its store or vendor reachable)? For /readyz. */

@@ -5,6 +5,7 @@ import { fail, ok, type Outcome } from '../../reasons/index.js';
 import { type AgentChannelRecord, type AgentEvent, type AgentEventKind, type SessionRecord, type Store, type Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, LoginOptions, NewInteraction, TransferTarget } from '../backend.js';
 import type { AgentDesk } from '../agent-desk.js';
+import { BUSY, encodeNotReady, type NotReadyReason } from '../not-ready.js';
 import { interactionOf } from '../interaction-view.js';
 import { StoredAgentSessions } from './agent-sessions.js';
 import { storeGuard } from '../../store/index.js';
@@ -440,7 +441,7 @@ export class EmbeddedEngine implements Backend, AgentDesk {
           for (const row of rows) {
             row.ready = initial.ready;
             if (!initial.ready) {
-              row.reason = initial.reason ?? 'busy';
+              row.reason = encodeNotReady(initial.reason ?? BUSY);
               await this.event(tx, username, 'NOT_READY', { channelId: row.channelId, reason: row.reason });
             }
             await tx.upsertAgentChannel(row);
@@ -482,8 +483,8 @@ export class EmbeddedEngine implements Backend, AgentDesk {
     return this.setReady(username, channelId, true);
   }
 
-  agentNotReady(username: string, channelId?: number, reason?: string): Promise<Outcome<AgentState>> {
-    return this.setReady(username, channelId, false, reason);
+  agentNotReady(username: string, channelId?: number, reason: NotReadyReason = BUSY): Promise<Outcome<AgentState>> {
+    return this.setReady(username, channelId, false, encodeNotReady(reason));
   }
 
   agentState(username: string): Promise<Outcome<AgentState>> {

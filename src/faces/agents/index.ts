@@ -4,13 +4,11 @@ import type Koa from 'koa';
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log/logger.js';
-import { baseUrl } from '../http.js';
-import { GenesysNotifications } from '../genesys/cometd.js';
-import { genesysRoutes } from '../genesys/routes.js';
-import { huaweiRoutes } from '../huawei/routes.js';
-import { xivoAuthRoutes } from '../xivo/auth.js';
-import { XucServer } from '../xivo/cti.js';
+import { genesysFace } from '../genesys/index.js';
+import { huaweiFace } from '../huawei/index.js';
+import { xivoFace } from '../xivo/index.js';
 import { AgentDirectory } from './directory.js';
+import type { AgentFace } from './face.js';
 import { AgentEventFeed } from './feed.js';
 
 export interface AgentFaces {
@@ -23,64 +21,38 @@ export interface AgentFaces {
   close(): void;
 }
 
-/** The agent-facing APIs of the embedded engine, each a thin layer over the same engine. */
+/** The agent-facing APIs of the embedded engine: the enabled faces, each a thin layer over the same desk. */
 export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logger): AgentFaces {
   const directory = new AgentDirectory(config.embedded);
   const feed = new AgentEventFeed(engine);
   const { bodyLimit, publicUrl } = config.server;
-  const faces = config.faces;
-  const install: Array<(app: Koa) => void> = [];
-  let cometd: GenesysNotifications | undefined;
-  let xuc: XucServer | undefined;
-  let origin = 'http://localhost';
+  const { genesys, huawei, xivo } = config.faces;
+  const faces: AgentFace[] = [];
 
-  if (faces.genesys.enabled) {
-    const notifications = new GenesysNotifications(engine, directory, feed, logger, () => origin);
-    cometd = notifications;
-    install.push((app) => app.use(async (ctx, next) => {
-      origin = baseUrl(ctx, publicUrl); // the URL notifications name resources by
-      if (!notifications.handles(ctx.path)) return next();
-      (ctx.state as { face?: string }).face = 'genesys';
-      ctx.respond = false; // faye answers on the raw response
-      ctx.status = 200;
-      await notifications.handle(ctx.req, ctx.res);
-    }));
-    const routes = genesysRoutes({ engine, directory, bodyLimit, publicUrl, notify: (u, topic, data) => notifications.notify(u, topic, data) });
-    install.push((app) => app.use(routes.routes()));
-  }
-  if (faces.huawei.enabled) {
-    const routes = huaweiRoutes({
+  if (genesys.enabled) faces.push(genesysFace({ engine, directory, feed, logger, bodyLimit, publicUrl }));
+  if (huawei.enabled) {
+    faces.push(huaweiFace({
       engine, directory, feed, bodyLimit,
-      pollWaitMs: faces.huawei.pollWaitSeconds * 1000,
-      keepAliveMs: faces.huawei.keepAliveSeconds * 1000,
-      guidRotateMs: faces.huawei.guidRotateSeconds * 1000,
-    });
-    install.push((app) => app.use(routes.routes()));
+      pollWaitMs: huawei.pollWaitSeconds * 1000,
+      keepAliveMs: huawei.keepAliveSeconds * 1000,
+      guidRotateMs: huawei.guidRotateSeconds * 1000,
+    }));
   }
-  if (faces.xivo.enabled) {
-    xuc = new XucServer(engine, directory, feed, logger, bodyLimit);
-    const routes = xivoAuthRoutes({ engine, directory, bodyLimit, tokenTtlMs: faces.xivo.tokenTtlSeconds * 1000 });
-    install.push((app) => app.use(routes.routes()));
-  }
+  if (xivo.enabled) faces.push(xivoFace({ engine, directory, feed, logger, bodyLimit, tokenTtlMs: xivo.tokenTtlSeconds * 1000 }));
 
   return {
     install(app) {
-      for (const mount of install) mount(app);
+      for (const face of faces) face.install(app);
     },
     handleUpgrade(req, socket, head) {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (cometd?.handles(path)) void cometd.handleUpgrade(req, socket, head).catch(() => socket.destroy());
-      else if (xuc?.handles(path)) xuc.handleUpgrade(req, socket, head);
-      else return false;
-      return true;
+      return faces.some((face) => face.handleUpgrade?.(req, socket, head) ?? false);
     },
     reload(next) {
       directory.reload(next.embedded);
     },
     close() {
       feed.stop();
-      cometd?.close();
-      xuc?.close();
+      for (const face of faces) face.close?.();
     },
   };
 }

@@ -1,7 +1,10 @@
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { AgentConfig } from '../../config/index.js';
+import { fail } from '../../reasons/index.js';
 import type { AgentDirectory } from '../agents/directory.js';
 import { basicCredentials } from '../http.js';
+import type { GenesysFace } from './index.js';
+import { failed, type GenesysContext } from './wire.js';
 
 /** Cookie of the HTTP session (CometD also accepts it); lives as long as GWS's default session. */
 export const SESSION_COOKIE = 'JSESSIONID';
@@ -27,4 +30,27 @@ export async function genesysCaller(
   const session = await engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS);
   const user = session.ok ? dir.user(session.value.username) : undefined;
   return user ? { user, by: 'cookie' } : undefined;
+}
+
+/** Every REST route needs a caller; Basic callers get a session cookie (CometD and later calls may use it), kept while it lives. */
+export const signedIn = ({ engine, directory }: GenesysFace) => async function signedIn(ctx: GenesysContext, next: () => Promise<unknown>) {
+  const cookie = ctx.cookies.get(SESSION_COOKIE);
+  const caller = await genesysCaller(engine, directory, ctx.get('authorization') || undefined, cookie);
+  if (!caller) return failed(ctx, fail('UNAUTHENTICATED', 'Access denied'));
+  ctx.state.user = caller.user;
+  if (caller.by === 'basic') {
+    const current = cookie ? await engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS) : undefined;
+    if (!current?.ok || current.value.username !== caller.user.username) {
+      const opened = await engine.sessions.open(caller.user.username, GENESYS_FACE, { ttlMs: SESSION_TTL_MS, logoutOnExpiry: false });
+      if (opened.ok) ctx.cookies.set(SESSION_COOKIE, opened.value.token, { httpOnly: true, path: '/', overwrite: true });
+    }
+  }
+  await next();
+};
+
+/** EndContactCenterSession also ends the HTTP session (genesys.md §2). */
+export async function endHttpSession(face: GenesysFace, ctx: GenesysContext): Promise<void> {
+  const cookie = ctx.cookies.get(SESSION_COOKIE);
+  if (cookie) await face.engine.sessions.close({ token: cookie });
+  ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
 }

@@ -1,26 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { BayeuxMessage, NodeAdapter } from 'faye';
-import type { AgentDesk } from '../../backends/agent-desk.js';
-import type { Logger } from '../../log/logger.js';
 import type { AgentEvent } from '../../backends/agent-desk.js';
-import type { AgentDirectory } from '../agents/directory.js';
-import type { AgentEventFeed } from '../agents/feed.js';
+import type { Logger } from '../../log/logger.js';
 import { genesysCaller, SESSION_COOKIE } from './auth.js';
-import { channelResources, deviceResource, interactionResource, type Body } from './shapes.js';
+import { genesysMessages } from './events.js';
+import type { GenesysFace } from './index.js';
+import type { Body } from './wire.js';
 
 export const NOTIFICATIONS_PATH = '/api/v2/notifications';
 
 /** Each user's topics live under a private prefix; clients see the GWS names (/v2/me/…). */
 const prefixOf = (username: string) => `/u/${Buffer.from(username, 'utf8').toString('hex')}`;
-
-const interactionStates: Partial<Record<AgentEvent['kind'], string>> = {
-  OFFERED: 'Invited',
-  ASSIGNED: 'Processing',
-  RELEASED: 'Revoked',
-  CLOSED: 'Completed',
-  PARKED: 'InWorkbin',
-};
 
 /**
  * GWS notifications over a real Bayeux server (faye) at /api/v2/notifications: long-polling and
@@ -35,10 +26,9 @@ export class GenesysNotifications {
   private readonly watches = new Map<string, { clients: number; stop: () => void }>();
 
   constructor(
-    private readonly engine: AgentDesk,
-    private readonly dir: AgentDirectory,
-    private readonly feed: AgentEventFeed,
+    private readonly face: GenesysFace,
     private readonly logger: Logger,
+    /** The base URL notifications name resources by (the last request's, or the public URL). */
     private readonly base: () => string,
   ) {}
 
@@ -120,7 +110,7 @@ export class GenesysNotifications {
 
   private async authenticate(request: IncomingMessage): Promise<string | undefined> {
     const cookie = (request.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1);
-    return (await genesysCaller(this.engine, this.dir, request.headers.authorization, cookie))?.user.username;
+    return (await genesysCaller(this.face.engine, this.face.directory, request.headers.authorization, cookie))?.user.username;
   }
 
   private remember(clientId: string, username: string): void {
@@ -134,7 +124,7 @@ export class GenesysNotifications {
     this.watches.set(username, entry);
     // Events of one agent are turned into notifications one after another, in log order.
     let chain = Promise.resolve();
-    void this.feed.on(username, (e) => {
+    void this.face.feed.on(username, (e) => {
       chain = chain.then(() => this.publish(username, e)).catch((err: unknown) => {
         this.logger.warn('genesys notification failed', { username, error: err });
       });
@@ -155,24 +145,8 @@ export class GenesysNotifications {
     }
   }
 
-  /** One agent event as GWS messages: state changes on devices and channels, interactions on theirs. */
+  /** One agent event as GWS notifications, to that agent's clients. */
   private async publish(username: string, e: AgentEvent): Promise<void> {
-    const user = this.dir.user(username);
-    if (!user) return;
-    if (e.kind === 'LOGGED_IN' || e.kind === 'LOGGED_OUT' || e.kind === 'READY' || e.kind === 'NOT_READY') {
-      const state = await this.engine.agentState(username);
-      if (!state.ok) return;
-      this.notify(username, '/v2/me/devices', { messageType: 'DeviceStateChangeMessage', devices: [deviceResource(state.value, this.base())] });
-      this.notify(username, '/v2/me/channels', { messageType: 'ChannelStateChangeMessageV2', channels: channelResources(state.value, this.dir, this.dir.workChannels(user)) });
-      return;
-    }
-    if (e.sessionId === undefined) return;
-    const found = await this.engine.getInteraction(e.sessionId);
-    if (!found.ok) return;
-    const state = interactionStates[e.kind];
-    const interaction = interactionResource(found.value, this.dir, this.base(), username, state);
-    const notificationType = e.kind === 'UPDATED' ? 'PropertiesUpdated' : 'StatusChange';
-    this.notify(username, '/v2/me/interactions', { messageType: 'InteractionStateMessage', notificationType, interaction });
-    if (e.kind === 'PARKED') this.notify(username, '/v2/me/workbins', { messageType: 'WorkbinStateChangeMessage', action: 'ItemAdded', id: e.reason, interaction });
+    for (const m of await genesysMessages(this.face, this.base(), e)) this.notify(username, m.topic, m.data);
   }
 }

@@ -1,27 +1,19 @@
-import type { AgentDesk } from '../../backends/agent-desk.js';
-import type { AgentEvent } from '../../backends/agent-desk.js';
+import type { AgentDesk, AgentEvent } from '../../backends/agent-desk.js';
+import { decodeNotReady, type NotReadyReason } from '../../backends/not-ready.js';
+import type { HuaweiFace } from './index.js';
+import { answer, failed, setGuid, type HuaweiContext, type HuaweiEvent } from './wire.js';
 
-/** A CC-Gateway event as polled: `{eventType, workNo, content}` (huawei.md §4, §5). */
-export interface HuaweiEvent {
-  eventType: string;
-  workNo: string;
-  content: unknown;
-  eventGenTime: number;
-}
-
-/** Not-ready reasons as the Huawei face sets them: 'busy[:code]', 'rest:<cause>:<seconds>', 'wrap-up'. */
-const kindOf = (reason: string | undefined) =>
-  reason === 'wrap-up' ? 'work' : reason?.startsWith('rest') ? 'rest' : 'busy';
+/** The gateway's three not-ready states: wrap-up (work), rest, and busy for every other reason. */
+const kindOf = (r: NotReadyReason) => (r.kind === 'wrap-up' ? 'work' : r.kind === 'rest' ? 'rest' : 'busy');
 
 /** AgentState_SetNotReady_Success reason codes: 2 forced busy after no answer, 200–250 custom, 1 agent busy. */
-function busyCode(reason: string | undefined): string {
-  if (reason === 'no answer') return '2';
-  const code = reason?.startsWith('busy:') ? reason.slice(5) : '';
-  return /^\d+$/.test(code) ? code : '1';
+function busyCode(r: NotReadyReason): string {
+  if (r.kind === 'no-answer') return '2';
+  return r.kind === 'busy' && r.code !== undefined ? String(r.code) : '1';
 }
 
 /**
- * One engine event as the CC-Gateway would report it, or nothing (events it has no name for).
+ * One desk event as the CC-Gateway would report it, or nothing (events it has no name for).
  * Interaction events read the session for caller and media; `content` follows the seed's examples.
  */
 export async function huaweiEvent(engine: AgentDesk, workNo: string, e: AgentEvent, mediaAbility: (channelId: number) => string): Promise<HuaweiEvent | undefined> {
@@ -32,16 +24,17 @@ export async function huaweiEvent(engine: AgentDesk, workNo: string, e: AgentEve
     case 'LOGGED_OUT':
       return make('AgentOther_ShutdownService', { loginTime: '', reason: e.reason ?? '' });
     case 'READY': {
-      const left = e.reason;
-      if (left === undefined || left === 'no answer') return make('AgentState_Ready');
+      // The reason of a READY event is the not-ready state it ends.
+      const left = e.reason === undefined ? undefined : decodeNotReady(e.reason);
+      if (left === undefined || left.kind === 'no-answer') return make('AgentState_Ready');
       const kind = kindOf(left);
       return make(kind === 'work' ? 'AgentState_CancelWork_Success' : kind === 'rest' ? 'AgentState_CancelRest_Success' : 'AgentState_CancelNotReady_Success');
     }
     case 'NOT_READY': {
-      const kind = kindOf(e.reason);
-      if (kind === 'work') return make('AgentState_Work');
-      if (kind === 'rest') return make('AgentState_SetRest_Success', { restcause: e.reason?.split(':')[1] ?? '0' });
-      return make('AgentState_SetNotReady_Success', { reason: busyCode(e.reason) });
+      const reason = decodeNotReady(e.reason ?? 'busy');
+      if (reason.kind === 'wrap-up') return make('AgentState_Work');
+      if (reason.kind === 'rest') return make('AgentState_SetRest_Success', { restcause: String(reason.cause) });
+      return make('AgentState_SetNotReady_Success', { reason: busyCode(reason) });
     }
     default:
       break;
@@ -72,3 +65,49 @@ export async function huaweiEvent(engine: AgentDesk, workNo: string, e: AgentEve
       return undefined; // UPDATED, PARKED: the gateway has no event for them
   }
 }
+
+/**
+ * GET agentevent: the next event of the agent, waiting up to pollWaitMs for one. Polling keeps the
+ * Guid alive, and hands out the next Guid once the current one is old (dynamic authentication).
+ */
+export const pollEvent = (face: HuaweiFace) => async function pollEvent(ctx: HuaweiContext) {
+  const { engine } = face;
+  const { agent } = ctx.state;
+  let session = ctx.state.session;
+  if (Date.now() - session.createdAt >= face.guidRotateMs) {
+    // The client switches to the new Guid (huawei.md §0); the old one keeps working a while.
+    const next = await engine.sessions.rotate(session, face.keepAliveMs, 30_000);
+    if (next.ok) {
+      session = next.value;
+      setGuid(ctx, session.token);
+    }
+  }
+  const workno = String(agent.agentId);
+  const deadline = Date.now() + face.pollWaitMs;
+  for (;;) {
+    // The event feed (one store read for everyone) wakes this poll; it does not re-read on a timer.
+    const wait = await face.feed.next(agent.username, Math.max(0, deadline - Date.now()));
+    const found = await engine.agentEvents(agent.username, session.cursor, 20);
+    if (!found.ok) {
+      wait.cancel();
+      return failed(ctx, found);
+    }
+    for (const e of found.value) {
+      session.cursor = e.id;
+      const event = await huaweiEvent(engine, workno, e, (channelId) => (channelId === 1003 ? '5' : '1'));
+      // Several channels report one agent: the same state twice in a row is said once.
+      const key = event && e.sessionId === undefined ? `${event.eventType} ${JSON.stringify(event.content)}` : undefined;
+      if (!event || (key !== undefined && key === session.lastSent)) continue;
+      if (key !== undefined) session.lastSent = key;
+      wait.cancel();
+      await engine.sessions.save(session);
+      return answer(ctx, '0', { event }, '');
+    }
+    if (found.value.length > 0) await engine.sessions.save(session);
+    if (Date.now() >= deadline || ctx.req.destroyed) {
+      wait.cancel();
+      return answer(ctx, '0', { event: null }, '');
+    }
+    await wait.woken;
+  }
+};

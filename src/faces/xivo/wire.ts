@@ -1,11 +1,25 @@
 import { createHash } from 'node:crypto';
 import { inProgress, type AgentState, type Interaction } from '../../backends/backend.js';
+import { decodeNotReady, encodeNotReady } from '../../backends/not-ready.js';
 import type { AgentConfig } from '../../config/index.js';
+import { xivoErrors, type Failure } from '../../reasons/index.js';
 import type { AgentDirectory, ServiceEntry } from '../agents/directory.js';
 
-/** The JSON of XUC events, built from engine views (seed 004, xivo.md §4–§6). */
+/** The XUC wire: frames in and out of the CTI socket, the JSON of its events, built from desk views (seed 004, xivo.md §2, §4–§6). */
 
 export type Json = Record<string, unknown>;
+
+/** A frame from the client: `{claz: "web", command, …arguments}`. */
+export type Frame = Json & { command: string };
+
+/** An outgoing frame: `{msgType, ctiMessage}`. */
+export const frame = (msgType: string, ctiMessage: unknown) => JSON.stringify({ msgType, ctiMessage });
+
+/** The ctiMessage of an Error / AgentError frame. */
+export const errorMessage = (f: Failure, command?: string): Json => ({ Error: xivoErrors[f.reason], message: f.message, ...(command ? { command } : {}) });
+
+/** Statistics count a wrap-up apart from the other not-ready states. */
+export const isWrapUp = (stored: string | undefined) => stored !== undefined && decodeNotReady(stored).kind === 'wrap-up';
 
 /** What a connected user may see (seed 004 "Security considerations"). */
 export interface Visibility {
@@ -45,7 +59,7 @@ export function queueEntry(s: ServiceEntry, dir: AgentDirectory): Json {
   return { id: s.queueId, name: s.code, displayName: s.name, number: String(s.queueId), context: 'default', mediaType: dir.mediaType(s.channelId) };
 }
 
-/** The XUC state of an agent, from its engine state and what it holds. */
+/** The XUC state of an agent, from its desk state and what it holds. */
 export function agentStateEvent(a: AgentConfig, state: AgentState, held: readonly Interaction[], queues: number[], now: number): Json {
   const base = { agentId: a.agentId, phoneNb: state.phone ?? 'null', queues };
   if (!state.loggedIn) return { name: 'AgentLoggedOut', ...base, since: 0 };
@@ -62,9 +76,11 @@ export function agentStateEvent(a: AgentConfig, state: AgentState, held: readonl
   // A dialFromQueue call rings the agent first, then dials the customer: AgentDialing.
   if (offered) return { name: offered.userData.direction === 'Outgoing' ? 'AgentDialing' : 'AgentRinging', ...base, since };
   if (state.channels.some((c) => c.ready)) return { name: 'AgentReady', ...base, since, cause: 'available' };
-  const reason = state.channels.find((c) => !c.ready)?.reason;
-  if (reason === 'wrap-up') return { name: 'AgentOnWrapup', ...base, since };
-  return { name: 'AgentOnPause', ...base, since, cause: reason ?? 'paused' };
+  const stored = state.channels.find((c) => !c.ready)?.reason;
+  const reason = stored === undefined ? undefined : decodeNotReady(stored);
+  if (reason?.kind === 'wrap-up') return { name: 'AgentOnWrapup', ...base, since };
+  // The cause is the reason in the store's words (a pause label as the agent gave it).
+  return { name: 'AgentOnPause', ...base, since, cause: reason === undefined ? 'paused' : encodeNotReady(reason) };
 }
 
 /** A stable UUID for a callback list (one per service). */

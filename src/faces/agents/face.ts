@@ -1,0 +1,12 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type Koa from 'koa';
+
+/** What each agent face's factory (genesys/, huawei/, xivo/ index.ts) hands to the composition. */
+export interface AgentFace {
+  /** Mount the face's HTTP middleware and routes. */
+  install(app: Koa): void;
+  /** A WebSocket upgrade on the face's path; false when the path is not its own. */
+  handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close?(): void;
+}

@@ -1,0 +1,82 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { AgentDesk } from '../../backends/agent-desk.js';
+import type { Logger } from '../../log/logger.js';
+import { fail } from '../../reasons/index.js';
+import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentFace } from '../agents/face.js';
+import type { AgentEventFeed } from '../agents/feed.js';
+import { Refusal } from '../agents/refusal.js';
+import { baseUrl, BodyError, type FaceState } from '../http.js';
+import { signedIn } from './auth.js';
+import { GenesysNotifications } from './cometd.js';
+import { genesysRoutes } from './routes.js';
+import { failed, type Body, type GenesysContext, type GenesysState } from './wire.js';
+
+export interface GenesysFaceOptions {
+  engine: AgentDesk;
+  directory: AgentDirectory;
+  feed: AgentEventFeed;
+  logger: Logger;
+  bodyLimit: number;
+  publicUrl?: string | undefined;
+}
+
+/** What the face's handlers share. */
+export interface GenesysFace extends GenesysFaceOptions {
+  /** The base URL resources are named by in an answer to this request. */
+  base(ctx: Context): string;
+  /** Publish a GWS notification to one user (CometD). */
+  notify(username: string, topic: string, data: Body): void;
+}
+
+/**
+ * The Genesys Web Services (GWS v2) face of the embedded engine, for agent desktops: HTTP Basic on
+ * every request or the JSESSIONID cookie it sets (auth.ts), the session and agent-state operations
+ * on /api/v2/me and the interactions API of seed 003 (routes.ts, interactions.ts), notifications
+ * over CometD (cometd.ts, events.ts). Replies carry GWS statusCodes from the shared catalog.
+ */
+export function genesysFace(options: GenesysFaceOptions): AgentFace {
+  let origin = 'http://localhost';
+  const face: GenesysFace = {
+    ...options,
+    base: (ctx) => baseUrl(ctx, options.publicUrl),
+    notify: (username, topic, data) => notifications.notify(username, topic, data),
+  };
+  const notifications = new GenesysNotifications(face, options.logger, () => origin);
+  const router = new Router<GenesysState>({ prefix: '/api/v2' });
+  router.use(genesysErrors, signedIn(face));
+  genesysRoutes(router, face);
+
+  return {
+    install(app) {
+      app.use<FaceState>(async (ctx, next) => {
+        origin = baseUrl(ctx, options.publicUrl); // the URL notifications name resources by
+        if (!notifications.handles(ctx.path)) return next();
+        ctx.state.face = 'genesys';
+        ctx.respond = false; // faye answers on the raw response
+        ctx.status = 200;
+        await notifications.handle(ctx.req, ctx.res);
+      });
+      app.use(router.routes());
+    },
+    handleUpgrade(req, socket, head) {
+      if (!notifications.handles(new URL(req.url ?? '/', 'http://x').pathname)) return false;
+      void notifications.handleUpgrade(req, socket, head).catch(() => socket.destroy());
+      return true;
+    },
+    close: () => notifications.close(),
+  };
+}
+
+/** The face's one error boundary: refused fields and unreadable bodies as GWS statusCodes. */
+async function genesysErrors(ctx: GenesysContext, next: () => Promise<unknown>): Promise<void> {
+  ctx.state.face = 'genesys';
+  try {
+    await next();
+  } catch (e) {
+    if (e instanceof Refusal) return failed(ctx, e.failure);
+    if (e instanceof BodyError) return failed(ctx, fail('INVALID_PARAMETER', e.message));
+    throw e;
+  }
+}

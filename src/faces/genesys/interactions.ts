@@ -1,0 +1,120 @@
+import type { Interaction } from '../../backends/backend.js';
+import type { AgentConfig } from '../../config/index.js';
+import { fail, type Outcome } from '../../reasons/index.js';
+import { refuse } from '../agents/refusal.js';
+import type { GenesysFace } from './index.js';
+import { bodyOf, failed, field, interactionResource, reply, userDataOf, type Body, type GenesysContext } from './wire.js';
+
+/** The interactions API of seed 003: lists, one interaction, its user data, and the agent's operations on it. */
+
+/** `?fields=*` answers the resources, otherwise their URIs. */
+function list(ctx: GenesysContext, face: GenesysFace, interactions: Interaction[]) {
+  const base = face.base(ctx);
+  if (ctx.query.fields === '*') {
+    return reply(ctx, { statusCode: 0, interactions: interactions.map((i) => interactionResource(i, face.directory, base, ctx.state.user.username)) }, 0);
+  }
+  return reply(ctx, { statusCode: 0, uris: interactions.map((i) => `${base}/api/v2/interactions/${encodeURIComponent(i.id)}`) }, 0);
+}
+
+export const listHeld = (face: GenesysFace) => async function listHeld(ctx: GenesysContext) {
+  const held = await face.engine.heldInteractions(ctx.state.user.username);
+  return held.ok ? list(ctx, face, held.value) : failed(ctx, held);
+};
+
+export const listOpen = (face: GenesysFace) => async function listOpen(ctx: GenesysContext) {
+  const all = await face.engine.openInteractions();
+  return all.ok ? list(ctx, face, all.value) : failed(ctx, all);
+};
+
+export const readInteraction = (face: GenesysFace) => async function readInteraction(ctx: GenesysContext) {
+  const found = await face.engine.getInteraction(ctx.params.id as string);
+  if (!found.ok) return failed(ctx, found);
+  return reply(ctx, { statusCode: 0, interaction: interactionResource(found.value, face.directory, face.base(ctx), ctx.state.user.username) }, 0);
+};
+
+/** PUT updates the interaction's properties: its user data (the only writable part here). */
+export const updateInteraction = (face: GenesysFace) => async function updateInteraction(ctx: GenesysContext) {
+  const body = await bodyOf(ctx, face.bodyLimit);
+  const inner = (typeof body.interaction === 'object' && body.interaction !== null ? body.interaction : body) as Body;
+  const id = ctx.params.id as string;
+  const held = await holding(face, ctx.state.user, id);
+  if (!held.ok) return failed(ctx, held);
+  const out = await face.engine.updateUserData(id, userDataOf(inner));
+  return out.ok ? reply(ctx, { statusCode: 0 }, 0) : failed(ctx, out);
+};
+
+/** The interaction, if this agent holds it (offered, assigned or parked). */
+async function holding(face: GenesysFace, user: AgentConfig, id: string): Promise<Outcome<Interaction>> {
+  const found = await face.engine.getInteraction(id);
+  if (!found.ok) return found;
+  if (found.value.agent?.username !== user.username || (found.value.status !== 'BOOKED' && found.value.status !== 'ASSIGNED')) {
+    return fail('INVALID_STATE', `Interaction ${id} is not being handled by ${user.username}`);
+  }
+  return found;
+}
+
+/** POST /me/interactions/:id `{operationName, …}`: what the agent does with an interaction it holds. */
+export const interactionOperation = (face: GenesysFace) => async function interactionOperation(ctx: GenesysContext) {
+  const { engine, directory: dir } = face;
+  const body = await bodyOf(ctx, face.bodyLimit);
+  const user = ctx.state.user;
+  const id = ctx.params.id as string;
+  const op = field(body, 'operationName', 'string', true) as string;
+  ctx.state.operation = op;
+  // Seed 003 answers some operations {status:"ok"} and others {statusCode:0} (Cancel: {status:0}).
+  const okStyle = (out: Outcome<unknown>) =>
+    out.ok ? reply(ctx, { status: 'ok' }, 0) : (failed(ctx, out), (ctx.body = { status: 'error', errorDescription: out.message, ...(ctx.body as Body) }));
+  const codeStyle = (out: Outcome<unknown>) => (out.ok ? reply(ctx, { statusCode: 0 }, 0) : failed(ctx, out));
+  const held = await holding(face, user, id);
+  switch (op) {
+    case 'Accept':
+      return okStyle(held.ok ? await engine.accept(id, user.username) : held);
+    case 'Reject':
+      return okStyle(held.ok ? await engine.reject(id, user.username) : held);
+    case 'Cancel': {
+      const out = held.ok ? await engine.returnToQueue(id, user.username) : held;
+      return out.ok ? reply(ctx, { status: 0 }, 0) : failed(ctx, out);
+    }
+    case 'Complete': {
+      const queueName = field(body, 'queueName', 'string') as string | undefined;
+      if (!held.ok) return codeStyle(held);
+      return codeStyle(queueName !== undefined ? await engine.transfer(id, user.username, { serviceCode: queueName }) : await engine.complete(id, 'agent', user.username));
+    }
+    case 'PlaceInQueue': {
+      const queueName = field(body, 'queueName', 'string', true) as string;
+      return okStyle(held.ok ? await engine.transfer(id, user.username, { serviceCode: queueName }) : held);
+    }
+    case 'UpdateUserData':
+    case 'AttachUserData': {
+      const data = userDataOf(body);
+      return okStyle(held.ok ? await engine.updateUserData(id, data) : held);
+    }
+    case 'DeleteUserData': {
+      const keys = Array.isArray(body.keys) ? body.keys.map(String) : Object.keys(userDataOf(body));
+      return okStyle(held.ok ? await engine.deleteUserData(id, keys) : held);
+    }
+    case 'PlaceInWorkbin': {
+      const workbin = field(body, 'workbin', 'string', true) as string;
+      return okStyle(held.ok ? await engine.placeInWorkbin(id, user.username, workbin) : held);
+    }
+    case 'GetWorkbinContent': {
+      // The content also comes as a CometD message (seed 003).
+      const workbin = field(body, 'workbin', 'string', true) as string;
+      const content = await engine.workbinContent(user.username, workbin);
+      if (!content.ok) return okStyle(content);
+      const interactions = content.value.map((i) => interactionResource(i, dir, face.base(ctx), user.username));
+      face.notify(user.username, '/v2/me/workbins', { messageType: 'WorkbinContentMessage', workbin, interactions });
+      return reply(ctx, { status: 'ok', workbin, interactions }, 0);
+    }
+    case 'Transfer':
+    case 'SingleStepTransfer': {
+      const target = (field(body, 'userId', 'string') ?? (field(body, 'targetUri', 'string') as string | undefined)?.split('/').pop()) as string | undefined;
+      if (target === undefined) refuse('MISSING_PARAMETER', "Parameter 'userId' is missing");
+      return codeStyle(held.ok ? await engine.transfer(id, user.username, { username: target as string }) : held);
+    }
+    default:
+      // Not an operation: keep the caller's word out of the logs' and metrics' labels.
+      ctx.state.operation = 'unknown';
+      return failed(ctx, fail('INVALID_PARAMETER', `Parameter 'operationName' is invalid: "${op} is not an interaction operation"`));
+  }
+};

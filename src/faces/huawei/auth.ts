@@ -1,0 +1,108 @@
+import { isIPv4 } from 'node:net';
+import { inProgress, type LoginOptions } from '../../backends/backend.js';
+import { BUSY, WRAP_UP } from '../../backends/not-ready.js';
+import { fail, huaweiSignInRetcodes } from '../../reasons/index.js';
+import { refuse } from '../agents/refusal.js';
+import { readJson } from '../http.js';
+import type { HuaweiFace } from './index.js';
+import { answer, bool, failed, int, setGuid, text, tokenOf, workNo, type Body, type HuaweiContext } from './wire.js';
+
+/**
+ * How a Huawei agent signs in and is recognised (huawei.md §0, §2): sign-in with every body
+ * parameter and its limits opens a session whose token is the `Guid` header of later calls; the
+ * Guid must be live and the agent's, and polling keeps it alive.
+ */
+
+export const HUAWEI_FACE = 'huawei';
+
+/** The caller's Guid must be live and belong to the agent in the URL; polling and calls keep it alive. */
+export const signedIn = (face: HuaweiFace) => async function signedIn(ctx: HuaweiContext, next: () => Promise<unknown>) {
+  const id = workNo(ctx);
+  const guid = ctx.get('guid');
+  const session = guid ? await face.engine.sessions.find(tokenOf(guid), HUAWEI_FACE, face.keepAliveMs) : fail('SESSION_EXPIRED');
+  if (!session.ok) return failed(ctx, session.reason === 'SESSION_EXPIRED' ? fail('SESSION_EXPIRED', 'the Guid is missing, unknown or expired: sign in again') : session);
+  const agent = face.directory.agentById(id);
+  // A Guid of another agent: the gateway answers "not signed in" (huawei.md §2.1).
+  if (!agent || agent.username !== session.value.username) return failed(ctx, fail('AGENT_NOT_LOGGED_IN', `agent ${id} is not signed in with this Guid`));
+  ctx.state.agent = agent;
+  ctx.state.session = session.value;
+  await next();
+};
+
+export const signIn = (face: HuaweiFace, mode: 'login' | 'loginex' | 'forcelogin') => async function signIn(ctx: HuaweiContext) {
+  const { engine, directory: dir } = face;
+  ctx.state.operation = mode;
+  ctx.state.retcodes = huaweiSignInRetcodes;
+  const id = workNo(ctx);
+  const body = ((await readJson(ctx, face.bodyLimit)) ?? {}) as Body;
+  if (typeof body !== 'object' || Array.isArray(body)) refuse('INVALID_PARAMETER', 'the body must be a JSON object');
+  const password = text(body, 'password', 32, true) as string;
+  const phone = text(body, 'phonenum', 24, mode !== 'loginex');
+  if (phone !== undefined && !/^[0-9*#+]*$/.test(phone)) refuse('INVALID_PARAMETER', 'phonenum must be digits');
+  const status = int(body, 'status', [3, 4, 5], 4);
+  int(body, 'agenttype', [4, 11], 4);
+  const ip = text(body, 'ip', 15, false);
+  if (ip !== undefined && !isIPv4(ip)) refuse('INVALID_PARAMETER', 'ip must be an IPv4 address');
+  text(body, 'entryIp', 15, false);
+  text(body, 'vcPhoneNumber', 24, false);
+  const autoAnswer = bool(body, 'autoanswer', true);
+  const autoIdle = bool(body, 'autoenteridle', true);
+  for (const name of ['releasephone', 'phonelinkage', 'checkInWebm', 'checkInMailm', 'listenStatus']) bool(body, name, false);
+
+  const agent = dir.agentById(id);
+  if (!agent || !dir.authenticate(agent.username, password).ok) return failed(ctx, fail('UNAUTHENTICATED', 'wrong agent id or password'));
+  if (face.signingIn.has(id)) return failed(ctx, fail('OPERATION_PENDING', `a sign-in of agent ${id} is in progress`));
+  face.signingIn.add(id);
+  try {
+    const current = await engine.agentState(agent.username);
+    if (!current.ok) return failed(ctx, current);
+    if (current.value.loggedIn) {
+      if (mode !== 'forcelogin') return failed(ctx, fail('AGENT_ALREADY_LOGGED_IN', `agent ${id} has already signed in; use forcelogin`));
+      const out = await engine.agentLogout(agent.username, undefined, 'forced sign-in');
+      if (!out.ok) return failed(ctx, out);
+    }
+    await engine.sessions.close({ username: agent.username, face: HUAWEI_FACE });
+    // The session (and its event cursor) first, so the sign-in events are the first polled.
+    const session = await engine.sessions.open(agent.username, HUAWEI_FACE, { ttlMs: face.keepAliveMs, logoutOnExpiry: true });
+    if (!session.ok) return failed(ctx, session);
+    const login: LoginOptions = {
+      autoAnswer,
+      autoIdle,
+      initial: status === 4 ? { ready: true } : { ready: false, reason: status === 5 ? WRAP_UP : BUSY },
+      ...((phone ?? agent.line) !== undefined ? { phone: (phone ?? agent.line) as string } : {}),
+    };
+    const out = await engine.agentLogin(agent.username, dir.workChannels(agent), login);
+    if (!out.ok) {
+      await engine.sessions.close({ token: session.value.token });
+      return failed(ctx, out);
+    }
+    setGuid(ctx, session.value.token);
+    return answer(ctx, '0', {
+      result: {
+        vdnid: 1,
+        workno: String(id),
+        mediatype: 'TTF',
+        loginTime: String(session.value.createdAt),
+        isForceChange: 'false',
+        serverName: 'AgentGateway',
+        timeRemaining: '',
+      },
+    }, '');
+  } finally {
+    face.signingIn.delete(id);
+  }
+};
+
+export const signOut = (face: HuaweiFace, force: boolean) => async function signOut(ctx: HuaweiContext) {
+  const { engine } = face;
+  ctx.state.operation = force ? 'forcelogout' : 'logout';
+  const agent = ctx.state.agent;
+  if (!force) {
+    // Sign-out is refused while talking (huawei.md §3.2); forcelogout releases the call.
+    const held = await engine.heldInteractions(agent.username);
+    if (held.ok && held.value.some(inProgress)) return failed(ctx, fail('INVALID_STATE', 'the agent is talking: release the call first or use forcelogout'));
+  }
+  const out = await engine.agentLogout(agent.username, undefined, force ? 'forced sign-out' : 'signed out');
+  await engine.sessions.close({ username: agent.username, face: HUAWEI_FACE });
+  return out.ok || out.reason === 'AGENT_NOT_LOGGED_IN' ? answer(ctx, '0') : failed(ctx, out);
+};

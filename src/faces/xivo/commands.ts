@@ -1,0 +1,188 @@
+import { inProgress, type Interaction } from '../../backends/backend.js';
+import { decodeNotReady, type NotReadyReason } from '../../backends/not-ready.js';
+import type { AgentConfig } from '../../config/index.js';
+import { fail, ok, type Outcome } from '../../reasons/index.js';
+import type { ServiceEntry } from '../agents/directory.js';
+import { CALLBACK_COMMANDS } from './callbacks.js';
+import type { XucSession } from './cti.js';
+import { sendState, sendStatistics } from './events.js';
+import { XUC_LISTS } from './lists.js';
+import { command, none, type XucCommand } from './command.js';
+import { agentConfig, agentEntry, agentStateEvent, groupIds, type Frame } from './wire.js';
+
+/**
+ * The XUC commands (xivo.md §3–§6): each name with how its arguments are read and checked from the
+ * frame, and what it does. A command the table does not name is unknown; nothing else lists them.
+ */
+
+const done = ok(undefined);
+
+// ------------------------------------------------------------------ argument decoders
+
+const agent = (s: XucSession, f: Frame) => s.target(f);
+
+function agentAndLine(s: XucSession, f: Frame): Outcome<{ agent: AgentConfig; phone: string }> {
+  const a = s.target(f);
+  if (!a.ok) return a;
+  const phone = String(f.agentphonenumber ?? '');
+  return s.face.directory.knowsLine(phone) ? ok({ agent: a.value, phone }) : fail('UNKNOWN_DEVICE', `line ${phone} is unknown`);
+}
+
+/** pauseAgent's reason: the label the agent gave ('paused' when none), read as the store reads it. */
+function agentAndPause(s: XucSession, f: Frame): Outcome<{ agent: AgentConfig; reason: NotReadyReason }> {
+  const a = s.target(f);
+  return a.ok ? ok({ agent: a.value, reason: decodeNotReady(typeof f.reason === 'string' && f.reason !== '' ? f.reason : 'paused') }) : a;
+}
+
+type Membership = { agent: AgentConfig; queue: ServiceEntry; penalty: number };
+const membership = (remove: boolean) => (s: XucSession, f: Frame): Outcome<Membership> => {
+  const a = s.target(f);
+  if (!a.ok) return a;
+  const q = s.queueOf(f);
+  if (!q.ok) return q;
+  const penalty = remove ? -1 : Number(f.penalty ?? 0);
+  if (!Number.isInteger(penalty) || penalty < -1) return fail('INVALID_PARAMETER', 'penalty must be a whole number from 0');
+  return ok({ agent: a.value, queue: q.value, penalty });
+};
+
+type Dial = { queue: ServiceEntry; destination: string; callerIdName?: string | undefined; variables: Record<string, unknown> };
+function dial(s: XucSession, f: Frame): Outcome<Dial> {
+  const q = s.queueOf(f);
+  if (!q.ok) return q;
+  const destination = typeof f.destination === 'string' ? f.destination : '';
+  if (!/^[0-9*#+]{1,24}$/.test(destination)) return fail('INVALID_PARAMETER', 'destination must be a phone number');
+  const variables = typeof f.variables === 'object' && f.variables !== null ? (f.variables as Record<string, unknown>) : {};
+  return ok({ queue: q.value, destination, callerIdName: typeof f.callerIdName === 'string' ? f.callerIdName : undefined, variables });
+}
+
+const callId = (_s: XucSession, f: Frame) => ok(typeof f.uniqueId === 'string' ? f.uniqueId : undefined);
+
+// ------------------------------------------------------------------ the table
+
+const XUC_COMMANDS: Record<string, XucCommand> = {
+  agentLogin: command('AgentError', agentAndLine, async (s, { agent: a, phone }) => {
+    const { engine, directory } = s.face;
+    const state = await engine.agentState(a.username);
+    if (!state.ok) return state;
+    if (state.value.loggedIn) {
+      if (state.value.phone === phone || state.value.phone === undefined) return sendState(s, a, true).then(() => done);
+      // Logged in elsewhere: it stays there (seed 004).
+      s.send('AgentError', { Error: 'LoggedInOnAnotherPhone', phoneNb: state.value.phone, RequestedNb: phone });
+      return done;
+    }
+    // A line used by another agent is taken over; agents go straight to AgentReady.
+    return engine.agentLogin(a.username, directory.workChannels(a), { phone, takeOverPhone: true, initial: { ready: true } });
+  }),
+  agentLogout: command('AgentError', agent, (s, a) => s.face.engine.agentLogout(a.username, undefined, 'agentLogout')),
+  pauseAgent: command('AgentError', agentAndPause, (s, { agent: a, reason }) => s.face.engine.agentNotReady(a.username, undefined, reason)),
+  unpauseAgent: command('AgentError', agent, (s, a) => s.face.engine.agentReady(a.username)),
+  setAgentQueue: command('AgentError', membership(false), setMembership),
+  removeAgentFromQueue: command('AgentError', membership(true), setMembership),
+  listenAgent: command('AgentError', agent, async (s, a) => {
+    const state = await s.face.engine.agentState(a.username);
+    if (!state.ok) return state;
+    if (!state.value.loggedIn) return fail('AGENT_NOT_LOGGED_IN', `agent ${a.agentId} is not logged in`);
+    s.send('AgentListen', { started: true, phoneNumber: state.value.phone ?? '', agentId: a.agentId });
+    return done;
+  }),
+  monitorPause: command('AgentError', agent, (s, a) => setMonitorState(s, a, 'PAUSED')),
+  monitorUnpause: command('AgentError', agent, (s, a) => setMonitorState(s, a, 'ACTIVE')),
+
+  subscribeToAgentEvents: command('Error', none, async (s) => {
+    await s.watchEveryone();
+    return sendStates(s);
+  }),
+  getAgentStates: command('Error', none, sendStates),
+  subscribeToAgentStats: command('Error', none, async (s) => {
+    s.stats = true;
+    await s.watchEveryone();
+    for (const a of s.visibleAgents()) await sendStatistics(s, a);
+    return done;
+  }),
+  getList: command('Error', (_s, f) => {
+    const objectType = String(f.objectType ?? '');
+    const list = XUC_LISTS.get(objectType);
+    return list ? ok(list) : fail('INVALID_PARAMETER', `unknown list ${objectType}`);
+  }, (s, list) => list(s)),
+  getAgentDirectory: command('Error', none, async (s) => {
+    const { engine, directory: dir } = s.face;
+    const directory = [];
+    for (const a of s.visibleAgents()) {
+      const [state, held] = await Promise.all([engine.agentState(a.username), engine.heldInteractions(a.username)]);
+      if (state.ok && held.ok) directory.push({ agent: agentEntry(a, dir, s.groups), agentState: agentStateEvent(a, state.value, held.value, await s.memberQueues(a.username), Date.now()) });
+    }
+    s.send('AgentDirectory', { directory });
+    return done;
+  }),
+  dialFromQueue: command('Error', dial, dialFromQueue),
+  answer: command('Error', callId, async (s, id) => {
+    const call = await heldCall(s, id, (i) => i.status === 'BOOKED');
+    return call.ok ? s.face.engine.accept(call.value, s.user.username) : call;
+  }),
+  hangup: command('Error', callId, async (s, id) => {
+    const call = await heldCall(s, id, inProgress);
+    return call.ok ? s.face.engine.complete(call.value, 'agent', s.user.username) : call;
+  }),
+  ...CALLBACK_COMMANDS,
+};
+
+const byName = new Map(Object.entries(XUC_COMMANDS));
+
+/** The command of a frame's name; undefined when XUC has no such command. */
+export const commandNamed = (name: string): XucCommand | undefined => byName.get(name);
+
+// ------------------------------------------------------------------ handlers shared by several commands
+
+async function sendStates(s: XucSession): Promise<Outcome<unknown>> {
+  for (const a of s.visibleAgents()) await sendState(s, a, true);
+  return done;
+}
+
+async function setMembership(s: XucSession, { agent: a, queue, penalty }: Membership): Promise<Outcome<unknown>> {
+  const out = await s.face.engine.setQueueMembership(a.username, queue.code, penalty);
+  if (out.ok) await broadcastMembership(s, a, queue, penalty);
+  return out;
+}
+
+/** A membership changed: QueueMember to whoever sees the queue, AgentConfig to whoever sees the agent. */
+async function broadcastMembership(s: XucSession, agent: AgentConfig, service: ServiceEntry, penalty: number): Promise<void> {
+  const { engine, directory: dir, sessions } = s.face;
+  const all = await engine.queueMembership();
+  const members = all.ok
+    ? all.value.filter((m) => m.username === agent.username).flatMap((m) => dir.services.filter((x) => x.code === m.serviceCode).map((x) => ({ service: x, penalty: m.penalty })))
+    : [];
+  const config = agentConfig(agent, dir, groupIds(dir), members);
+  for (const c of sessions) {
+    if (c.visibility.queue(service)) c.send('QueueMember', { agentId: agent.agentId, queueId: service.queueId, penalty });
+    if (c.visibility.agent(agent)) c.send('AgentConfig', config);
+  }
+}
+
+/** Recording state is the call's: kept in its user data, seen by every face. */
+async function setMonitorState(s: XucSession, a: AgentConfig, monitorState: 'PAUSED' | 'ACTIVE'): Promise<Outcome<unknown>> {
+  const call = await s.currentCall(a.username);
+  return call.ok ? s.face.engine.updateUserData(call.value.id, { monitorState }) : call;
+}
+
+/** The user's call named by uniqueId, or the first one in the given state. */
+async function heldCall(s: XucSession, id: string | undefined, fallback: (i: Interaction) => boolean): Promise<Outcome<string>> {
+  const held = await s.face.engine.heldInteractions(s.user.username);
+  if (!held.ok) return held;
+  const call = held.value.find((i) => (id ? i.id === id : fallback(i)));
+  return call ? ok(call.id) : fail('UNKNOWN_INTERACTION', id ? `no call ${id} on this agent` : 'no call to act on');
+}
+
+async function dialFromQueue(s: XucSession, { queue, destination, callerIdName, variables }: Dial): Promise<Outcome<unknown>> {
+  const { engine } = s.face;
+  const created = await engine.createInteraction({
+    channelId: queue.channelId,
+    serviceCode: queue.code,
+    contactValue: destination,
+    ...(callerIdName !== undefined ? { description: callerIdName } : {}),
+  });
+  if (!created.ok) return created;
+  // Variables travel with the call (as USR_<name> in phone events); the direction marks it outgoing.
+  const set = await engine.updateUserData(created.value.id, { ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])), direction: 'Outgoing' });
+  if (!set.ok) return set;
+  return engine.placeInQueue(created.value.id);
+}
