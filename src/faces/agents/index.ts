@@ -10,7 +10,6 @@ import { genesysRoutes } from '../genesys/routes.js';
 import { huaweiRoutes } from '../huawei/routes.js';
 import { xivoAuthRoutes } from '../xivo/auth.js';
 import { XucServer } from '../xivo/cti.js';
-import { AgentDirectory } from './directory.js';
 import { AgentEventFeed } from './feed.js';
 
 export interface AgentFaces {
@@ -18,14 +17,12 @@ export interface AgentFaces {
   install(app: Koa): void;
   /** WebSocket upgrades (CometD, XUC CTI); false when the path is not theirs. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** New roster, channels and services (SIGHUP); the faces' own settings need a restart. */
-  reload(config: Config): void;
   close(): void;
 }
 
 /** The agent-facing APIs of the embedded engine, each a thin layer over the same engine. */
 export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logger): AgentFaces {
-  const directory = new AgentDirectory(config.embedded);
+  const directory = engine.roster;
   const feed = new AgentEventFeed(engine);
   const { bodyLimit, publicUrl } = config.server;
   const faces = config.faces;
@@ -73,9 +70,6 @@ export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logg
       else if (xuc?.handles(path)) xuc.handleUpgrade(req, socket, head);
       else return false;
       return true;
-    },
-    reload(next) {
-      directory.reload(next.embedded);
     },
     close() {
       feed.stop();

@@ -1,6 +1,6 @@
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { AgentConfig } from '../../config/index.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import { basicCredentials } from '../http.js';
 
 /** Cookie of the HTTP session (CometD also accepts it); lives as long as GWS's default session. */
@@ -14,7 +14,7 @@ export const GENESYS_FACE = 'genesys';
  */
 export async function genesysCaller(
   engine: AgentDesk,
-  dir: AgentDirectory,
+  dir: AgentRoster,
   authorization: string | undefined,
   cookie: string | undefined,
 ): Promise<{ user: AgentConfig; by: 'basic' | 'cookie' } | undefined> {

@@ -4,7 +4,7 @@ import type { BayeuxMessage, NodeAdapter } from 'faye';
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
 import type { AgentEvent } from '../../backends/agent-desk.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import type { AgentEventFeed } from '../agents/feed.js';
 import { genesysCaller, SESSION_COOKIE } from './auth.js';
 import { channelResources, deviceResource, interactionResource, type Body } from './shapes.js';
@@ -36,7 +36,7 @@ export class GenesysNotifications {
 
   constructor(
     private readonly engine: AgentDesk,
-    private readonly dir: AgentDirectory,
+    private readonly dir: AgentRoster,
     private readonly feed: AgentEventFeed,
     private readonly logger: Logger,
     private readonly base: () => string,

@@ -4,14 +4,14 @@ import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, genesysHttpStatus, genesysStatusCodes, type Failure, type Outcome } from '../../reasons/index.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import { BodyError, baseUrl, readJson, type FaceState } from '../http.js';
 import { GENESYS_FACE, genesysCaller, SESSION_COOKIE, SESSION_TTL_MS } from './auth.js';
 import { channelResources, deviceResource, interactionResource, statusOf, type Body } from './shapes.js';
 
 export interface GenesysFaceOptions {
   engine: AgentDesk;
-  directory: AgentDirectory;
+  directory: AgentRoster;
   bodyLimit: number;
   publicUrl?: string | undefined;
   /** Publish a GWS notification to one user (CometD). */

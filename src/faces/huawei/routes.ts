@@ -1,12 +1,12 @@
 import { isIPv4 } from 'node:net';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { AgentDesk } from '../../backends/agent-desk.js';
-import { inProgress, type LoginOptions } from '../../backends/backend.js';
+import type { AgentDesk, LoginOptions } from '../../backends/agent-desk.js';
+import { inProgress } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, huaweiRetcodeMessages, huaweiRetcodes, huaweiSignInRetcodes, type Failure, type HuaweiRetcode, type Outcome, type Reason } from '../../reasons/index.js';
 import type { AgentSession } from '../../backends/agent-desk.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import type { AgentEventFeed } from '../agents/feed.js';
 import { BodyError, readJson, type FaceState } from '../http.js';
 import { huaweiEvent } from './events.js';
@@ -18,7 +18,7 @@ export interface HuaweiFaceOptions {
   engine: AgentDesk;
   /** Wakes event polls when their agent has news. */
   feed: AgentEventFeed;
-  directory: AgentDirectory;
+  directory: AgentRoster;
   bodyLimit: number;
   pollWaitMs: number;
   keepAliveMs: number;

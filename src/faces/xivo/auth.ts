@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import { xivoErrors, type Failure } from '../../reasons/index.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import { BodyError, readJson, type FaceState } from '../http.js';
 
 export const XIVO_FACE = 'xivo';
@@ -12,7 +12,7 @@ export const XIVO_FACE = 'xivo';
  * answers {login, token, TTL}; GET /xuc/api/2.0/auth/check with the Bearer token answers a fresh
  * token. Errors are {error, message} with the XUC error names of the shared catalog.
  */
-export function xivoAuthRoutes(options: { engine: AgentDesk; directory: AgentDirectory; bodyLimit: number; tokenTtlMs: number }): Router {
+export function xivoAuthRoutes(options: { engine: AgentDesk; directory: AgentRoster; bodyLimit: number; tokenTtlMs: number }): Router {
   const { engine, directory: dir } = options;
   const router = new Router({ prefix: '/xuc/api/2.0/auth' });
   const refuse = (ctx: Context, status: number, f: Failure) => {

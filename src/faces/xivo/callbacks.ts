@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import { ANY_TIME, callbackRequest, listUuid, type Json, type Visibility } from './views.js';
 
 const TICKET_STATUSES = ['NoAnswer', 'Answered', 'Fax', 'Email', 'Callback'];
@@ -14,7 +14,7 @@ export const CALLBACK_COMMANDS: ReadonlySet<string> = new Set([
 
 export interface CallbackContext {
   engine: AgentDesk;
-  dir: AgentDirectory;
+  dir: AgentRoster;
   user: AgentConfig;
   visibility: Visibility;
   /** To this connection. */

@@ -7,7 +7,7 @@ import type { AgentConfig } from '../../config/index.js';
 import type { Logger } from '../../log/logger.js';
 import { fail, ok, xivoErrors, type Failure, type Outcome } from '../../reasons/index.js';
 import type { AgentEvent } from '../../backends/agent-desk.js';
-import type { AgentDirectory, ServiceEntry } from '../agents/directory.js';
+import type { AgentRoster, ServiceEntry } from '../../backends/agent-desk.js';
 import { EVERYONE, type AgentEventFeed } from '../agents/feed.js';
 import { XIVO_FACE } from './auth.js';
 import { CALLBACK_COMMANDS, CallbackApi } from './callbacks.js';
@@ -28,7 +28,7 @@ export class XucServer {
 
   constructor(
     readonly engine: AgentDesk,
-    readonly dir: AgentDirectory,
+    readonly dir: AgentRoster,
     readonly feed: AgentEventFeed,
     readonly logger: Logger,
     maxPayload: number,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inProgress, type AgentState, type Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
-import type { AgentDirectory, ServiceEntry } from '../agents/directory.js';
+import type { AgentRoster, ServiceEntry } from '../../backends/agent-desk.js';
 
 /** The JSON of XUC events, built from engine views (seed 004, xivo.md §4–§6). */
 
@@ -30,18 +30,18 @@ export function visibilityOf(user: AgentConfig): Visibility {
 }
 
 /** Agent groups numbered in the order the roster first names them. */
-export function groupIds(dir: AgentDirectory): Map<string, number> {
+export function groupIds(dir: AgentRoster): Map<string, number> {
   const ids = new Map<string, number>();
   for (const a of dir.agents) if (!ids.has(a.group)) ids.set(a.group, ids.size + 1);
   return ids;
 }
 
-export function agentEntry(a: AgentConfig, dir: AgentDirectory, groups: Map<string, number>): Json {
+export function agentEntry(a: AgentConfig, dir: AgentRoster, groups: Map<string, number>): Json {
   const [firstName = '', ...rest] = dir.displayName(a).split(' ');
   return { id: a.agentId, firstName, lastName: rest.join(' '), number: String(a.agentId), context: 'default', groupId: groups.get(a.group) ?? 0 };
 }
 
-export function queueEntry(s: ServiceEntry, dir: AgentDirectory): Json {
+export function queueEntry(s: ServiceEntry, dir: AgentRoster): Json {
   return { id: s.queueId, name: s.code, displayName: s.name, number: String(s.queueId), context: 'default', mediaType: dir.mediaType(s.channelId) };
 }
 
@@ -93,7 +93,7 @@ export function callbackRequest(i: Interaction, list: string, agentIdOf: (userna
 }
 
 /** AgentConfig: the agent and its queue memberships, as XUC sends it when they change. */
-export function agentConfig(a: AgentConfig, dir: AgentDirectory, groups: Map<string, number>, members: ReadonlyArray<{ service: ServiceEntry; penalty: number }>): Json {
+export function agentConfig(a: AgentConfig, dir: AgentRoster, groups: Map<string, number>, members: ReadonlyArray<{ service: ServiceEntry; penalty: number }>): Json {
   const [firstname = '', ...rest] = dir.displayName(a).split(' ');
   const number = String(a.agentId);
   return {
