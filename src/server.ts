@@ -54,8 +54,8 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     backend,
     logger,
     async reload(next: Config) {
+      // The agent faces read the engine's roster, which the reload replaces: nothing more to tell them.
       await center.reload?.(next);
-      faces?.reload(next);
     },
     async close(graceSeconds = config.server.shutdownGraceSeconds) {
       faces?.close();

@@ -5,7 +5,7 @@ import { isOpen } from '../src/backends/embedded/schedule.js';
 import type { Outcome } from '../src/reasons/index.js';
 import { openEngine, storeKinds, type StoreKind } from './support/engine.js';
 
-/** The embedded engine through the Backend interface: routing, capacity, offers, hours, retention. */
+/** The embedded engine through its two ports (Backend and AgentDesk): routing, capacity, offers, hours, retention. */
 const value = <T>(o: Outcome<T>): T => {
   if (!o.ok) assert.fail(`${o.reason}: ${o.message}`);
   return o.value;

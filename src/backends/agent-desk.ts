@@ -1,6 +1,7 @@
+import type { AgentConfig } from '../config/index.js';
 import type { Outcome } from '../reasons/index.js';
 import type { NotReadyReason } from './not-ready.js';
-import type { AgentState, CloseParty, Interaction, LoginOptions, NewInteraction, TransferTarget } from './backend.js';
+import type { AgentState, CloseParty, Interaction, NewInteraction } from './backend.js';
 
 /**
  * What the agent faces (Genesys GWS, Huawei CC-Gateway, XiVO XUC styles) may ask of the contact
@@ -9,6 +10,53 @@ import type { AgentState, CloseParty, Interaction, LoginOptions, NewInteraction,
  * not (the vendor platform has its own agent desktops). Faces depend on this port and its types,
  * never on the engine class or the store's records.
  */
+
+/** What an agent face asks at login beyond the channels. */
+export interface LoginOptions {
+  phone?: string;
+  /** Overrides the roster's autoAnswer for this login. */
+  autoAnswer?: boolean;
+  /** False: after each session the agent goes to wrap-up (not ready) instead of ready. */
+  autoIdle?: boolean;
+  /** State right after login; absent: not ready, without events beyond LOGGED_IN. */
+  initial?: { ready: true } | { ready: false; reason?: NotReadyReason };
+  /** Another agent logged in on `phone` is logged out (XiVO: the line is taken over). */
+  takeOverPhone?: boolean;
+}
+
+export type TransferTarget = { username: string } | { serviceCode: string };
+
+
+export interface ServiceEntry {
+  channelId: number;
+  code: string;
+  name: string;
+  /** Its number on the agent faces (XiVO queueId, Huawei skill id). */
+  queueId: number;
+}
+
+/**
+ * Who and what the agent faces can name, as the configuration says: users by username, numeric
+ * agent id and line; channels by media type; services by queue id. Read-only: the contact center
+ * replaces what it holds on reload, so a face keeps the same object.
+ */
+export interface AgentRoster {
+  readonly agents: readonly AgentConfig[];
+  readonly services: readonly ServiceEntry[];
+  user(username: string): AgentConfig | undefined;
+  agentById(agentId: number): AgentConfig | undefined;
+  /** A line the installation knows: some agent's own line. */
+  knowsLine(line: string): boolean;
+  displayName(a: AgentConfig): string;
+  /** Check a password in constant time; a user without a password cannot sign in through an agent face. */
+  authenticate(username: string, password: string): Outcome<AgentConfig>;
+  mediaType(channelId: number): string;
+  channelOfMedia(mediaType: string): number | undefined;
+  /** The enabled channels the agent can work on (capacity above 0): where an agent face logs it in. */
+  workChannels(a: AgentConfig): number[];
+  serviceByQueueId(queueId: number): ServiceEntry | undefined;
+  service(channelId: number, code: string): ServiceEntry | undefined;
+}
 
 export type AgentEventKind =
   | 'LOGGED_IN' | 'LOGGED_OUT' | 'READY' | 'NOT_READY' | 'OFFERED' | 'ASSIGNED' | 'RELEASED' | 'CLOSED'
@@ -62,6 +110,7 @@ export interface QueueMember {
 
 export interface AgentDesk {
   readonly sessions: AgentSessions;
+  readonly roster: AgentRoster;
 
   // ---- interactions an agent sees or works on ----
   createInteraction(spec: NewInteraction): Promise<Outcome<Interaction>>;

@@ -1,12 +1,14 @@
 import type { InteractionStatus, ServiceState } from '../contract/index.js';
 import type { Outcome } from '../reasons/index.js';
-import type { NotReadyReason } from './not-ready.js';
 
 /**
- * The canonical contact-center operations (Genesys/Huawei style) the bridge maps the MCC onto.
- * The embedded engine implements it, and so will the Genesys, Huawei and XiVO adapters. Every
- * failure comes back as an `Outcome` in the shared reason vocabulary; a backend never throws for
- * a business failure.
+ * The MCC port: exactly the contact-center operations the bridge (src/bridge/mcc-bridge.ts) maps
+ * the MCC onto, plus what the server needs to run one (ready, counts, close). Every backend honours
+ * all of it: the embedded engine and the remote (Genesys, Huawei, XiVO) adapters. What agents do
+ * (accept, reject, transfer, states) is the AgentDesk port's (agent-desk.ts), which only the
+ * embedded engine offers. The data types here are the vocabulary both ports speak. Every failure
+ * comes back as an `Outcome` in the shared reason vocabulary; a backend never throws for a
+ * business failure.
  */
 
 export type { InteractionStatus };
@@ -59,7 +61,7 @@ export type CloseParty = 'caller' | 'agent';
 export interface AgentChannelState {
   channelId: number;
   ready: boolean;
-  /** Why not ready, as the store keeps it: read it with decodeNotReady (not-ready.ts); absent when ready. */
+  /** Why not ready ('wrap-up', 'rest…', 'busy…', 'no answer', a pause label); absent when ready. */
   reason?: string;
   /** Interactions BOOKED or ASSIGNED to the agent on this channel. */
   load: number;
@@ -78,21 +80,6 @@ export interface AgentState {
   autoIdle: boolean;
 }
 
-/** What an agent face asks at login beyond the channels. */
-export interface LoginOptions {
-  phone?: string;
-  /** Overrides the roster's autoAnswer for this login. */
-  autoAnswer?: boolean;
-  /** False: after each session the agent goes to wrap-up (not ready) instead of ready. */
-  autoIdle?: boolean;
-  /** State right after login; absent: not ready, without events beyond LOGGED_IN. */
-  initial?: { ready: true } | { ready: false; reason?: NotReadyReason };
-  /** Another agent logged in on `phone` is logged out (XiVO: the line is taken over). */
-  takeOverPhone?: boolean;
-}
-
-export type TransferTarget = { username: string } | { serviceCode: string };
-
 export interface Backend {
   readonly kind: string;
 
@@ -107,23 +94,14 @@ export interface Backend {
   placeInQueue(id: string): Promise<Outcome<Interaction>>;
   /** Directed routing: offer to this agent (BOOKED, or ASSIGNED when the agent auto-answers). */
   offerTo(id: string, username: string): Promise<Outcome<Interaction>>;
-  accept(id: string, username: string): Promise<Outcome<Interaction>>;
-  /** The agent declines the offer: back to QUEUED, keeping its place. */
-  reject(id: string, username: string): Promise<Outcome<Interaction>>;
   /** Close from either party; closing a CLOSED interaction succeeds. */
   complete(id: string, by: CloseParty, username?: string): Promise<Outcome<Interaction>>;
-  transfer(id: string, fromUsername: string, to: TransferTarget): Promise<Outcome<Interaction>>;
   /** Merge keys into the user data (UpdateUserData / AttachUserData). */
   updateUserData(id: string, data: Record<string, string>): Promise<Outcome<Interaction>>;
-  deleteUserData(id: string, keys: readonly string[]): Promise<Outcome<Interaction>>;
 
   // ---- agents ----
-  agentLogin(username: string, channelIds: readonly number[], options?: LoginOptions): Promise<Outcome<AgentState>>;
   /** Log out of one channel, or of all when channelId is absent; held sessions go back to the head of their queues. */
   agentLogout(username: string, channelId?: number): Promise<Outcome<AgentState>>;
-  agentReady(username: string, channelId?: number): Promise<Outcome<AgentState>>;
-  agentNotReady(username: string, channelId?: number, reason?: NotReadyReason): Promise<Outcome<AgentState>>;
-  agentState(username: string): Promise<Outcome<AgentState>>;
 
   /** Can it serve right now (its store or vendor reachable)? For /readyz. */
   ready(): Promise<boolean>;

@@ -21,6 +21,7 @@ export type NotReadyReason =
 
 export const BUSY: NotReadyReason = { kind: 'busy' };
 export const WRAP_UP: NotReadyReason = { kind: 'wrap-up' };
+export const NO_ANSWER: NotReadyReason = { kind: 'no-answer' };
 
 /** The text the store holds for a reason. */
 export function encodeNotReady(r: NotReadyReason): string {

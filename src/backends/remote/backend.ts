@@ -211,12 +211,6 @@ export class RemoteBackend implements Backend {
     return this.record(id, (r) => Object.assign(r.userData, data));
   }
 
-  async deleteUserData(id: string, keys: readonly string[]): Promise<Outcome<Interaction>> {
-    return this.record(id, (r) => {
-      for (const k of keys) delete r.userData[k];
-    });
-  }
-
   async complete(id: string, _by: CloseParty): Promise<Outcome<Interaction>> {
     const found = await this.read(id);
     if (!found.ok) return found;
@@ -234,29 +228,7 @@ export class RemoteBackend implements Backend {
     });
   }
 
-  // Agents work on the vendor's own desktops; the MCC only logs them out.
-  accept(): Promise<Outcome<Interaction>> {
-    return Promise.resolve(this.onDesktops());
-  }
-  reject(): Promise<Outcome<Interaction>> {
-    return Promise.resolve(this.onDesktops());
-  }
-  transfer(): Promise<Outcome<Interaction>> {
-    return Promise.resolve(this.onDesktops());
-  }
-  agentLogin(): Promise<Outcome<AgentState>> {
-    return Promise.resolve(this.onDesktops());
-  }
-  agentReady(): Promise<Outcome<AgentState>> {
-    return Promise.resolve(this.onDesktops());
-  }
-  agentNotReady(): Promise<Outcome<AgentState>> {
-    return Promise.resolve(this.onDesktops());
-  }
-  agentState(): Promise<Outcome<AgentState>> {
-    return Promise.resolve(this.onDesktops());
-  }
-
+  // Agents work on the vendor's own desktops (no AgentDesk here): the MCC only logs them out.
   async agentLogout(username: string, channelId?: number): Promise<Outcome<AgentState>> {
     const agentId = this.agentIds.get(username);
     if (agentId === undefined) return fail('UNKNOWN_AGENT', `${username} has no id on the ${this.kind} contact center`);
@@ -370,10 +342,6 @@ export class RemoteBackend implements Backend {
       }),
     );
     return out;
-  }
-
-  private onDesktops(): Outcome<never> {
-    return fail('REQUEST_REJECTED', `agents work on the ${this.kind} desktops; the MCC bridge does not act for them`);
   }
 }
 

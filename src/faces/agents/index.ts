@@ -7,7 +7,6 @@ import type { Logger } from '../../log/logger.js';
 import { genesysFace } from '../genesys/index.js';
 import { huaweiFace } from '../huawei/index.js';
 import { xivoFace } from '../xivo/index.js';
-import { AgentDirectory } from './directory.js';
 import type { AgentFace } from './face.js';
 import { AgentEventFeed } from './feed.js';
 
@@ -16,14 +15,12 @@ export interface AgentFaces {
   install(app: Koa): void;
   /** WebSocket upgrades (CometD, XUC CTI); false when the path is not theirs. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** New roster, channels and services (SIGHUP); the faces' own settings need a restart. */
-  reload(config: Config): void;
   close(): void;
 }
 
 /** The agent-facing APIs of the embedded engine: the enabled faces, each a thin layer over the same desk. */
 export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logger): AgentFaces {
-  const directory = new AgentDirectory(config.embedded);
+  const directory = engine.roster;
   const feed = new AgentEventFeed(engine);
   const { bodyLimit, publicUrl } = config.server;
   const { genesys, huawei, xivo } = config.faces;
@@ -46,9 +43,6 @@ export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logg
     },
     handleUpgrade(req, socket, head) {
       return faces.some((face) => face.handleUpgrade?.(req, socket, head) ?? false);
-    },
-    reload(next) {
-      directory.reload(next.embedded);
     },
     close() {
       feed.stop();

@@ -1,7 +1,7 @@
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail } from '../../reasons/index.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import { basicCredentials } from '../http.js';
 import type { GenesysFace } from './index.js';
 import { failed, type GenesysContext } from './wire.js';
@@ -17,7 +17,7 @@ export const GENESYS_FACE = 'genesys';
  */
 export async function genesysCaller(
   engine: AgentDesk,
-  dir: AgentDirectory,
+  dir: AgentRoster,
   authorization: string | undefined,
   cookie: string | undefined,
 ): Promise<{ user: AgentConfig; by: 'basic' | 'cookie' } | undefined> {

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
 import { fail } from '../../reasons/index.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import type { AgentFace } from '../agents/face.js';
 import type { AgentEventFeed } from '../agents/feed.js';
 import { Refusal } from '../agents/refusal.js';
@@ -15,7 +15,7 @@ import { failed, type Body, type GenesysContext, type GenesysState } from './wir
 
 export interface GenesysFaceOptions {
   engine: AgentDesk;
-  directory: AgentDirectory;
+  directory: AgentRoster;
   feed: AgentEventFeed;
   logger: Logger;
   bodyLimit: number;

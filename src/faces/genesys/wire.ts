@@ -3,7 +3,7 @@ import type { AgentState, Interaction } from '../../backends/backend.js';
 import { decodeNotReady, encodeNotReady } from '../../backends/not-ready.js';
 import type { AgentConfig } from '../../config/index.js';
 import { genesysHttpStatus, genesysStatusCodes, genesysStatusMessages, type Failure } from '../../reasons/index.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import { refuse } from '../agents/refusal.js';
 import { readJson, type FaceState } from '../http.js';
 
@@ -76,7 +76,7 @@ const capabilitiesByState: Record<string, string[]> = {
 };
 
 /** The interaction resource: the same shape in GET replies and in CometD notifications. */
-export function interactionResource(i: Interaction, dir: AgentDirectory, base: string, viewer?: string, state = interactionState(i)): Body {
+export function interactionResource(i: Interaction, dir: AgentRoster, base: string, viewer?: string, state = interactionState(i)): Body {
   const mine = viewer !== undefined && i.agent?.username === viewer;
   return {
     id: i.id,
@@ -130,7 +130,7 @@ export function deviceResource(a: AgentState, base: string, extra: Body = {}): B
 }
 
 /** Every configured channel the agent may use, with its state. */
-export function channelResources(a: AgentState, dir: AgentDirectory, channelIds: readonly number[]): Body[] {
+export function channelResources(a: AgentState, dir: AgentRoster, channelIds: readonly number[]): Body[] {
   return channelIds.map((id) => {
     const c = a.channels.find((x) => x.channelId === id);
     return { channel: dir.mediaType(id), userState: userState(c?.ready, c?.reason) };

@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
-import { inProgress, type LoginOptions } from '../../backends/backend.js';
+import type { LoginOptions } from '../../backends/agent-desk.js';
+import { inProgress } from '../../backends/backend.js';
 import { BUSY, WRAP_UP } from '../../backends/not-ready.js';
 import { fail, huaweiSignInRetcodes } from '../../reasons/index.js';
 import { refuse } from '../agents/refusal.js';

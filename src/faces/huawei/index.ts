@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import { fail } from '../../reasons/index.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import type { AgentFace } from '../agents/face.js';
 import type { AgentEventFeed } from '../agents/feed.js';
 import { Refusal } from '../agents/refusal.js';
@@ -13,7 +13,7 @@ export interface HuaweiFaceOptions {
   engine: AgentDesk;
   /** Wakes event polls when their agent has news. */
   feed: AgentEventFeed;
-  directory: AgentDirectory;
+  directory: AgentRoster;
   bodyLimit: number;
   pollWaitMs: number;
   keepAliveMs: number;

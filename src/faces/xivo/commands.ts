@@ -2,7 +2,7 @@ import { inProgress, type Interaction } from '../../backends/backend.js';
 import { decodeNotReady, type NotReadyReason } from '../../backends/not-ready.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
-import type { ServiceEntry } from '../agents/directory.js';
+import type { ServiceEntry } from '../../backends/agent-desk.js';
 import { CALLBACK_COMMANDS } from './callbacks.js';
 import type { XucSession } from './cti.js';
 import { sendState, sendStatistics } from './events.js';

@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import { inProgress, type Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, ok, type Failure, type Outcome } from '../../reasons/index.js';
-import type { ServiceEntry } from '../agents/directory.js';
+import type { ServiceEntry } from '../../backends/agent-desk.js';
 import { EVERYONE } from '../agents/feed.js';
 import { XIVO_FACE } from './auth.js';
 import { commandNamed } from './commands.js';

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { WebSocketServer } from 'ws';
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
-import type { AgentDirectory } from '../agents/directory.js';
+import type { AgentRoster } from '../../backends/agent-desk.js';
 import type { AgentFace } from '../agents/face.js';
 import type { AgentEventFeed } from '../agents/feed.js';
 import { BodyError, type FaceState } from '../http.js';
@@ -12,7 +12,7 @@ import { xivoRoutes } from './routes.js';
 
 export interface XivoFaceOptions {
   engine: AgentDesk;
-  directory: AgentDirectory;
+  directory: AgentRoster;
   feed: AgentEventFeed;
   logger: Logger;
   bodyLimit: number;

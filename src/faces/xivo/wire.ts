@@ -3,7 +3,7 @@ import { inProgress, type AgentState, type Interaction } from '../../backends/ba
 import { decodeNotReady, encodeNotReady } from '../../backends/not-ready.js';
 import type { AgentConfig } from '../../config/index.js';
 import { xivoErrors, type Failure } from '../../reasons/index.js';
-import type { AgentDirectory, ServiceEntry } from '../agents/directory.js';
+import type { AgentRoster, ServiceEntry } from '../../backends/agent-desk.js';
 
 /** The XUC wire: frames in and out of the CTI socket, the JSON of its events, built from desk views (seed 004, xivo.md §2, §4–§6). */
 
@@ -44,18 +44,18 @@ export function visibilityOf(user: AgentConfig): Visibility {
 }
 
 /** Agent groups numbered in the order the roster first names them. */
-export function groupIds(dir: AgentDirectory): Map<string, number> {
+export function groupIds(dir: AgentRoster): Map<string, number> {
   const ids = new Map<string, number>();
   for (const a of dir.agents) if (!ids.has(a.group)) ids.set(a.group, ids.size + 1);
   return ids;
 }
 
-export function agentEntry(a: AgentConfig, dir: AgentDirectory, groups: Map<string, number>): Json {
+export function agentEntry(a: AgentConfig, dir: AgentRoster, groups: Map<string, number>): Json {
   const [firstName = '', ...rest] = dir.displayName(a).split(' ');
   return { id: a.agentId, firstName, lastName: rest.join(' '), number: String(a.agentId), context: 'default', groupId: groups.get(a.group) ?? 0 };
 }
 
-export function queueEntry(s: ServiceEntry, dir: AgentDirectory): Json {
+export function queueEntry(s: ServiceEntry, dir: AgentRoster): Json {
   return { id: s.queueId, name: s.code, displayName: s.name, number: String(s.queueId), context: 'default', mediaType: dir.mediaType(s.channelId) };
 }
 
@@ -109,7 +109,7 @@ export function callbackRequest(i: Interaction, list: string, agentIdOf: (userna
 }
 
 /** AgentConfig: the agent and its queue memberships, as XUC sends it when they change. */
-export function agentConfig(a: AgentConfig, dir: AgentDirectory, groups: Map<string, number>, members: ReadonlyArray<{ service: ServiceEntry; penalty: number }>): Json {
+export function agentConfig(a: AgentConfig, dir: AgentRoster, groups: Map<string, number>, members: ReadonlyArray<{ service: ServiceEntry; penalty: number }>): Json {
   const [firstname = '', ...rest] = dir.displayName(a).split(' ');
   const number = String(a.agentId);
   return {
