@@ -11,6 +11,8 @@ export interface RefusalDef {
   readonly status?: number;
   /** The Fault on `POST /mc/cxf/soap`; absent when SOAP never sends it. */
   readonly soap?: { readonly fault: FaultCode; readonly status: number };
+  /** Which REST operation routes can send it (the OpenAPI lists it there); absent: only other paths and methods. */
+  readonly operations?: 'all' | 'withBody';
   /** What the access log and the metrics record as the failReason. */
   readonly logAs?: string;
   readonly when: string;
@@ -20,12 +22,14 @@ export const refusals = {
   bad_request: {
     status: 400,
     soap: { fault: 'Client', status: 500 },
+    operations: 'all',
     when: 'the request breaks the schema (a value outside its enumeration, a missing sessionData; on SOAP also a non-xs:int, a repeated single element, not XML, a DTD, not a SOAP envelope, an unknown operation, a SOAPAction naming another operation) or its body cannot be read (bad JSON, wrong JSON types, not UTF-8)',
   },
   unauthorized: {
     status: 401,
     soap: { fault: 'FailedAuthentication', status: 500 },
     logAs: 'UNAUTHENTICATED',
+    operations: 'all',
     when: 'credentials are configured and the request has none or wrong ones (HTTP Basic, X-API-Key, on SOAP also a WS-Security UsernameToken); the WSDL, WADL and OpenAPI only with protectContracts',
   },
   not_found: {
@@ -39,11 +43,13 @@ export const refusals = {
   payload_too_large: {
     status: 413,
     soap: { fault: 'Client', status: 413 },
+    operations: 'withBody',
     when: 'the body is over server.bodyLimit',
   },
   unsupported_media_type: {
     status: 415,
     soap: { fault: 'Client', status: 415 },
+    operations: 'withBody',
     when: 'a PUT body that is not application/json; a SOAP body that is not text/xml (application/xml is tolerated)',
   },
   version_mismatch: {
@@ -54,11 +60,13 @@ export const refusals = {
     status: 429,
     soap: { fault: 'Client', status: 429 },
     logAs: 'RATE_LIMITED',
+    operations: 'all',
     when: 'the client (its credential, else its IP) is over security.rateLimit; Retry-After says when to retry',
   },
   internal: {
     status: 500,
     soap: { fault: 'Server', status: 500 },
+    operations: 'all',
     when: 'an unexpected error; the message carries only the request id (the log has the details)',
   },
 } as const satisfies Record<string, RefusalDef>;
