@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { operationNames, operations } from '../src/contract/index.js';
-import { refusals, type RefusalCode, type RefusalDef } from '../src/faces/mcc/refusals.js';
+import { refusalDef, refusals, type RefusalCode, type RefusalDef } from '../src/faces/mcc/refusals.js';
 import { envelope, postSoap, startTestBridge, type TestBridge } from './support/bridge.js';
 
 /**
@@ -67,11 +67,11 @@ describe('the catalog of HTTP-level refusals', () => {
     });
 
     const rest = async (code: RefusalCode, res: Response) => {
-      assert.equal(res.status, (refusals[code] as RefusalDef).status);
+      assert.equal(res.status, refusalDef(code).status);
       assert.equal(((await res.json()) as { error: string }).error, code);
     };
     const soap = (code: RefusalCode, res: { status: number; text: string }) => {
-      const def = refusals[code] as RefusalDef;
+      const def = refusalDef(code);
       assert.equal(res.status, def.soap?.status);
       assert.match(res.text, new RegExp(`<faultcode[^>]*>${faultName(def.soap?.fault ?? '')}</faultcode>`));
     };
@@ -119,7 +119,7 @@ describe('the catalog of HTTP-level refusals', () => {
         it(`${code}: skipped, ${c}`);
         continue;
       }
-      const def = refusals[code] as RefusalDef;
+      const def = refusalDef(code);
       it(`${code}: REST ${def.status ?? 'never'}, SOAP ${def.soap ? `${faultName(def.soap.fault)} (${def.soap.status})` : 'never'}`, async () => {
         assert.equal(c.rest !== undefined, def.status !== undefined, 'a REST case exactly when REST sends it');
         assert.equal(c.soap !== undefined, def.soap !== undefined, 'a SOAP case exactly when SOAP sends it');

@@ -1,6 +1,6 @@
 import type { ParameterizedContext } from 'koa';
 import type { FaceState } from '../http.js';
-import { refusals, type Refusal } from './refusals.js';
+import { refusalDef, refusals, type Refusal } from './refusals.js';
 import { writeSoapFault } from './soap-envelope.js';
 
 /**
@@ -12,7 +12,7 @@ export type Dialect = (ctx: ParameterizedContext<FaceState>, refusal: Refusal) =
 const XML = 'text/xml; charset=utf-8';
 
 function begin(ctx: ParameterizedContext<FaceState>, refusal: Refusal, status: number) {
-  const { logAs } = refusals[refusal.code] as { logAs?: string };
+  const { logAs } = refusalDef(refusal.code);
   if (logAs) ctx.state.failReason = logAs;
   for (const [name, value] of Object.entries(refusal.headers)) ctx.set(name, value);
   ctx.status = status;
@@ -20,15 +20,13 @@ function begin(ctx: ParameterizedContext<FaceState>, refusal: Refusal, status: n
 
 /** REST/JSON: `{error, message}` with the catalog's status. */
 export const jsonDialect: Dialect = (ctx, refusal) => {
-  const def = refusals[refusal.code] as { status?: number };
-  begin(ctx, refusal, def.status ?? 400);
+  begin(ctx, refusal, refusalDef(refusal.code).status ?? 400);
   ctx.body = { error: refusal.code, message: refusal.message, ...refusal.extra };
 };
 
 /** The SOAP endpoint: a SOAP 1.1 Fault with the catalog's fault code and HTTP status. */
 export const soapDialect: Dialect = (ctx, refusal) => {
-  const def = refusals[refusal.code] as { soap?: { fault: Parameters<typeof writeSoapFault>[0]; status: number } };
-  const soap = def.soap ?? refusals.bad_request.soap;
+  const soap = refusalDef(refusal.code).soap ?? refusals.bad_request.soap;
   begin(ctx, refusal, soap.status);
   ctx.state.result = 'FAULT';
   ctx.type = XML;
@@ -37,8 +35,7 @@ export const soapDialect: Dialect = (ctx, refusal) => {
 
 /** Plain text with the catalog's status. */
 const plainDialect: Dialect = (ctx, refusal) => {
-  const def = refusals[refusal.code] as { status?: number };
-  begin(ctx, refusal, def.status ?? 400);
+  begin(ctx, refusal, refusalDef(refusal.code).status ?? 400);
   ctx.type = 'text/plain';
   ctx.body = refusal.message;
 };

@@ -36,7 +36,7 @@ const tagFace = (face: MccRoute['face']): Middleware<FaceState> =>
  * Credentials are decided by the route that matched — the router's own matching (case-insensitive,
  * a trailing slash allowed) — never by comparing paths.
  */
-export function mccFace(options: MccFaceOptions): Middleware {
+export function mccFace(options: MccFaceOptions) {
   const { credentials, rateLimit, logger } = options;
   const router = new Router<MccState>();
   const limit = rateLimit
@@ -62,5 +62,5 @@ export function mccFace(options: MccFaceOptions): Middleware {
     if (route.methods === 'all') router.all(path, ...stack);
     else router.register(path, [...route.methods], stack, { pathAsRegExp: path instanceof RegExp });
   }
-  return router.routes() as Middleware;
+  return router.routes();
 }

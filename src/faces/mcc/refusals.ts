@@ -73,6 +73,9 @@ export const refusals = {
 
 export type RefusalCode = keyof typeof refusals;
 
+/** One entry, read through the common shape. */
+export const refusalDef = (code: RefusalCode): RefusalDef => refusals[code];
+
 /** A refusal on its way to the face's error boundary, which answers it in the route's dialect. */
 export class Refusal extends Error {
   override readonly name = 'Refusal';
