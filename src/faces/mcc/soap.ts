@@ -82,6 +82,7 @@ export function soapRoutes({ bridge, targetNamespace, publicUrl, bodyLimit }: So
       read: readEnvelope(bodyLimit),
       token: (state) => state.soapCall?.usernameToken,
       async handle(ctx) {
+        // readEnvelope (this route's `read`) ran before and set it.
         const { op, request } = ctx.state.soapCall as NonNullable<MccState['soapCall']>;
         const result = await bridge.execute(op, request);
         ctx.state.result = result.result;
