@@ -1,17 +1,8 @@
 import type { Backend, Interaction } from '../backends/backend.js';
 import type { FailReason, OperationName, RawRequest, Result, SessionStatus } from '../contract/index.js';
-import { isEnumValue } from '../contract/index.js';
 import { mccFailReason, platformReasons, type Failure } from '../reasons/index.js';
 import { customMessage } from './messages.js';
 import { checkChannelId, clip, isBlank, parseServiceCodes, SESSION_ID } from './validate.js';
-
-/**
- * A request no MCC operation can read (a required body field missing, an enum value outside its
- * type). Faces answer it as a SOAP Fault or an HTTP 400; it never reaches the backend.
- */
-export class InvalidRequest extends Error {
-  override readonly name = 'InvalidRequest';
-}
 
 export type Handlers = { [Op in OperationName]: (req: RawRequest<Op>) => Promise<Result<Op>> };
 
@@ -39,6 +30,8 @@ function sessionIdProblem(raw: string | undefined): string | undefined {
 /**
  * The eight MCC operations expressed as canonical contact-center operations on a Backend. Every
  * answer is a Result: business failures are FAILED with a reason from the operation's own table.
+ * Requests arrive schema-checked (contract/validate.ts); answers leave through contract/shape.ts,
+ * so field order and undeclared fields are not this class's concern.
  */
 export class MccBridge implements Handlers {
   /** closeSession calls still running, per session: a second one answers IS_PENDING. */
@@ -95,25 +88,23 @@ export class MccBridge implements Handlers {
 
   async checkSessionState({ sessionId }: RawRequest<'checkSessionState'>): Promise<Result<'checkSessionState'>> {
     const seen = await this.lookUp(sessionId);
-    if (!seen.found) return { ...failed('checkSessionState', 'INVALID_SESSION_ID', seen.message), ...seen.echo };
-    const { interaction: _, ...view } = seen.view;
-    return { result: 'SUCCESS', ...view };
+    if (!seen.found) return failed('checkSessionState', 'INVALID_SESSION_ID', seen.message, seen.echo);
+    return { result: 'SUCCESS', ...seen.view };
   }
 
   async checkSessionStateWithData({ sessionId }: RawRequest<'checkSessionStateWithData'>): Promise<Result<'checkSessionStateWithData'>> {
     const seen = await this.lookUp(sessionId);
-    if (!seen.found) return { ...failed('checkSessionStateWithData', 'INVALID_SESSION_ID', seen.message), ...seen.echo };
-    const { interaction: i, ...view } = seen.view;
+    if (!seen.found) return failed('checkSessionStateWithData', 'INVALID_SESSION_ID', seen.message, seen.echo);
+    const i = seen.interaction;
     return {
       result: 'SUCCESS',
-      ...view,
+      ...seen.view,
       ...(i?.data !== undefined ? { data: i.data } : {}),
       ...(i?.userData.sessionData !== undefined ? { sessionData: i.userData.sessionData } : {}),
     };
   }
 
   async setSessionData({ sessionId, sessionData }: RawRequest<'setSessionData'>): Promise<Result<'setSessionData'>> {
-    if (sessionData === undefined) throw new InvalidRequest('sessionData is required (an empty value clears it)');
     const problem = sessionIdProblem(sessionId);
     if (problem) return failed('setSessionData', 'INVALID_SESSION_ID', problem, isBlank(sessionId) ? {} : { sessionId });
     const id = sessionId as string;
@@ -123,8 +114,7 @@ export class MccBridge implements Handlers {
   }
 
   async closeSession({ sessionId, reason }: RawRequest<'closeSession'>): Promise<Result<'closeSession'>> {
-    const by = isBlank(reason) ? 'REQUEST_FROM_CALLER' : reason.trim();
-    if (!isEnumValue('Reason', by)) throw new InvalidRequest(`reason "${clip(by)}" is not REQUEST_FROM_CALLER or REQUEST_FROM_CALLEE`);
+    const by = reason ?? 'REQUEST_FROM_CALLER';
     const problem = sessionIdProblem(sessionId);
     if (problem) return failed('closeSession', 'INVALID_SESSION_ID', problem, isBlank(sessionId) ? {} : { sessionId });
     const id = sessionId as string;
@@ -168,7 +158,7 @@ export class MccBridge implements Handlers {
    * status, or why it cannot be looked up.
    */
   private async lookUp(sessionId: string | undefined): Promise<
-    | { found: true; view: { sessionId: string; status: SessionStatus; username?: string; customMessage: string; interaction?: Interaction } }
+    | { found: true; view: { sessionId: string; status: SessionStatus; username?: string; customMessage: string }; interaction?: Interaction }
     | { found: false; message: string; echo: { sessionId?: string } }
   > {
     const problem = sessionIdProblem(sessionId);
@@ -183,7 +173,8 @@ export class MccBridge implements Handlers {
     const i = got.value;
     return {
       found: true,
-      view: { sessionId: id, status: i.status, ...(i.agent ? { username: i.agent.username } : {}), customMessage: customMessage(i), interaction: i },
+      view: { sessionId: id, status: i.status, ...(i.agent ? { username: i.agent.username } : {}), customMessage: customMessage(i) },
+      interaction: i,
     };
   }
 }

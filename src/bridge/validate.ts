@@ -1,4 +1,4 @@
-import { isChannelId, type ChannelId } from '../contract/index.js';
+import { isChannelId, parseInt32, type ChannelId } from '../contract/index.js';
 
 /**
  * Checks on raw request text that every backend shares. They run in the bridge, before the
@@ -6,18 +6,10 @@ import { isChannelId, type ChannelId } from '../contract/index.js';
  * behind.
  */
 
-const INT32 = /^\s*[+-]?\d{1,10}\s*$/;
 export const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const SERVICE_CODE = /^[A-Za-z0-9._-]{1,64}$/;
 
 export const isBlank = (v: string | undefined): v is undefined | '' => v === undefined || v.trim() === '';
-
-/** An xs:int in lexical form and in the 32-bit range, or undefined. */
-export function parseInt32(raw: string): number | undefined {
-  if (!INT32.test(raw)) return undefined;
-  const n = Number(raw.trim());
-  return n >= -2147483648 && n <= 2147483647 ? n : undefined;
-}
 
 export type ChannelCheck = { ok: true; channelId: ChannelId } | { ok: false; missing: boolean; message: string };
 

@@ -13,6 +13,12 @@ export interface RequestField {
   readonly type: ScalarType | { enum: EnumName };
   readonly required: boolean;
   readonly repeated?: boolean;
+  /**
+   * Set when the field's absence breaks the schema (a soap:Client Fault / HTTP 400, saying this
+   * hint). Other required fields that are missing are business failures the bridge answers with the
+   * operation's own fail reason.
+   */
+  readonly refusedWhenAbsent?: string;
   readonly doc: string;
 }
 export interface ResultField {
@@ -109,7 +115,10 @@ export const operations = {
     soap: 'setSessionData',
     rest: { method: 'PUT', path: '/setSessionData', body: 'SetSessionDataRequest' },
     doc: 'Set the session data of an existing session.',
-    request: [reqSessionId, { name: 'sessionData', type: 'string', required: true, doc: 'Additional data populated while session is in progress' }],
+    request: [
+      reqSessionId,
+      { name: 'sessionData', type: 'string', required: true, refusedWhenAbsent: 'an empty value clears it', doc: 'Additional data populated while session is in progress' },
+    ],
     result: {
       type: 'SetSessionDataResult',
       fields: [
@@ -178,9 +187,16 @@ type TsOf<T> = T extends 'string'
         ? Record<string, ServiceState>
         : never;
 
-/** A request as a face hands it to the bridge: raw text, not yet validated (ints still strings). */
+/**
+ * A request as a face hands it to the bridge once the schema-level checks passed (contract/validate.ts):
+ * enum values are in their enumeration, fields the schema requires are there; everything else is
+ * still raw text (ints included) for the bridge's business checks.
+ */
+type RawValue<F> = F extends { repeated: true } ? string[] : F extends { type: { enum: infer E extends EnumName } } ? EnumValue<E> : string;
 export type RawRequest<Op extends OperationName> = {
-  [F in Operations[Op]['request'][number] as F['name']]?: F extends { repeated: true } ? string[] : string;
+  [F in Operations[Op]['request'][number] as F extends { refusedWhenAbsent: string } ? never : F['name']]?: RawValue<F>;
+} & {
+  [F in Operations[Op]['request'][number] as F extends { refusedWhenAbsent: string } ? F['name'] : never]: RawValue<F>;
 };
 
 /** A result as the bridge answers it; fields that do not apply are absent. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, Next } from 'koa';
+import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -21,14 +21,14 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
  * The outermost middleware: give every request an id (the caller's X-Request-Id when sane),
- * answer an unexpected error without details (the log has them), and write one access line.
- * One layer instead of two: it runs on every request.
+ * answer an unexpected error that no face answered without details (the log has them), and write
+ * one access line. One layer instead of two: it runs on every request.
  */
-export function requestScope(logger: Logger, answerError: (ctx: Context, message: string) => void, metrics?: Metrics) {
-  return async (ctx: Context, next: Next) => {
+export function requestScope(logger: Logger, metrics?: Metrics): Middleware<FaceState> {
+  return async function requestScope(ctx, next) {
     const started = process.hrtime.bigint();
     const given = ctx.get('x-request-id');
-    const state = ctx.state as FaceState;
+    const state = ctx.state;
     state.requestId = SAFE_REQUEST_ID.test(given) ? given : randomUUID();
     ctx.set('X-Request-Id', state.requestId);
     try {
@@ -36,7 +36,7 @@ export function requestScope(logger: Logger, answerError: (ctx: Context, message
     } catch (e) {
       logger.error('unhandled error', { requestId: state.requestId, path: ctx.path, error: e });
       ctx.status = 500;
-      answerError(ctx, `internal error (request id ${state.requestId})`);
+      ctx.body = { error: 'internal', message: `internal error (request id ${state.requestId})` };
     } finally {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       metrics?.request(state.face, state.operation, state.result, state.failReason, durationMs / 1000);

@@ -1,9 +1,11 @@
 import { enums, operationNames, operations, type FieldType, type RequestField } from '../../contract/index.js';
+import { refusals, type RefusalDef } from './refusals.js';
 
 /**
  * The OpenAPI 3.1 document of the REST/JSON face, beside the WADL, rendered from the same contract
  * table: one path per operation, query parameters or the JSON body, the result schema with its
- * enums, and the 4xx answers of non-MCC errors.
+ * enums, and every HTTP-level refusal of the catalog (refusals.ts) as a named response, referenced
+ * by the operations that can send it.
  */
 type Schema = Record<string, unknown>;
 
@@ -18,11 +20,19 @@ export function renderOpenApi({ base }: { base: string }): string {
   const paths: Record<string, unknown> = {};
   const schemas: Record<string, Schema> = {};
   for (const [name, values] of Object.entries(enums)) schemas[name] = { type: 'string', enum: [...values] };
+  const restRefusals = (Object.entries(refusals) as Array<[string, RefusalDef]>).filter(([, def]) => def.status !== undefined);
   schemas.Error = {
     type: 'object',
     required: ['error', 'message'],
-    properties: { error: { type: 'string' }, message: { type: 'string' } },
+    properties: {
+      error: { type: 'string', enum: restRefusals.map(([code]) => code) },
+      message: { type: 'string' },
+      retryAfterSeconds: { type: 'integer', description: 'rate_limited only: the seconds to wait, as in Retry-After' },
+    },
   };
+  const refusalResponses = Object.fromEntries(
+    restRefusals.map(([code, def]) => [code, { description: `HTTP ${def.status} \`${code}\`: ${def.when}`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+  );
   for (const op of operationNames) {
     const def = operations[op];
     const resultName = def.result.type;
@@ -31,12 +41,13 @@ export function renderOpenApi({ base }: { base: string }): string {
       properties: Object.fromEntries(def.result.fields.map((f) => [f.name, { ...schemaOf(f.type), description: f.doc }])),
       required: ['result'],
     };
-    const responses = {
+    const responses: Record<string, unknown> = {
       200: { description: `${resultName}: result SUCCESS or FAILED with a failReason`, content: { 'application/json': { schema: { $ref: `#/components/schemas/${resultName}` } } } },
-      400: { description: 'The request is not readable (wrong types, bad JSON)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-      401: { description: 'Credentials are required (when configured)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-      429: { description: 'Too many requests from this client', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     };
+    for (const [code, refusal] of restRefusals) {
+      const sends = refusal.operations === 'all' || (refusal.operations === 'withBody' && def.rest.method === 'PUT');
+      if (sends) responses[String(refusal.status)] = { $ref: `#/components/responses/${code}` };
+    }
     const operation: Record<string, unknown> = { operationId: op, summary: def.doc, responses };
     if (def.rest.method === 'PUT') {
       const body = def.rest.body ?? `${op}Request`;
@@ -66,6 +77,7 @@ export function renderOpenApi({ base }: { base: string }): string {
     paths,
     components: {
       schemas,
+      responses: refusalResponses,
       securitySchemes: { basic: { type: 'http', scheme: 'basic' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
     },
   };

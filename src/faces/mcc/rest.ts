@@ -1,10 +1,11 @@
-import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { MccBridge } from '../../bridge/index.js';
-import { InvalidRequest } from '../../bridge/index.js';
-import { operationNames, operations, type OperationDef, type OperationName, type RawRequest } from '../../contract/index.js';
-import { BodyError, readText, type FaceState } from '../http.js';
+import { jsonAnswer, operationNames, operations, schemaRequest, type OperationDef, type OperationName, type WireRules, type WireValues } from '../../contract/index.js';
+import { BodyError, readText } from '../http.js';
+import { jsonDialect } from './dialects.js';
 import { renderOpenApi } from './openapi.js';
+import { Refusal } from './refusals.js';
+import type { MccRoute } from './route.js';
 import { baseUrl, JSON_PATH, REST_PATH } from './urls.js';
 import { renderWadl } from './wadl.js';
 
@@ -14,26 +15,21 @@ export interface RestFaceOptions {
   bodyLimit: number;
 }
 
-/** HTTP errors are only for what is not an MCC call; they all carry `{error, message}`. */
-export function httpError(ctx: Context, status: number, error: string, message: string) {
-  ctx.status = status;
-  ctx.body = { error, message };
-}
+/** Query strings as CXF + Jackson read them: the first of repeated single values; a non-integer channelId is the bridge's INVALID_CHANNEL_ID. */
+const REST_RULES: WireRules = { ints: 'pass', repeats: 'first', name: (field) => field };
 
-/** Query parameters of an operation: repeated fields as arrays, others their first value. */
-function fromQuery(op: OperationName, query: Context['query']): RawRequest<OperationName> {
-  const req: Record<string, string | string[]> = {};
+/** Query parameters of an operation, by field name. */
+function fromQuery(op: OperationName, query: Context['query']): WireValues {
+  const values: Record<string, string[]> = {};
   for (const field of operations[op].request) {
     const v = query[field.name];
-    if (v === undefined) continue;
-    if ('repeated' in field && field.repeated) req[field.name] = Array.isArray(v) ? v : [v];
-    else req[field.name] = Array.isArray(v) ? (v[0] ?? '') : v;
+    if (v !== undefined) values[field.name] = Array.isArray(v) ? v : [v];
   }
-  return req as RawRequest<OperationName>;
+  return values;
 }
 
-/** PUT bodies (SetSessionDataRequest): a JSON object whose fields are strings. */
-async function fromJsonBody(ctx: Context, op: OperationName, limit: number): Promise<RawRequest<OperationName>> {
+/** PUT bodies (SetSessionDataRequest): a JSON object whose fields are strings (null is absent). */
+async function fromJsonBody(ctx: Context, op: OperationName, limit: number): Promise<WireValues> {
   if (!ctx.is('application/json', '+json')) throw new BodyError(415, 'send the body as application/json');
   const text = await readText(ctx, limit);
   let body: unknown;
@@ -43,64 +39,79 @@ async function fromJsonBody(ctx: Context, op: OperationName, limit: number): Pro
     throw new BodyError(400, `the body is not valid JSON: ${(e as Error).message}`);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BodyError(400, `the body must be a JSON object (${(operations[op].rest as OperationDef['rest']).body ?? 'request'})`);
-  const req: Record<string, string> = {};
+  const values: Record<string, string[]> = {};
   for (const field of operations[op].request) {
     const v = (body as Record<string, unknown>)[field.name];
     if (v === undefined || v === null) continue;
     if (typeof v !== 'string') throw new BodyError(400, `${field.name} must be a string, got ${typeof v}`);
-    req[field.name] = v;
+    values[field.name] = [v];
   }
-  return req as RawRequest<OperationName>;
+  return values;
 }
 
 /** The REST/JSON face at /mc/cxf/rest/json, the WADL at /mc/cxf/rest?_wadl, OpenAPI at /mc/cxf/rest/openapi.json. */
-export function restFace({ bridge, publicUrl, bodyLimit }: RestFaceOptions): Router {
-  const router = new Router();
+export function restRoutes({ bridge, publicUrl, bodyLimit }: RestFaceOptions): MccRoute[] {
+  const rest = { face: 'rest', dialect: jsonDialect } as const;
+  const missing = 'credentials are required: HTTP Basic or X-API-Key';
+  const notFound = (ctx: Context) => new Refusal('not_found', `no MCC operation at ${ctx.path}`);
 
-  router.get([REST_PATH, JSON_PATH], (ctx, next) => {
-    if (ctx.query._wadl === undefined) return next();
-    (ctx.state as FaceState).face = 'rest';
-    ctx.type = 'application/xml';
-    ctx.body = renderWadl({ base: `${baseUrl(ctx, publicUrl)}${REST_PATH}` });
-  });
+  const contracts: MccRoute[] = [
+    {
+      ...rest,
+      methods: ['GET'],
+      path: [REST_PATH, JSON_PATH],
+      credentials: 'contracts',
+      missing,
+      handle(ctx) {
+        if (ctx.query._wadl === undefined) throw notFound(ctx);
+        ctx.type = 'application/xml';
+        ctx.body = renderWadl({ base: `${baseUrl(ctx, publicUrl)}${REST_PATH}` });
+      },
+    },
+    {
+      // The same contract as OpenAPI 3.1, for tools that read that rather than WADL.
+      ...rest,
+      methods: ['GET'],
+      path: `${REST_PATH}/openapi.json`,
+      credentials: 'contracts',
+      missing,
+      handle(ctx) {
+        ctx.type = 'application/json';
+        ctx.body = renderOpenApi({ base: `${baseUrl(ctx, publicUrl)}${REST_PATH}` });
+      },
+    },
+  ];
 
-  // The same contract as OpenAPI 3.1, for tools that read that rather than WADL.
-  router.get(`${REST_PATH}/openapi.json`, (ctx) => {
-    (ctx.state as FaceState).face = 'rest';
-    ctx.type = 'application/json';
-    ctx.body = renderOpenApi({ base: `${baseUrl(ctx, publicUrl)}${REST_PATH}` });
-  });
-
-  for (const op of operationNames) {
+  const calls = operationNames.map((op): MccRoute => {
     const { method, path } = operations[op].rest;
-    router.register(`${JSON_PATH}${path}`, [method], async (ctx: Context) => {
-      const state = ctx.state as FaceState;
-      state.face = 'rest';
-      state.operation = op;
-      try {
-        const request = method === 'PUT' ? await fromJsonBody(ctx, op, bodyLimit) : fromQuery(op, ctx.query);
-        const result = await bridge.execute(op, request);
-        state.result = result.result;
-        state.failReason = (result as { failReason?: string }).failReason;
-        ctx.body = result;
-      } catch (e) {
-        if (e instanceof BodyError) return httpError(ctx, e.status, e.status === 413 ? 'payload_too_large' : e.status === 415 ? 'unsupported_media_type' : 'bad_request', e.message);
-        if (e instanceof InvalidRequest) return httpError(ctx, 400, 'bad_request', e.message);
-        throw e;
-      }
-    });
-  }
+    return {
+      ...rest,
+      methods: [method],
+      path: `${JSON_PATH}${path}`,
+      credentials: 'calls',
+      missing,
+      async handle(ctx) {
+        ctx.state.operation = op;
+        const values = method === 'PUT' ? await fromJsonBody(ctx, op, bodyLimit) : fromQuery(op, ctx.query);
+        const result = await bridge.execute(op, schemaRequest(op, values, REST_RULES));
+        ctx.state.result = result.result;
+        ctx.state.failReason = (result as { failReason?: string }).failReason;
+        ctx.body = jsonAnswer(op, result);
+      },
+    };
+  });
 
   // Known path, other method → 405 with Allow; anything else under the REST base → 404.
-  router.all(/^\/mc\/cxf\/rest(\/.*)?$/, (ctx) => {
-    (ctx.state as FaceState).face = 'rest';
+  const elsewhere: MccRoute['handle'] = (ctx) => {
     const op = operationNames.find((o) => `${JSON_PATH}${operations[o].rest.path}` === ctx.path);
-    if (op) {
-      ctx.set('Allow', operations[op].rest.method);
-      return httpError(ctx, 405, 'method_not_allowed', `${operations[op].rest.path} takes ${operations[op].rest.method}, not ${ctx.method}`);
-    }
-    return httpError(ctx, 404, 'not_found', `no MCC operation at ${ctx.path}`);
-  });
-
-  return router;
+    if (!op) throw notFound(ctx);
+    const { method, path } = operations[op].rest;
+    throw new Refusal('method_not_allowed', `${path} takes ${method}, not ${ctx.method}`, { Allow: method });
+  };
+  const fallbacks: MccRoute[] = [
+    // Under the operations' base the answer is given to authenticated callers only, as for the operations.
+    { ...rest, methods: 'all', path: /^\/mc\/cxf\/rest\/json\/.*$/, credentials: 'calls', missing, handle: elsewhere },
+    { ...rest, methods: 'all', path: /^\/mc\/cxf\/rest(\/.*)?$/, credentials: 'none', handle: elsewhere },
+  ];
+  return [...contracts, ...calls, ...fallbacks];
 }

@@ -1,8 +1,8 @@
 import { EntityDecoder } from '@nodable/entities';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { enums, isEnumValue, operations, type OperationName, type RawRequest, type Result } from '../../contract/index.js';
-import { parseInt32 } from '../../bridge/validate.js';
+import { operations, schemaRequest, soapReturn, type OperationName, type RawRequest, type Result, type WireRules } from '../../contract/index.js';
 import type { UsernameToken } from '../security/credentials.js';
+import { Refusal, type FaultCode } from './refusals.js';
 
 /**
  * Reading and writing SOAP 1.1 envelopes for the MCC operations, with fast-xml-parser. The reader
@@ -14,16 +14,10 @@ export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
-/** What the client did wrong (soap:Client) or what broke here (soap:Server); HTTP 500 either way, as SOAP 1.1 says. */
-export class SoapFault extends Error {
-  constructor(
-    readonly code: 'Client' | 'Server' | 'VersionMismatch' | 'FailedAuthentication',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SoapFault';
-  }
-}
+/** SOAP validates against its XSD: a non-xs:int or a repeated single element breaks it. */
+const SOAP_RULES: WireRules = { ints: 'refuse', repeats: 'refuse', name: (field) => `element ${field}` };
+
+const clientFault = (message: string) => new Refusal('bad_request', message);
 
 export const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 
@@ -78,7 +72,7 @@ function leafText(name: string, value: Node | string, scopes: Node[]): string | 
       return undefined;
     }
   }
-  if (childElements(value).length > 0) throw new SoapFault('Client', `element ${name} must hold text, not elements`);
+  if (childElements(value).length > 0) throw clientFault(`element ${name} must hold text, not elements`);
   const text = value['#text'];
   return typeof text === 'string' ? text : '';
 }
@@ -113,59 +107,45 @@ function usernameTokenOf(header: Node | string | undefined, scopes: Node[]): Use
   };
 }
 
-/** Read a SOAP 1.1 request into an operation name and its raw request fields, or throw a SoapFault. */
+/** Read a SOAP 1.1 request into an operation name and its schema-checked fields, or throw the Refusal its Fault says. */
 export function readSoapRequest(xml: string): SoapCall {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SoapFault('Client', 'DTDs and entity declarations are not allowed in SOAP messages');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw clientFault('DTDs and entity declarations are not allowed in SOAP messages');
   let doc: Node;
   try {
     doc = parser.parse(xml, true) as Node;
   } catch (e) {
-    throw new SoapFault('Client', `Malformed XML: ${(e as Error).message}`);
+    throw clientFault(`Malformed XML: ${(e as Error).message}`);
   }
   const roots = childElements(doc);
   const [rootName, root] = roots[0] ?? [];
   if (roots.length !== 1 || !rootName || typeof root !== 'object' || localName(rootName) !== 'Envelope') {
-    throw new SoapFault('Client', 'Not a SOAP envelope: the document element must be soap:Envelope');
+    throw clientFault('Not a SOAP envelope: the document element must be soap:Envelope');
   }
   const envNs = namespaceOf(prefixOf(rootName), [root]);
-  if (envNs === SOAP12_NS) throw new SoapFault('VersionMismatch', 'SOAP 1.2 is not supported here: send a SOAP 1.1 envelope (text/xml)');
-  if (envNs !== SOAP11_NS) throw new SoapFault('VersionMismatch', `Not a SOAP 1.1 envelope: namespace must be ${SOAP11_NS}`);
+  if (envNs === SOAP12_NS) throw new Refusal('version_mismatch', 'SOAP 1.2 is not supported here: send a SOAP 1.1 envelope (text/xml)');
+  if (envNs !== SOAP11_NS) throw new Refusal('version_mismatch', `Not a SOAP 1.1 envelope: namespace must be ${SOAP11_NS}`);
 
   const headers = childElements(root).filter(([k]) => localName(k) === 'Header');
   const bodies = childElements(root).filter(([k]) => localName(k) === 'Body');
-  if (bodies.length !== 1) throw new SoapFault('Client', 'The envelope must contain exactly one soap:Body');
+  if (bodies.length !== 1) throw clientFault('The envelope must contain exactly one soap:Body');
   // An element with only text (or nothing) comes back as a string.
   const body = typeof bodies[0]?.[1] === 'object' ? bodies[0][1] : {};
   const calls = childElements(body);
   const [callName, call] = calls[0] ?? [];
-  if (calls.length !== 1 || !callName) throw new SoapFault('Client', 'The soap:Body must contain exactly one operation element');
+  if (calls.length !== 1 || !callName) throw clientFault('The soap:Body must contain exactly one operation element');
   const op = localName(callName);
-  if (!Object.hasOwn(operations, op)) throw new SoapFault('Client', `Unknown operation: ${op.slice(0, 64)}`);
+  if (!Object.hasOwn(operations, op)) throw clientFault(`Unknown operation: ${op.slice(0, 64)}`);
   const def = operations[op as OperationName];
   const scopes = [root, body, ...(typeof call === 'object' ? [call] : [])];
 
-  const request: Record<string, string | string[]> = {};
   const children = typeof call === 'object' ? childElements(call) : [];
+  const values: Record<string, Array<string | undefined>> = {};
   for (const field of def.request) {
-    const values = children.filter(([k]) => localName(k) === field.name).map(([k, v]) => leafText(localName(k), v, scopes));
-    const present = values.filter((v): v is string => v !== undefined);
-    if ('repeated' in field && field.repeated) {
-      if (values.length > 0) request[field.name] = present;
-      continue;
-    }
-    if (values.length > 1) throw new SoapFault('Client', `element ${field.name} may appear only once`);
-    const value = present[0];
-    if (value === undefined) continue;
-    // Schema types: a non-empty xs:int must be one; an enum value must be in its enumeration.
-    if (field.type === 'int' && value.trim() !== '' && parseInt32(value) === undefined) {
-      throw new SoapFault('Client', `element ${field.name} must be an xs:int, got "${value.slice(0, 40)}"`);
-    }
-    if (typeof field.type === 'object' && value.trim() !== '' && !isEnumValue(field.type.enum, value.trim())) {
-      throw new SoapFault('Client', `element ${field.name} must be one of ${enums[field.type.enum].join(', ')}, got "${value.slice(0, 40)}"`);
-    }
-    request[field.name] = value;
+    const given = children.filter(([k]) => localName(k) === field.name).map(([k, v]) => leafText(localName(k), v, scopes));
+    if (given.length > 0) values[field.name] = given;
   }
-  return { op: op as OperationName, request: request as RawRequest<OperationName>, usernameToken: usernameTokenOf(headers[0]?.[1], [root]) };
+  const request = schemaRequest(op as OperationName, values, SOAP_RULES);
+  return { op: op as OperationName, request, usernameToken: usernameTokenOf(headers[0]?.[1], [root]) };
 }
 
 const builder = new XMLBuilder({
@@ -178,23 +158,13 @@ const builder = new XMLBuilder({
 
 /** `<soap:Envelope>` around `{op}Response/return`, fields in the order of the result type (JAXB propOrder). */
 export function writeSoapResponse<Op extends OperationName>(op: Op, result: Result<Op>, targetNamespace: string): string {
-  const ret: Record<string, unknown> = {};
-  const values = result as Record<string, unknown>;
-  for (const field of operations[op].result.fields) {
-    const v = values[field.name];
-    if (v === undefined) continue;
-    ret[field.name] =
-      field.type === 'serviceStateMap'
-        ? { entry: Object.entries(v as Record<string, string>).map(([key, value]) => ({ key, value })) }
-        : String(v);
-  }
-  return envelope({ [`ns2:${operations[op].soap}Response`]: { '@_xmlns:ns2': targetNamespace, return: ret } });
+  return envelope({ [`ns2:${operations[op].soap}Response`]: { '@_xmlns:ns2': targetNamespace, return: soapReturn(op, result) } });
 }
 
-export function writeSoapFault(fault: SoapFault): string {
+export function writeSoapFault(code: FaultCode, message: string): string {
   // WS-Security failures have their own fault code (WSS 1.1 §12).
-  const faultcode = fault.code === 'FailedAuthentication' ? { '#text': 'wsse:FailedAuthentication', '@_xmlns:wsse': WSSE_NS } : `soap:${fault.code}`;
-  return envelope({ 'soap:Fault': { faultcode, faultstring: fault.message } });
+  const faultcode = code === 'FailedAuthentication' ? { '#text': 'wsse:FailedAuthentication', '@_xmlns:wsse': WSSE_NS } : `soap:${code}`;
+  return envelope({ 'soap:Fault': { faultcode, faultstring: message } });
 }
 
 function envelope(body: Record<string, unknown>): string {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { Middleware, ParameterizedContext } from 'koa';
 import type { RateLimiterMemory } from 'rate-limiter-flexible';
 
 /**
@@ -27,4 +29,19 @@ export class RateLimit {
       throw e;
     }
   }
+}
+
+/** The client a request counts against: its credential (hashed, never kept) when it sent one, else its IP. */
+function clientOf(ctx: ParameterizedContext): string {
+  const credential = ctx.get('authorization') || ctx.get('x-api-key') || ctx.get('guid');
+  return credential ? `c:${createHash('sha256').update(credential).digest('base64url')}` : `ip:${ctx.ip}`;
+}
+
+/** The per-client budget as a middleware; past it, `refuse` answers (or throws for the face's error boundary). */
+export function perClientLimit<S>(limit: RateLimit, refuse: (ctx: ParameterizedContext<S>, waitSeconds: number) => void): Middleware<S> {
+  return async function perClientLimit(ctx, next) {
+    const wait = await limit.check(clientOf(ctx));
+    if (wait === undefined) return next();
+    refuse(ctx, wait);
+  };
 }

@@ -1,0 +1,66 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { MccBridge } from '../../bridge/index.js';
+import type { Logger } from '../../log/logger.js';
+import type { FaceState } from '../http.js';
+import type { Credentials } from '../security/credentials.js';
+import { perClientLimit, type RateLimit } from '../security/rate-limit.js';
+import { answerErrors } from './boundary.js';
+import { requireCredentials } from './guard.js';
+import { tooManyRequests } from './refusals.js';
+import { restRoutes } from './rest.js';
+import type { MccRoute, MccState } from './route.js';
+import { soapRoutes } from './soap.js';
+
+export interface MccFaceOptions {
+  bridge: MccBridge;
+  credentials: Credentials;
+  rateLimit?: RateLimit | undefined;
+  targetNamespace: string;
+  publicUrl?: string | undefined;
+  bodyLimit: number;
+  logger: Logger;
+}
+
+/** Name the face in the access log and the metrics before anything can refuse. */
+const tagFace = (face: MccRoute['face']): Middleware<FaceState> =>
+  function tagFace(ctx, next) {
+    ctx.state.face = face;
+    return next();
+  };
+
+/**
+ * The MCC face (SOAP + WSDL, REST + WADL + OpenAPI), each route with the same stack in this order:
+ * its face's name, one error boundary answering in the route's dialect, the per-client rate limit,
+ * the route's own reading step, its credentials guard when the route needs one, its handler.
+ * Credentials are decided by the route that matched — the router's own matching (case-insensitive,
+ * a trailing slash allowed) — never by comparing paths.
+ */
+export function mccFace(options: MccFaceOptions) {
+  const { credentials, rateLimit, logger } = options;
+  const router = new Router<MccState>();
+  const limit = rateLimit
+    ? [
+        perClientLimit<MccState>(rateLimit, (_ctx, waitSeconds) => {
+          throw tooManyRequests(waitSeconds);
+        }),
+      ]
+    : [];
+  const guarded = (route: MccRoute) =>
+    route.credentials === 'calls' ? credentials.enabled : route.credentials === 'contracts' && credentials.protectsContracts;
+
+  for (const route of [...soapRoutes(options), ...restRoutes(options)]) {
+    const stack: Array<Middleware<MccState>> = [
+      tagFace(route.face),
+      answerErrors(route.dialect, logger),
+      ...limit,
+      ...(route.read ? [route.read] : []),
+      ...(guarded(route) ? [requireCredentials<MccState>(credentials, { missing: route.missing ?? 'credentials are required', token: route.token })] : []),
+      route.handle,
+    ];
+    const path = route.path instanceof RegExp || typeof route.path === 'string' ? route.path : [...route.path];
+    if (route.methods === 'all') router.all(path, ...stack);
+    else router.register(path, [...route.methods], stack, { pathAsRegExp: path instanceof RegExp });
+  }
+  return router.routes();
+}
