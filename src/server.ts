@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Backend } from './backends/backend.js';
@@ -36,9 +36,10 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
   const faces = desk ? createAgentFaces(config, desk, logger) : undefined;
   const app = createApp(config, backend, logger, faces, metrics);
   const tls = config.server.tls;
-  const server: Server = tls
-    ? createHttpsServer({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, app.callback())
-    : createHttpServer(app.callback());
+  // Koa's handler answers its own errors; node:http ignores the promise it returns.
+  const handle = app.callback();
+  const listener: RequestListener = (req, res) => void handle(req, res);
+  const server: Server = tls ? createHttpsServer({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, listener) : createHttpServer(listener);
   server.on('upgrade', (req, socket, head) => {
     if (!faces?.handleUpgrade(req, socket, head)) socket.destroy();
   });

@@ -71,7 +71,7 @@ describe('two bridge processes on one PostgreSQL', function () {
     for (let i = 0; i < 25; i++) {
       const id = `twice-${i}`;
       const answers = await Promise.all([start(c.a, { sessionId: id }), start(c.b, { sessionId: id })]);
-      assert.deepEqual(answers.map((r) => r?.failReason ?? r?.result).sort(), ['DUPLICATED_SESSION_ID', 'SUCCESS'], id);
+      assert.deepEqual(answers.map((r) => String(r?.failReason ?? r?.result)).sort(), ['DUPLICATED_SESSION_ID', 'SUCCESS'], id);
     }
   });
 
@@ -97,7 +97,7 @@ describe('two bridge processes on one PostgreSQL', function () {
       }),
     );
     assert.deepEqual(violations, []);
-    const held = (await db.query(`SELECT agent FROM sessions WHERE status IN ('BOOKED', 'ASSIGNED')`)).rows.map((r) => r.agent).sort();
+    const held = (await db.query(`SELECT agent FROM sessions WHERE status IN ('BOOKED', 'ASSIGNED')`)).rows.map((r) => String(r.agent)).sort();
     assert.deepEqual(held, AGENTS, 'with 40 sessions waiting, every agent holds exactly one');
     const loads = (await db.query('SELECT load FROM agent_channels ORDER BY username')).rows.map((r) => Number(r.load));
     assert.deepEqual(loads, [1, 1, 1, 1, 1], 'agent loads agree with the sessions they hold');
@@ -146,8 +146,8 @@ describe('agent faces across two bridge processes on one PostgreSQL', function (
         method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'alice-pw', autoanswer: false }),
       });
       const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
-      assert.equal(((await signIn.json()) as any).retcode, '0');
-      const poll = async (on: BridgeProcess) => ((await (await fetch(`${on.url}/agentgateway/resource/agentevent/201`, { headers: { Guid: guid } })).json()) as any);
+      assert.equal(((await signIn.json())).retcode, '0');
+      const poll = async (on: BridgeProcess) => ((await (await fetch(`${on.url}/agentgateway/resource/agentevent/201`, { headers: { Guid: guid } })).json()));
       assert.equal((await poll(b)).event.eventType, 'AgentOther_InService');
       assert.equal((await poll(a)).event.eventType, 'AgentState_Ready', 'one cursor, wherever the poll lands');
       const id = (await start(a))?.sessionId as string;
@@ -157,7 +157,7 @@ describe('agent faces across two bridge processes on one PostgreSQL', function (
       assert.equal(ringing.event.content.callid, id);
 
       const login = await fetch(`${b.url}/xuc/api/2.0/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'alice', password: 'alice-pw' }) });
-      const xuc = await XucClient.connect(b.url, ((await login.json()) as any).token);
+      const xuc = await XucClient.connect(b.url, ((await login.json())).token);
       try {
         await xuc.next('LoggedOn');
         xuc.send('getAgentStates');

@@ -69,7 +69,7 @@ describe('operations', function () {
     const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
     for (let i = 0; i < 2; i++) await fetch(`${gw}/agentevent/301`, { headers: { Guid: guid } }).then((r) => r.json());
     // This poll waits 1.5 s for an event: it is in flight when SIGTERM comes.
-    const inFlight = fetch(`${gw}/agentevent/301`, { headers: { Guid: guid } }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const inFlight = fetch(`${gw}/agentevent/301`, { headers: { Guid: guid } }).then(async (r) => ({ status: r.status, body: (await r.json()) }));
     await new Promise((r) => setTimeout(r, 300));
     p.child.kill('SIGTERM');
     const answered = await inFlight;
@@ -110,7 +110,7 @@ describe('operations', function () {
   it('serves a valid OpenAPI 3.1 document for the REST face, beside the WADL', async () => {
     const b = await startTestBridge();
     try {
-      const doc = (await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json()) as any;
+      const doc = (await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json());
       assert.equal(doc.openapi, '3.1.0');
       const api = (await SwaggerParser.validate(structuredClone(doc))) as any;
       assert.equal(Object.keys(api.paths).length, 8);

@@ -32,7 +32,7 @@ describe('the catalog of HTTP-level refusals', () => {
   it('is what the served OpenAPI document declares, on every operation that can send it', async () => {
     const b = await startTestBridge();
     try {
-      const doc = (await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json()) as any;
+      const doc = (await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json());
       const rest = catalog.filter(([, def]) => def.status !== undefined);
       assert.deepEqual(Object.keys(doc.components.responses), rest.map(([code]) => code));
       assert.deepEqual(doc.components.schemas.Error.properties.error.enum, rest.map(([code]) => code));

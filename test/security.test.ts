@@ -34,7 +34,7 @@ describe('authentication of the MCC faces', () => {
     const none = await fetch(url);
     assert.equal(none.status, 401);
     assert.equal(none.headers.get('www-authenticate'), 'Basic realm="mcc-bridge"');
-    assert.equal(((await none.json()) as any).error, 'unauthorized');
+    assert.equal(((await none.json())).error, 'unauthorized');
     assert.equal((await fetch(url, { headers: { Authorization: basic('integrator', 'wrong') } })).status, 401);
     assert.equal((await fetch(url, { headers: { 'X-API-Key': 'k3y-wrong-wrong-wrong' } })).status, 401);
     assert.equal((await fetch(url, { headers: { Authorization: basic('integrator', 'b4sic-secret') } })).status, 200);
@@ -115,7 +115,7 @@ describe('rate limiting', () => {
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
       const limited = await fetch(`${b.url}/mc/cxf/rest/json/checkSession?sessionId=x`);
       assert.ok(Number(limited.headers.get('retry-after')) >= 1);
-      assert.equal(((await limited.json()) as any).error, 'rate_limited');
+      assert.equal(((await limited.json())).error, 'rate_limited');
       const fault = await postSoap(b.url, '<x/>');
       assert.equal(fault.status, 429);
       assert.match(fault.text, /<faultcode>soap:Client<\/faultcode><faultstring>Too many requests/);

@@ -12,15 +12,32 @@ export class ConfigError extends Error {
   }
 }
 
+type Doc = Record<string, unknown>;
+
+/** The mapping under `name`, created when absent (an override may name a section the file leaves out). */
+function section(c: Doc, name: string): Doc {
+  const s = c[name];
+  if (typeof s === 'object' && s !== null && !Array.isArray(s)) return s as Doc;
+  const fresh: Doc = {};
+  c[name] = fresh;
+  return fresh;
+}
+
 /** Environment variables that override the file (containers set these rather than edit files). */
-const envOverrides: Array<[string, (c: Record<string, any>, v: string) => void]> = [
-  ['MCC_PORT', (c, v) => ((c.server ??= {}).port = /^\d+$/.test(v) ? Number(v) : v)],
-  ['MCC_HOST', (c, v) => ((c.server ??= {}).host = v)],
-  ['MCC_PUBLIC_URL', (c, v) => ((c.server ??= {}).publicUrl = v)],
-  ['MCC_LOG_LEVEL', (c, v) => ((c.logging ??= {}).level = v)],
-  ['MCC_LOG_FILE', (c, v) => ((c.logging ??= {}).file = v)],
-  ['MCC_DATA_DIR', (c, v) => (c.store = { ...(c.store ?? {}), kind: 'sqlite', dataDir: v })],
-  ['MCC_DATABASE_URL', (c, v) => (c.store = { kind: 'postgres', url: v, ...(c.store?.poolSize ? { poolSize: c.store.poolSize } : {}) })],
+const envOverrides: Array<[string, (c: Doc, v: string) => void]> = [
+  ['MCC_PORT', (c, v) => (section(c, 'server').port = /^\d+$/.test(v) ? Number(v) : v)],
+  ['MCC_HOST', (c, v) => (section(c, 'server').host = v)],
+  ['MCC_PUBLIC_URL', (c, v) => (section(c, 'server').publicUrl = v)],
+  ['MCC_LOG_LEVEL', (c, v) => (section(c, 'logging').level = v)],
+  ['MCC_LOG_FILE', (c, v) => (section(c, 'logging').file = v)],
+  ['MCC_DATA_DIR', (c, v) => (c.store = { ...section(c, 'store'), kind: 'sqlite', dataDir: v })],
+  [
+    'MCC_DATABASE_URL',
+    (c, v) => {
+      const { poolSize } = section(c, 'store');
+      c.store = { kind: 'postgres', url: v, ...(poolSize ? { poolSize } : {}) };
+    },
+  ],
 ];
 
 function keyPath(path: PropertyKey[]): string {
@@ -32,7 +49,7 @@ export function parseConfig(doc: unknown, source = 'configuration', env: NodeJS.
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new ConfigError(source, ['the document must be a mapping of keys (server, contract, logging, backend, embedded)']);
   }
-  const raw: Record<string, any> = structuredClone(doc);
+  const raw = structuredClone(doc) as Doc;
   for (const [name, apply] of envOverrides) {
     const v = env[name];
     if (v !== undefined && v !== '') apply(raw, v);

@@ -35,25 +35,27 @@ export class Metrics {
       name: 'mcc_backend_errors_total', help: 'Failed calls to the contact center (vendor adapters), by reason',
       labelNames: ['backend', 'reason'], registers: [this.registry],
     });
-    const self = this;
+    // collect() runs with `this` bound to its gauge: reach the metrics through these instead.
+    const counts = () => this.counts();
+    const circuitOpen = () => this.source?.circuitOpen;
     new Gauge({
       name: 'mcc_sessions', help: 'Sessions in the store, by status', labelNames: ['status'], registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [status, n] of Object.entries((await self.counts()).sessions)) this.set({ status }, n);
+        for (const [status, n] of Object.entries((await counts()).sessions)) this.set({ status }, n);
       },
     });
     new Gauge({
       name: 'mcc_agent_channels', help: 'Agent logins per channel, by state', labelNames: ['state'], registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [state, n] of Object.entries((await self.counts()).agents)) this.set({ state }, n);
+        for (const [state, n] of Object.entries((await counts()).agents)) this.set({ state }, n);
       },
     });
     new Gauge({
       name: 'mcc_backend_circuit_open', help: '1 while the vendor circuit breaker is open', registers: [this.registry],
       collect() {
-        const open = self.source?.circuitOpen;
+        const open = circuitOpen();
         if (open !== undefined) this.set(open ? 1 : 0);
       },
     });

@@ -3,7 +3,7 @@ import { migrate } from './migrations.js';
 import { seed } from './seed.js';
 import { SqlTx, type Dialect, type Driver } from './sql.js';
 import { OutageWatch } from './outage.js';
-import { StoreError, type Store, type StoreOptions, type Tx } from './store.js';
+import { errorCode, StoreError, type Store, type StoreOptions, type Tx } from './store.js';
 
 /**
  * PostgreSQL, for several bridge processes on one database. READ COMMITTED transactions; every
@@ -34,7 +34,7 @@ const withoutCredentials = (text: string) => text.replace(/\/\/[^/@\s]*@/g, '//'
  * mean the server cannot be used; anything else is this one request refused.
  */
 function pgError(e: unknown, context: string): StoreError {
-  const code = String((e as { code?: unknown }).code ?? '');
+  const code = errorCode(e);
   const unreachable = !/^[0-9A-Z]{5}$/.test(code) || /^(08|53|57|58)/.test(code);
   const cause = withoutCredentials(`PostgreSQL ${context}: ${(e as Error).message}${code ? ` (${code})` : ''}`);
   return new StoreError(unreachable ? 'the database cannot be reached' : 'the database refused the request', cause);

@@ -5,7 +5,7 @@ import { migrate } from './migrations.js';
 import { seed } from './seed.js';
 import { SqlTx, type Dialect, type Driver, type Row } from './sql.js';
 import { OutageWatch } from './outage.js';
-import { StoreError, type Store, type StoreOptions, type Tx } from './store.js';
+import { errorCode, StoreError, type Store, type StoreOptions, type Tx } from './store.js';
 
 interface Pending {
   fn: (tx: Tx) => Promise<unknown>;
@@ -18,7 +18,7 @@ const MAX_BATCH = 256;
 
 /** What a caller is told, by SQLite's error code. */
 function clientMessage(e: unknown): string {
-  const code = String((e as { code?: unknown }).code ?? '');
+  const code = errorCode(e);
   if (code === 'SQLITE_FULL') return 'the disk is full';
   if (/^SQLITE_(IOERR|READONLY|CANTOPEN|PERM)/.test(code)) return 'the database files cannot be written';
   if (e instanceof TypeError) return 'the database is closed'; // better-sqlite3 after close()
@@ -26,7 +26,7 @@ function clientMessage(e: unknown): string {
 }
 
 const sqliteError = (e: unknown, sql: string) =>
-  new StoreError(clientMessage(e), `SQLite: ${(e as Error).message} (${String((e as { code?: unknown }).code ?? 'no code')}, in: ${sql})`);
+  new StoreError(clientMessage(e), `SQLite: ${(e as Error).message} (${errorCode(e) || 'no code'}, in: ${sql})`);
 
 /**
  * SQLite, one file, one process: the zero-set-up default. WAL journal with synchronous=FULL, so a
@@ -117,7 +117,7 @@ export class SqliteStore implements Store {
    */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.watch.around(true, () => new Promise<T>((resolve, reject) => {
-      this.batch.push({ fn: fn as (tx: Tx) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      this.batch.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       this.scheduleFlush();
     }));
   }

@@ -194,3 +194,9 @@ export interface StoreOptions {
   /** Told once when an outage begins (its cause) and once when it ends. */
   log?: StoreLog | undefined;
 }
+
+/** A driver error's `code` (SQLITE_FULL, a PostgreSQL SQLSTATE), or '' when it has none. */
+export function errorCode(e: unknown): string {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : '';
+}

@@ -49,7 +49,7 @@ function skin(center: SimCenter): SimSkin {
       callback(message);
     },
     outgoing(message, request, callback) {
-      const user = (request as (IncomingMessage & { simUser?: string }) | undefined)?.simUser;
+      const user = (request as { simUser?: string } | undefined)?.simUser;
       if (message.channel === '/meta/handshake' && message.successful && message.clientId && user) clients.set(message.clientId, user);
       const strip = (c: string) => (c.startsWith('/u/') ? c.slice(c.indexOf('/', 3)) : c);
       if (Array.isArray(message.subscription)) message.subscription = message.subscription.map(strip);

@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import { fail, ok, platformFailure, type Outcome, type Reason } from '../../reasons/index.js';
+import { fail, ok, platformFailure, type Outcome } from '../../reasons/index.js';
 import { VendorError } from './errors.js';
 
 export interface ResilienceOptions {
@@ -78,5 +78,5 @@ function toFailure(e: unknown, signal: AbortSignal): Outcome<never> {
   if (err.code === 'EOPENBREAKER') return fail('UNAVAILABLE', 'the contact center is failing: calls are paused for a moment (circuit open)');
   if (signal.aborted || err.name === 'TimeoutError' || err.name === 'AbortError') return fail('TIMEOUT', 'the contact center did not answer within the deadline');
   if (e instanceof SyntaxError) return fail('INVALID_RESPONSE', `the contact center answered something unreadable: ${err.message}`);
-  return fail('UNAVAILABLE' as Reason, `the contact center cannot be reached: ${err.message ?? String(e)}`);
+  return fail('UNAVAILABLE', `the contact center cannot be reached: ${err.message ?? String(e)}`);
 }

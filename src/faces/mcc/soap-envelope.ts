@@ -97,7 +97,7 @@ function usernameTokenOf(header: Node | string | undefined, scopes: Node[]): Use
     return found ? leafText(name, found[1], inner) : undefined;
   };
   const passwordNode = childElements(token).find(([k]) => localName(k) === 'Password')?.[1];
-  const type = typeof passwordNode === 'object' ? String(passwordNode['@_Type'] ?? '') : '';
+  const type = typeof passwordNode === 'object' ? String((passwordNode['@_Type'] as string | undefined) ?? '') : '';
   return {
     username: text('Username') ?? '',
     password: text('Password') ?? '',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 /**
  * Per-client request budget (rate-limiter-flexible, in memory, per process): `burst` requests per
@@ -9,7 +9,7 @@ import type { RateLimiterMemory } from 'rate-limiter-flexible';
  */
 export class RateLimit {
   // Loaded with the first request: a bridge without a limit does not carry the library.
-  private readonly limiter: Promise<{ limiter: RateLimiterMemory; Res: typeof import('rate-limiter-flexible').RateLimiterRes }>;
+  private readonly limiter: Promise<{ limiter: RateLimiterMemory; Res: typeof RateLimiterRes }>;
 
   constructor(options: { requestsPerSecond: number; burst: number }) {
     this.limiter = import('rate-limiter-flexible').then(({ RateLimiterMemory, RateLimiterRes }) => ({

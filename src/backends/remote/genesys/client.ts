@@ -13,7 +13,7 @@ export interface GenesysOptions {
   password: string;
 }
 
-type Body = Record<string, any>;
+type Body = Record<string, unknown>;
 
 /** GWS interaction states in the bridge's statuses (genesys.md §4). */
 function statusOf(resource: Body): VendorStatus {
@@ -94,7 +94,7 @@ export class GenesysClient implements VendorClient {
   /** An agent's device state (DeviceStateChangeMessage with the agent's userName). */
   private agentNotification(n: Message): void {
     const data = n.data as Body | undefined;
-    const state = (data?.devices as Body[] | undefined)?.[0]?.userState?.state;
+    const state = ((data?.devices as Body[] | undefined)?.[0]?.userState as Body | undefined)?.state;
     if (data?.messageType !== 'DeviceStateChangeMessage' || typeof data.userName !== 'string' || typeof state !== 'string') return;
     this.agentStates.set(data.userName, state);
     for (const w of this.agentWaiters) w(data.userName, state);

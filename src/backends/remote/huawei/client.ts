@@ -10,7 +10,10 @@ export interface HuaweiOptions {
   password: string;
 }
 
-type Body = Record<string, any>;
+type Body = Record<string, unknown>;
+
+/** A workno as the bridge names agents (the gateway sends it as a number or a string; absent or 0 is none). */
+const workno = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number') && v !== '' && v !== 0 ? String(v) : undefined;
 
 const STATES: Record<string, InteractionStatus> = { Created: 'NEW', Queued: 'QUEUED', Alerting: 'BOOKED', Talking: 'ASSIGNED', Released: 'CLOSED' };
 
@@ -80,7 +83,7 @@ export class HuaweiClient implements VendorClient {
     if (typeof content.callid !== 'string') return;
     if (event.eventType === 'AgentMediaCall_StateChange') {
       const status = STATES[String(content.state)];
-      if (status) link.event(content.callid, { status, agentId: content.workno || undefined });
+      if (status) link.event(content.callid, { status, agentId: workno(content.workno) });
     } else if (event.eventType === 'AgentMediaCall_DataChange') {
       // NEW leaves the status alone: only the data changed.
       link.event(content.callid, { status: 'NEW', userData: dataOf(content.calldata) });
@@ -123,7 +126,7 @@ export class HuaweiClient implements VendorClient {
     const info = (r.result ?? {}) as Body;
     const status = STATES[String(info.state)];
     if (!status) throw new SyntaxError(`unknown call state ${String(info.state)}`);
-    return { status, agentId: info.workno || undefined, userData: dataOf(info.calldata) };
+    return { status, agentId: workno(info.workno), userData: dataOf(info.calldata) };
   }
 
   async setData(vendorId: string, data: Record<string, string>, signal: AbortSignal): Promise<void> {

@@ -10,7 +10,7 @@ export interface XivoOptions {
   password: string;
 }
 
-type Frame = { msgType: string; ctiMessage: any };
+type Frame = { msgType: string; ctiMessage?: Record<string, unknown> };
 
 const PHONE_STATES: Record<string, InteractionStatus> = { EventDialing: 'QUEUED', EventRinging: 'BOOKED', EventEstablished: 'ASSIGNED', EventReleased: 'CLOSED' };
 /** cti.js pings every 5 s and gives up after 3 silent intervals (xivo.md §2); so does the bridge. */
@@ -95,7 +95,7 @@ export class XivoClient implements VendorClient {
           frame = JSON.parse(String(raw)) as Frame;
         } catch {
           // An unreadable frame may have been the answer someone waits for: tell them.
-          for (const w of [...this.waiters]) if (w({ msgType: 'Unreadable', ctiMessage: undefined })) this.waiters.delete(w);
+          for (const w of [...this.waiters]) if (w({ msgType: 'Unreadable' })) this.waiters.delete(w);
           return;
         }
         this.onFrame(ws, frame);
@@ -110,7 +110,7 @@ export class XivoClient implements VendorClient {
   }
 
   private onFrame(ws: WebSocket, f: Frame): void {
-    const m = f.ctiMessage;
+    const m = f.ctiMessage ?? {};
     switch (f.msgType) {
       case 'LoggedOn':
         ws.send(JSON.stringify({ claz: 'web', command: 'subscribeToQueueStats' }));
@@ -181,7 +181,7 @@ export class XivoClient implements VendorClient {
   submit(s: Submission, signal: AbortSignal): Promise<string> {
     const variables = Object.fromEntries(Object.entries(s.userData).map(([k, v]) => [k, v]));
     return this.command({ command: 'dialFromQueue', destination: s.contact ?? '', queueId: Number(s.queue), callerIdName: s.description ?? 'MCC', callerIdNumber: '', variables }, signal, (f) =>
-      f.msgType === 'PhoneEvent' && f.ctiMessage?.userData?.USR_mccSessionId === s.sessionId ? String(f.ctiMessage.uniqueId) : undefined,
+      f.msgType === 'PhoneEvent' && (f.ctiMessage?.userData as Record<string, unknown> | undefined)?.USR_mccSessionId === s.sessionId ? String(f.ctiMessage?.uniqueId as string) : undefined,
     );
   }
 
@@ -215,7 +215,7 @@ export class XivoClient implements VendorClient {
 
   logoutAgent(agentId: string, _media: string, signal: AbortSignal): Promise<void> {
     return this.command({ command: 'agentLogout', agentid: Number(agentId) }, signal, (f) =>
-      f.msgType === 'AgentStateEvent' && String(f.ctiMessage?.agentId) === agentId && f.ctiMessage.name === 'AgentLoggedOut' ? true : undefined,
+      f.msgType === 'AgentStateEvent' && String(f.ctiMessage?.agentId as string) === agentId && f.ctiMessage?.name === 'AgentLoggedOut' ? true : undefined,
     ).then(() => undefined);
   }
 }
