@@ -97,6 +97,25 @@ describe('two bridge processes on PostgreSQL through a crash-restart of the serv
 describe('a SQLite store whose files fail under a running bridge', function () {
   this.timeout(60_000);
 
+  /** One outage line whose cause matches, and one recovery line. */
+  async function assertLoggedOnce(log: string, cause: RegExp) {
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(outageLines(log).length, 1, 'logged once');
+    assert.match(String(outageLines(log)[0]?.cause), cause);
+    assert.equal(recoveryLines(log).length, 1);
+  }
+
+  /** kill -9, start again on the same files: every acknowledged session is there. Returns the new process. */
+  async function assertNothingLost(p: BridgeProcess, load: SessionLoad, dataDir: string): Promise<BridgeProcess> {
+    const acknowledged = load.succeeded();
+    assert.equal(await p.kill('SIGKILL'), 'SIGKILL');
+    const again = await spawnBridge(writeConfig({ store: { kind: 'sqlite', dataDir }, embedded }));
+    const missing: string[] = [];
+    for (const id of acknowledged) if ((await mcc(again.url, 'checkSession', { sessionId: id }))?.result !== 'SUCCESS') missing.push(id);
+    assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged sessions lost`);
+    return again;
+  }
+
   async function bridgeOn(dataDir: string, log: string) {
     const p = await spawnBridge(writeConfig({ store: { kind: 'sqlite', dataDir }, embedded, logging: { level: 'info', file: log } }));
     return { p, exit: alive(p), load: new SessionLoad(p.url, 'sq') };
@@ -153,17 +172,8 @@ describe('a SQLite store whose files fail under a running bridge', function () {
       await waitFor('SUCCESS again', () => load.succeeded(back).length >= 20);
       await load.stop();
       assertPlainFailures(load);
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(outageLines(log).length, 1, 'logged once');
-      assert.match(String(outageLines(log)[0]?.cause), /SQLite: .*SQLITE_/);
-      assert.equal(recoveryLines(log).length, 1);
-
-      const acknowledged = load.succeeded();
-      assert.equal(await p.kill('SIGKILL'), 'SIGKILL');
-      p = await spawnBridge(writeConfig({ store: { kind: 'sqlite', dataDir }, embedded }));
-      const missing: string[] = [];
-      for (const id of acknowledged) if ((await mcc(p.url, 'checkSession', { sessionId: id }))?.result !== 'SUCCESS') missing.push(id);
-      assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged sessions lost`);
+      await assertLoggedOnce(log, /SQLite: .*SQLITE_/);
+      p = await assertNothingLost(p, load, dataDir);
     } finally {
       sh('chattr', ['-i', ...files()]);
       await load.stop();
@@ -201,17 +211,8 @@ describe('a SQLite store whose files fail under a running bridge', function () {
       await load.stop();
       assertPlainFailures(load);
       assert.ok(load.answers.some((a) => a.failReasonMessage === 'the session store failed: the disk is full'));
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(outageLines(log).length, 1, 'logged once');
-      assert.match(String(outageLines(log)[0]?.cause), /SQLITE_FULL/);
-      assert.equal(recoveryLines(log).length, 1);
-
-      const acknowledged = load.succeeded();
-      assert.equal(await p.kill('SIGKILL'), 'SIGKILL');
-      p = await spawnBridge(writeConfig({ store: { kind: 'sqlite', dataDir }, embedded }));
-      const missing: string[] = [];
-      for (const id of acknowledged) if ((await mcc(p.url, 'checkSession', { sessionId: id }))?.result !== 'SUCCESS') missing.push(id);
-      assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged sessions lost`);
+      await assertLoggedOnce(log, /SQLITE_FULL/);
+      p = await assertNothingLost(p, load, dataDir);
     } finally {
       await load.stop();
       await p.kill();
