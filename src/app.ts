@@ -8,8 +8,7 @@ import { jsonDialect } from './faces/mcc/dialects.js';
 import { mccFace } from './faces/mcc/index.js';
 import { tooManyRequests } from './faces/mcc/refusals.js';
 import { JSON_PATH, SOAP_PATH } from './faces/mcc/urls.js';
-import { Credentials } from './faces/security/credentials.js';
-import { perClientLimit, RateLimit } from './faces/security/rate-limit.js';
+import { perClientLimit, type DoorSecurity } from './faces/security/index.js';
 import type { Logger } from './log/logger.js';
 import type { Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
@@ -19,16 +18,17 @@ import { opsRoutes } from './ops/routes.js';
  * its errors, credentials and rate limit), the agent faces, the final 404. Nothing here listens;
  * `server.ts` does.
  */
-export function createApp(config: Config, backend: Backend, logger: Logger, agentFaces?: AgentFaces, metrics?: Metrics): Koa {
+export function createApp(config: Config, backend: Backend, logger: Logger, security: DoorSecurity, agentFaces?: AgentFaces, metrics?: Metrics): Koa {
   const app = new Koa({ proxy: config.server.trustProxy });
-  const rateLimit = config.security.rateLimit ? new RateLimit(config.security.rateLimit) : undefined;
+  const { credentials, throttle, rateLimit } = security;
 
   app.use(requestScope(logger, metrics));
   app.use(opsRoutes(backend, metrics, config.metrics.path));
   app.use(
     mccFace({
       bridge: new MccBridge(backend),
-      credentials: new Credentials(config.security),
+      credentials,
+      throttle,
       rateLimit,
       targetNamespace: config.contract.targetNamespace,
       publicUrl: config.server.publicUrl,

@@ -8,6 +8,7 @@ import { startContactCenter, type ContactCenter } from './backends/contact-cente
 import type { Config } from './config/index.js';
 import { createApp } from './app.js';
 import { createAgentFaces } from './faces/agents/index.js';
+import { doorSecurity } from './faces/security/index.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Metrics } from './ops/metrics.js';
 
@@ -33,8 +34,9 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     metrics.attach(backend);
     backend.onVendorFailure?.((reason) => metrics.backendError(backend.kind, reason));
   }
+  const security = doorSecurity(config.security);
   const faces = desk ? createAgentFaces(config, desk, logger) : undefined;
-  const app = createApp(config, backend, logger, faces, metrics);
+  const app = createApp(config, backend, logger, security, faces, metrics);
   const tls = config.server.tls;
   // Koa's handler answers its own errors; node:http ignores the promise it returns.
   const handle = app.callback();

@@ -227,6 +227,14 @@ export const configSchema = z.strictObject({
       protectContracts: z.boolean().default(false),
       /** Per client (credential, else IP): this many requests per second on average, bursts up to `burst`. */
       rateLimit: z.strictObject({ requestsPerSecond: z.number().positive(), burst: z.number().int().min(1) }).optional(),
+      /** Failed authentications on any door (MCC and agent faces) per IP and per username within the window; past them, refused until it ends. */
+      authFailures: z
+        .strictObject({
+          perIp: z.number().int().min(1).default(30),
+          perUsername: z.number().int().min(1).default(10),
+          windowSeconds: z.number().int().min(1).max(86_400).default(300),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** Prometheus metrics. */

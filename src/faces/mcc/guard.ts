@@ -1,7 +1,9 @@
 import type { Middleware } from 'koa';
 import type { FaceState } from '../http.js';
+import type { AuthThrottle } from '../security/auth-throttle.js';
+import { basicCredentials } from '../http.js';
 import type { Credentials, UsernameToken } from '../security/credentials.js';
-import { Refusal } from './refusals.js';
+import { Refusal, tooManyRequests } from './refusals.js';
 
 export interface GuardOptions<S> {
   /** The 401's message when the request carries no credentials at all. */
@@ -14,12 +16,20 @@ export interface GuardOptions<S> {
  * Credentials, attached to each route that needs them: HTTP Basic or X-API-Key, else the route's
  * UsernameToken. Who got in goes to the access log; who did not gets the `unauthorized` refusal.
  */
-export function requireCredentials<S extends FaceState>(credentials: Credentials, { missing, token }: GuardOptions<S>): Middleware<S> {
-  return function requireCredentials(ctx, next) {
-    const fromHeaders = credentials.fromHeaders(ctx.get('authorization') || undefined, ctx.get('x-api-key') || undefined);
+export function requireCredentials<S extends FaceState>(credentials: Credentials, throttle: AuthThrottle, { missing, token }: GuardOptions<S>): Middleware<S> {
+  return async function requireCredentials(ctx, next) {
+    const authorization = ctx.get('authorization') || undefined;
+    const apiKey = ctx.get('x-api-key') || undefined;
     const usernameToken = token?.(ctx.state);
+    // The username an attempt names, for its own budget of failures (an API key names none).
+    const username = apiKey ? undefined : (basicCredentials(authorization)?.username ?? usernameToken?.username);
+    const wait = await throttle.blocked(ctx.ip, username);
+    if (wait !== undefined) throw tooManyRequests(wait, 'Too many failed authentications');
+    const fromHeaders = credentials.fromHeaders(authorization, apiKey);
     const verdict = fromHeaders ?? (usernameToken ? credentials.fromUsernameToken(usernameToken) : undefined);
     if (!verdict?.ok) {
+      // No credentials at all is not a guess; a wrong one is.
+      if (verdict) await throttle.failed(ctx.ip, username);
       throw new Refusal('unauthorized', verdict?.message ?? missing, credentials.offersBasic ? { 'WWW-Authenticate': 'Basic realm="mcc-bridge"' } : {});
     }
     ctx.state.principal = verdict.principal;

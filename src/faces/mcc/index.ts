@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import type { MccBridge } from '../../bridge/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { FaceState } from '../http.js';
+import type { AuthThrottle } from '../security/auth-throttle.js';
 import type { Credentials } from '../security/credentials.js';
 import { perClientLimit, type RateLimit } from '../security/rate-limit.js';
 import { answerErrors } from './boundary.js';
@@ -15,6 +16,7 @@ import { soapRoutes } from './soap.js';
 export interface MccFaceOptions {
   bridge: MccBridge;
   credentials: Credentials;
+  throttle: AuthThrottle;
   rateLimit?: RateLimit | undefined;
   targetNamespace: string;
   publicUrl?: string | undefined;
@@ -31,13 +33,14 @@ const tagFace = (face: MccRoute['face']): Middleware<FaceState> =>
 
 /**
  * The MCC face (SOAP + WSDL, REST + WADL + OpenAPI), each route with the same stack in this order:
- * its face's name, one error boundary answering in the route's dialect, the per-client rate limit,
- * the route's own reading step, its credentials guard when the route needs one, its handler.
+ * its face's name, one error boundary answering in the route's dialect, the route's own reading
+ * step, its credentials guard when the route needs one (failed attempts throttled per IP and
+ * username), the per-client rate limit (keyed by who authenticated, else the IP), its handler.
  * Credentials are decided by the route that matched — the router's own matching (case-insensitive,
  * a trailing slash allowed) — never by comparing paths.
  */
 export function mccFace(options: MccFaceOptions) {
-  const { credentials, rateLimit, logger } = options;
+  const { credentials, throttle, rateLimit, logger } = options;
   const router = new Router<MccState>();
   const limit = rateLimit
     ? [
@@ -49,13 +52,16 @@ export function mccFace(options: MccFaceOptions) {
   const guarded = (route: MccRoute) =>
     route.credentials === 'calls' ? credentials.enabled : route.credentials === 'contracts' && credentials.protectsContracts;
 
+  const read = (route: MccRoute) => (route.read ? [route.read] : []);
   for (const route of [...soapRoutes(options), ...restRoutes(options)]) {
     const stack: Array<Middleware<MccState>> = [
       tagFace(route.face),
       answerErrors(route.dialect, logger),
-      ...limit,
-      ...(route.read ? [route.read] : []),
-      ...(guarded(route) ? [requireCredentials<MccState>(credentials, { missing: route.missing ?? 'credentials are required', token: route.token })] : []),
+      // Without a guard the budget is the IP's and can be spent before any reading; with one, it is
+      // the principal's, known only once the guard (after the reading: WS-Security) has decided.
+      ...(guarded(route)
+        ? [...read(route), requireCredentials<MccState>(credentials, throttle, { missing: route.missing ?? 'credentials are required', token: route.token }), ...limit]
+        : [...limit, ...read(route)]),
       route.handle,
     ];
     const path = route.path instanceof RegExp || typeof route.path === 'string' ? route.path : [...route.path];

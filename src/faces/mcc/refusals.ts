@@ -61,7 +61,7 @@ export const refusals = {
     soap: { fault: 'Client', status: 429 },
     logAs: 'RATE_LIMITED',
     operations: 'all',
-    when: 'the client (its credential, else its IP) is over security.rateLimit; Retry-After says when to retry',
+    when: 'the client (who it authenticated as, else its IP) is over security.rateLimit, or its IP or the username it names is over security.authFailures; Retry-After says when to retry',
   },
   internal: {
     status: 500,
@@ -91,5 +91,5 @@ export class Refusal extends Error {
   }
 }
 
-export const tooManyRequests = (waitSeconds: number) =>
-  new Refusal('rate_limited', `Too many requests: retry in ${waitSeconds} s`, { 'Retry-After': String(waitSeconds) }, { retryAfterSeconds: waitSeconds });
+export const tooManyRequests = (waitSeconds: number, what = 'Too many requests') =>
+  new Refusal('rate_limited', `${what}: retry in ${waitSeconds} s`, { 'Retry-After': String(waitSeconds) }, { retryAfterSeconds: waitSeconds });

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { FaceState } from '../http.js';
 
 /**
  * Per-client request budget (rate-limiter-flexible, in memory, per process): `burst` requests per
- * window of burst / requestsPerSecond seconds. A client is its credential when it sent one, else
- * its IP (X-Forwarded-For only when the proxy is trusted).
+ * window of burst / requestsPerSecond seconds. A client is who it authenticated as (so the budget
+ * runs after a door's credentials check), else its IP (X-Forwarded-For only when the proxy is trusted).
  */
 export class RateLimit {
   // Loaded with the first request: a bridge without a limit does not carry the library.
@@ -31,14 +31,16 @@ export class RateLimit {
   }
 }
 
-/** The client a request counts against: its credential (hashed, never kept) when it sent one, else its IP. */
-function clientOf(ctx: ParameterizedContext): string {
-  const credential = ctx.get('authorization') || ctx.get('x-api-key') || ctx.get('guid');
-  return credential ? `c:${createHash('sha256').update(credential).digest('base64url')}` : `ip:${ctx.ip}`;
+/**
+ * The client a request counts against: who it authenticated as, else its IP. Never a header the
+ * client sent and nobody checked: a made-up credential or Guid would be a fresh budget each time.
+ */
+function clientOf(ctx: ParameterizedContext<FaceState>): string {
+  return ctx.state.principal ? `p:${ctx.state.principal}` : `ip:${ctx.ip}`;
 }
 
 /** The per-client budget as a middleware; past it, `refuse` answers (or throws for the face's error boundary). */
-export function perClientLimit<S>(limit: RateLimit, refuse: (ctx: ParameterizedContext<S>, waitSeconds: number) => void): Middleware<S> {
+export function perClientLimit<S extends FaceState>(limit: RateLimit, refuse: (ctx: ParameterizedContext<S>, waitSeconds: number) => void): Middleware<S> {
   return async function perClientLimit(ctx, next) {
     const wait = await limit.check(clientOf(ctx));
     if (wait === undefined) return next();
