@@ -51,7 +51,7 @@ export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logg
       directory.reload(next.embedded);
     },
     close() {
-      feed.stop();
+      feed.close(); // waiting event polls answer now
       for (const face of faces) face.close?.();
     },
   };
