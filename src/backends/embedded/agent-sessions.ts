@@ -29,8 +29,7 @@ export class StoredAgentSessions implements AgentSessions {
     return storeGuard(() =>
       this.store.tx(async (tx) => {
         const now = this.now();
-        const mine = await tx.agentSessionsOf(username, face);
-        const live = options.reuse ? mine.filter((r) => r.expiresAt > now).at(-1) : undefined;
+        const live = options.reuse ? (await tx.agentSessionsOf(username, face)).filter((r) => r.expiresAt > now).at(-1) : undefined;
         if (live) {
           live.expiresAt = Math.max(live.expiresAt, now + options.ttlMs);
           await tx.updateAgentSession(live);
@@ -38,8 +37,9 @@ export class StoredAgentSessions implements AgentSessions {
         }
         if (options.signIn) {
           for (const id of [...new Set(options.signIn)].sort((a, b) => a - b)) await tx.lockChannel(id);
+          // Read under the locks: what racing sign-ins committed before this one is seen.
           if ((await tx.agentChannels(username)).length > 0) return fail('AGENT_ALREADY_LOGGED_IN', `${username} has already signed in`);
-          for (const r of mine) await tx.deleteAgentSession(r.token);
+          for (const r of await tx.agentSessionsOf(username, face)) await tx.deleteAgentSession(r.token);
         }
         const rec: AgentSessionRecord = {
           token: randomUUID(), face, username, createdAt: now, expiresAt: now + options.ttlMs,
