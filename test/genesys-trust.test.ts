@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { request } from 'node:http';
+import WebSocket from 'ws';
 import { adapt } from 'cometd-nodejs-client';
 import { CometD, type Message } from 'cometd';
 import type { TestBridge } from './support/bridge.js';
@@ -65,6 +67,42 @@ describe('Genesys face: what a caller can make the bridge do to others', () => {
       honest.cometd.disconnect();
       forging.cometd.disconnect();
     }
+  });
+
+  it('with server.publicUrl, every client is named by it, whatever Host it sends', async () => {
+    const behind = await startFacesBridge({ server: { port: 0, host: '127.0.0.1', publicUrl: 'https://cc.example.com/' } });
+    const client = await cometdFor(behind.url, { ...alice, Host: 'attacker.example', Origin: 'https://cc.example.com' });
+    try {
+      const start = await http('POST', `${behind.url}/api/v2/me`, { operationName: 'StartContactCenterSession', channels: ['chat'] }, alice);
+      assert.equal(start.body.statusCode, 0, JSON.stringify(start.body));
+      await eventually(() => client.messages.some((m) => m.messageType === 'DeviceStateChangeMessage'), 5000, 'device notification');
+      assert.deepEqual([...new Set(uris(client.messages))], ['https://cc.example.com']);
+    } finally {
+      client.cometd.disconnect();
+      await logoutEveryone(behind);
+      await behind.close();
+    }
+  });
+
+  it('CometD serves no other origin, no form or text/plain body and no JSON-P, which a foreign page could send and read', async () => {
+    const handshake = JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] }]);
+    const notifications = `${b.url}/api/v2/notifications`;
+    const post = (headers: Record<string, string>, body = handshake) => fetch(notifications, { method: 'POST', headers: { ...alice, ...headers }, body });
+    const own = await post({ 'content-type': 'application/json', origin: new URL(b.url).origin });
+    assert.equal(own.status, 200);
+    assert.equal(((await own.json()) as Array<Record<string, unknown>>)[0]?.successful, true);
+    const foreign = await post({ 'content-type': 'application/json', origin: 'https://evil.example' });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    const preflight = await fetch(notifications, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+    assert.equal((await post({ 'content-type': 'text/plain' })).status, 415);
+    assert.equal((await post({ 'content-type': 'application/x-www-form-urlencoded' }, `message=${encodeURIComponent(handshake)}`)).status, 415);
+    const jsonp = await fetch(`${notifications}?message=${encodeURIComponent(handshake)}&jsonp=steal`, { headers: alice });
+    assert.equal(jsonp.status, 405);
+    assert.doesNotMatch(await jsonp.text(), /steal\(/);
+    const ws = new WebSocket(`${b.url.replace(/^http/, 'ws')}/api/v2/notifications`, { headers: alice, origin: 'https://evil.example' });
+    await assert.rejects(once(ws, 'open'));
   });
 
   it('the JSESSIONID cookie is HttpOnly and SameSite=Strict', async () => {

@@ -21,6 +21,13 @@ const prefixOf = (username: string, base: string) => `/u/${hex(username)}-${hex(
 /** The base URL of a CometD request, set by the face before faye sees it (index.ts). */
 export type NotificationRequest = IncomingMessage & { mccBase?: string; mccUser?: string };
 
+/**
+ * A browser request from a page of another origin. faye would answer it with CORS headers that let
+ * that page read the agent's notifications (credentials included); GWS serves no other origin
+ * unless configured to, and neither does the bridge.
+ */
+const foreign = (req: IncomingMessage, base: string) => req.headers.origin !== undefined && req.headers.origin !== new URL(base).origin;
+
 interface Watch {
   /** Connected clients per base URL. */
   bases: Map<string, number>;
@@ -66,14 +73,22 @@ export class GenesysNotifications {
 
   /** A long-poll request; `base` is the URL its resources are named by (publicUrl or its own origin). */
   async handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
+    const refuse = (status: number, message: string, headers: Record<string, string> = {}) =>
+      void res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify({ error: message }));
     // Stopping: a client reconnecting after its long poll was answered is not held again.
-    if (this.closed) return void res.writeHead(503, { 'Content-Type': 'application/json', Connection: 'close' }).end('[]');
+    if (this.closed) return refuse(503, 'the bridge is stopping', { Connection: 'close' });
+    if (foreign(req, base)) return refuse(403, 'cross-origin notifications are not served');
+    // Bayeux messages come as JSON POSTs (or over the WebSocket): faye would also read form bodies and
+    // JSON-P GETs, which any web page can send with the agent's credentials and, for JSON-P, read.
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (req.method === 'POST' && type !== 'application/json') return refuse(415, 'Content-Type must be application/json');
+    if (req.method === 'GET' && new URL(req.url ?? '/', 'http://x').searchParams.has('message')) return refuse(405, 'JSON-P is not served: POST JSON');
     (req as NotificationRequest).mccBase = base;
     (await this.adapter()).handle(req, res);
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, base: string): Promise<void> {
-    if (this.closed) return void socket.destroy();
+    if (this.closed || foreign(req, base)) return void socket.destroy();
     (req as NotificationRequest).mccBase = base;
     (await this.adapter()).handleUpgrade(req, socket, head);
   }
