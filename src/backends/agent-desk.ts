@@ -42,7 +42,7 @@ export interface AgentSession {
   lastSent?: string | undefined;
 }
 
-/** Agent sessions, kept where every bridge process sees them. */
+/** How a session is opened. */
 export interface OpenOptions {
   ttlMs: number;
   logoutOnExpiry: boolean;
@@ -52,6 +52,7 @@ export interface OpenOptions {
   signIn?: readonly number[];
 }
 
+/** Agent sessions, kept where every bridge process sees them. */
 export interface AgentSessions {
   /** A new session; its cursor starts at the agent's newest event. */
   open(username: string, face: string, options: OpenOptions): Promise<Outcome<AgentSession>>;
