@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Backend } from './backends/backend.js';
 import { startContactCenter, type ContactCenter } from './backends/contact-center.js';
 import type { Config } from './config/index.js';
@@ -38,12 +39,21 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
   const faces = desk ? createAgentFaces(config, desk, logger) : undefined;
   const app = createApp(config, backend, logger, security, faces, metrics);
   const tls = config.server.tls;
+  // Once stopping, answers close their connection: a kept-alive one would carry the next request.
+  let stopping = false;
   // Koa's handler answers its own errors; node:http ignores the promise it returns.
   const handle = app.callback();
-  const listener: RequestListener = (req, res) => void handle(req, res);
+  const listener: RequestListener = (req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    void handle(req, res);
+  };
   const server: Server = tls ? createHttpsServer({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, listener) : createHttpServer(listener);
+  // Upgraded sockets leave the server's connection list: tracked here so a shutdown can end them.
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (req, socket, head) => {
-    if (!faces?.handleUpgrade(req, socket, head)) socket.destroy();
+    if (stopping || !faces?.handleUpgrade(req, socket, head)) return void socket.destroy();
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
   });
   server.listen(config.server.port, config.server.host);
   await once(server, 'listening');
@@ -61,14 +71,22 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
       await center.reload?.(next);
     },
     async close(graceSeconds = config.server.shutdownGraceSeconds) {
-      faces?.close();
+      stopping = true;
+      faces?.close(); // long polls are answered and sockets closed now, not at the grace
       // In-flight requests finish; idle keep-alive connections go now; past the grace, the rest.
-      const cut = setTimeout(() => server.closeAllConnections(), graceSeconds * 1000);
+      const cut = setTimeout(() => {
+        server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
+      }, graceSeconds * 1000);
+      // A connection whose request was under way goes once it is idle (its answer said Connection: close
+      // only if it began after the stop).
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       clearTimeout(cut);
+      clearInterval(idle);
       await backend.close();
     },
   };

@@ -90,10 +90,20 @@ export interface AgentSession {
   lastSent?: string | undefined;
 }
 
+/** How a session is opened. */
+export interface OpenOptions {
+  ttlMs: number;
+  logoutOnExpiry: boolean;
+  /** Hand out the agent's live session on the face, if any, instead of a new one. */
+  reuse?: boolean;
+  /** A sign-in on these channels: refused while the agent is logged in; replaces its other sessions on the face. */
+  signIn?: readonly number[];
+}
+
 /** Agent sessions, kept where every bridge process sees them. */
 export interface AgentSessions {
   /** A new session; its cursor starts at the agent's newest event. */
-  open(username: string, face: string, options: { ttlMs: number; logoutOnExpiry: boolean }): Promise<Outcome<AgentSession>>;
+  open(username: string, face: string, options: OpenOptions): Promise<Outcome<AgentSession>>;
   /** The live session of a token on a face, its expiry pushed out by `extendMs` when given. */
   find(token: string, face: string, extendMs?: number): Promise<Outcome<AgentSession>>;
   save(session: AgentSession): Promise<Outcome<void>>;

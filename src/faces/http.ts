@@ -31,6 +31,7 @@ export function requestScope(logger: Logger, metrics?: Metrics): Middleware<Face
     const state = ctx.state;
     state.requestId = SAFE_REQUEST_ID.test(given) ? given : randomUUID();
     ctx.set('X-Request-Id', state.requestId);
+    ctx.set('X-Content-Type-Options', 'nosniff'); // no answer is ever read as another type than it says
     try {
       await next();
     } catch (e) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
 import type { AgentSessionRecord, Store } from '../../store/index.js';
-import type { AgentSessions } from '../agent-desk.js';
+import type { AgentSessions, OpenOptions } from '../agent-desk.js';
 import { storeGuard } from '../../store/index.js';
 
 /**
@@ -17,12 +17,30 @@ export class StoredAgentSessions implements AgentSessions {
     private readonly signOut: (username: string, why: string) => Promise<unknown>,
   ) {}
 
-  /** A new session; its cursor starts at the agent's newest event. Any user, supervisors too. */
-  open(username: string, face: string, options: { ttlMs: number; logoutOnExpiry: boolean }): Promise<Outcome<AgentSessionRecord>> {
+  /**
+   * A new session; its cursor starts at the agent's newest event. Any user, supervisors too.
+   * `reuse`: the agent's live session on the face, when there is one, is handed out (extended) instead.
+   * `signIn`: the agent signs in on these channels. Under their locks, the rule the engine logs in by,
+   * it is refused while the agent is logged in, and replaces the agent's other sessions on the face;
+   * so of sign-ins racing across the cluster, the last one before a login keeps its session.
+   */
+  open(username: string, face: string, options: OpenOptions): Promise<Outcome<AgentSessionRecord>> {
     if (!this.knows(username)) return Promise.resolve(fail('UNKNOWN_AGENT', `no user ${username}`));
     return storeGuard(() =>
       this.store.tx(async (tx) => {
         const now = this.now();
+        const live = options.reuse ? (await tx.agentSessionsOf(username, face)).filter((r) => r.expiresAt > now).at(-1) : undefined;
+        if (live) {
+          live.expiresAt = Math.max(live.expiresAt, now + options.ttlMs);
+          await tx.updateAgentSession(live);
+          return ok(live);
+        }
+        if (options.signIn) {
+          for (const id of [...new Set(options.signIn)].sort((a, b) => a - b)) await tx.lockChannel(id);
+          // Read under the locks: what racing sign-ins committed before this one is seen.
+          if ((await tx.agentChannels(username)).length > 0) return fail('AGENT_ALREADY_LOGGED_IN', `${username} has already signed in`);
+          for (const r of await tx.agentSessionsOf(username, face)) await tx.deleteAgentSession(r.token);
+        }
         const rec: AgentSessionRecord = {
           token: randomUUID(), face, username, createdAt: now, expiresAt: now + options.ttlMs,
           logoutOnExpiry: options.logoutOnExpiry, cursor: await tx.lastEventId(username),

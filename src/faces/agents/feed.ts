@@ -22,6 +22,9 @@ export class AgentEventFeed {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private readonly batch = 1000;
+  /** Wake-ups of the waiting polls (`next`), so a shutdown answers them at once. */
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
 
   constructor(
     private readonly engine: AgentDesk,
@@ -30,7 +33,7 @@ export class AgentEventFeed {
 
   /** Listen to one agent's events from now on; returns the way to stop. */
   async on(username: string, listener: AgentEventListener): Promise<() => void> {
-    if (this.listeners.size === 0) await this.restart();
+    if (this.listeners.size === 0 && !this.closed) await this.restart();
     let set = this.listeners.get(username);
     if (!set) this.listeners.set(username, (set = new Set()));
     set.add(listener);
@@ -46,17 +49,31 @@ export class AgentEventFeed {
    * event committed in between still wakes the waiter. `cancel` stops waiting.
    */
   async next(username: string, ms: number): Promise<{ woken: Promise<void>; cancel: () => void }> {
+    if (this.closed) return { woken: Promise.resolve(), cancel: () => undefined };
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => (wake = resolve));
     const stop = await this.on(username, () => wake());
     const timer = setTimeout(() => wake(), ms);
+    this.waiters.add(wake);
     const cancel = () => {
       clearTimeout(timer);
+      this.waiters.delete(wake);
       stop();
       wake();
     };
     void woken.then(cancel);
     return { woken, cancel };
+  }
+
+  /** The bridge is stopping: every waiting poll wakes now, and later ones do not wait. */
+  get closing(): boolean {
+    return this.closed;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stop();
+    for (const wake of [...this.waiters]) wake();
   }
 
   /** First listener: start from the newest event, so nobody is told old news. */

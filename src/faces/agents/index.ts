@@ -45,7 +45,7 @@ export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logg
       return faces.some((face) => face.handleUpgrade?.(req, socket, head) ?? false);
     },
     close() {
-      feed.stop();
+      feed.close(); // waiting event polls answer now
       for (const face of faces) face.close?.();
     },
   };

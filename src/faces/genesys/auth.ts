@@ -32,7 +32,18 @@ export async function genesysCaller(
   return user ? { user, by: 'cookie' } : undefined;
 }
 
-/** Every REST route needs a caller; Basic callers get a session cookie (CometD and later calls may use it), kept while it lives. */
+/**
+ * The cookie's attributes. HttpOnly: page scripts never read it. SameSite=Strict: the API is
+ * called by the agent desktop of its own site and never reached by following a link from another
+ * one, so no cross-site request needs to carry it, not even a top-level navigation (which Lax allows).
+ */
+const cookieOptions = (ctx: GenesysContext) => ({ httpOnly: true, sameSite: 'strict' as const, secure: ctx.secure, path: '/', overwrite: true });
+
+/**
+ * Every REST route needs a caller; Basic callers get a session cookie (CometD and later calls may
+ * use it), kept while it lives. A Basic caller without it gets the agent's live session again, so
+ * clients that never send cookies back leave one session per agent, not one per request.
+ */
 export const signedIn = ({ engine, directory }: GenesysFace) => async function signedIn(ctx: GenesysContext, next: () => Promise<unknown>) {
   const cookie = ctx.cookies.get(SESSION_COOKIE);
   const caller = await genesysCaller(engine, directory, ctx.get('authorization') || undefined, cookie);
@@ -41,8 +52,8 @@ export const signedIn = ({ engine, directory }: GenesysFace) => async function s
   if (caller.by === 'basic') {
     const current = cookie ? await engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS) : undefined;
     if (!current?.ok || current.value.username !== caller.user.username) {
-      const opened = await engine.sessions.open(caller.user.username, GENESYS_FACE, { ttlMs: SESSION_TTL_MS, logoutOnExpiry: false });
-      if (opened.ok) ctx.cookies.set(SESSION_COOKIE, opened.value.token, { httpOnly: true, path: '/', overwrite: true });
+      const opened = await engine.sessions.open(caller.user.username, GENESYS_FACE, { ttlMs: SESSION_TTL_MS, logoutOnExpiry: false, reuse: true });
+      if (opened.ok) ctx.cookies.set(SESSION_COOKIE, opened.value.token, cookieOptions(ctx));
     }
   }
   await next();
@@ -52,5 +63,5 @@ export const signedIn = ({ engine, directory }: GenesysFace) => async function s
 export async function endHttpSession(face: GenesysFace, ctx: GenesysContext): Promise<void> {
   const cookie = ctx.cookies.get(SESSION_COOKIE);
   if (cookie) await face.engine.sessions.close({ token: cookie });
-  ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
+  ctx.cookies.set(SESSION_COOKIE, null, cookieOptions(ctx));
 }

@@ -1,4 +1,6 @@
+import { ServerResponse } from 'node:http';
 import Router from '@koa/router';
+import type Koa from 'koa';
 import type { Context } from 'koa';
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
@@ -9,6 +11,7 @@ import type { AgentEventFeed } from '../agents/feed.js';
 import { Refusal } from '../agents/refusal.js';
 import { baseUrl, BodyError, type FaceState } from '../http.js';
 import { signedIn } from './auth.js';
+import { operationLabel } from './operations.js';
 import { GenesysNotifications } from './cometd.js';
 import { genesysRoutes } from './routes.js';
 import { failed, type Body, type GenesysContext, type GenesysState } from './wire.js';
@@ -37,39 +40,44 @@ export interface GenesysFace extends GenesysFaceOptions {
  * over CometD (cometd.ts, events.ts). Replies carry GWS statusCodes from the shared catalog.
  */
 export function genesysFace(options: GenesysFaceOptions): AgentFace {
-  let origin = 'http://localhost';
   const face: GenesysFace = {
     ...options,
     base: (ctx) => baseUrl(ctx, options.publicUrl),
     notify: (username, topic, data) => notifications.notify(username, topic, data),
   };
-  const notifications = new GenesysNotifications(face, options.logger, () => origin);
+  const notifications = new GenesysNotifications(face, options.logger);
   const router = new Router<GenesysState>({ prefix: '/api/v2' });
-  router.use(genesysErrors, signedIn(face));
+  router.use(genesysErrors, jsonBodies, signedIn(face));
   genesysRoutes(router, face);
+  let app: Koa | undefined;
 
   return {
-    install(app) {
-      app.use<FaceState>(async (ctx, next) => {
-        origin = baseUrl(ctx, options.publicUrl); // the URL notifications name resources by
+    install(into) {
+      app = into;
+      into.use<FaceState>(async (ctx, next) => {
         if (!notifications.handles(ctx.path)) return next();
         ctx.state.face = 'genesys';
         ctx.respond = false; // faye answers on the raw response
         ctx.status = 200;
-        await notifications.handle(ctx.req, ctx.res);
+        await notifications.handle(ctx.req, ctx.res, face.base(ctx));
       });
-      app.use(router.routes());
+      into.use(router.routes());
     },
     handleUpgrade(req, socket, head) {
-      if (!notifications.handles(new URL(req.url ?? '/', 'http://x').pathname)) return false;
-      void notifications.handleUpgrade(req, socket, head).catch(() => socket.destroy());
+      if (!app || !notifications.handles(new URL(req.url ?? '/', 'http://x').pathname)) return false;
+      // Koa's own reading of the upgrade request's origin (X-Forwarded-* only behind a trusted proxy).
+      const base = face.base(app.createContext(req, new ServerResponse(req)));
+      void notifications.handleUpgrade(req, socket, head, base).catch(() => socket.destroy());
       return true;
     },
     close: () => notifications.close(),
   };
 }
 
-/** The face's one error boundary: refused fields and unreadable bodies as GWS statusCodes. */
+/**
+ * The face's one error boundary: refused fields and unreadable bodies as GWS statusCodes. The
+ * operation label of the logs and metrics comes from the closed set of GWS operations only.
+ */
 async function genesysErrors(ctx: GenesysContext, next: () => Promise<unknown>): Promise<void> {
   ctx.state.face = 'genesys';
   try {
@@ -78,5 +86,22 @@ async function genesysErrors(ctx: GenesysContext, next: () => Promise<unknown>):
     if (e instanceof Refusal) return failed(ctx, e.failure);
     if (e instanceof BodyError) return failed(ctx, fail('INVALID_PARAMETER', e.message));
     throw e;
+  } finally {
+    ctx.state.operation = operationLabel(ctx.state.operation);
   }
+}
+
+/**
+ * POST and PUT bodies must say they are JSON: a browser sends `text/plain` cross-site without
+ * asking (no CORS preflight), so accepting it would let any web page act as a signed-in agent.
+ * Answered before the caller is looked at, as HTTP 415 with the GWS failure body.
+ */
+async function jsonBodies(ctx: GenesysContext, next: () => Promise<unknown>): Promise<void> {
+  // type-is: false for a body of another type, null for no body at all (nothing to forge).
+  if ((ctx.method === 'POST' || ctx.method === 'PUT') && ctx.is('application/json', '+json') === false) {
+    failed(ctx, fail('INVALID_PARAMETER', `Content-Type must be application/json, not ${ctx.get('content-type').split(';')[0] || 'none'}`));
+    ctx.status = 415;
+    return;
+  }
+  await next();
 }

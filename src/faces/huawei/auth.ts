@@ -52,46 +52,46 @@ export const signIn = (face: HuaweiFace, mode: 'login' | 'loginex' | 'forcelogin
 
   const agent = dir.agentById(id);
   if (!agent || !dir.authenticate(agent.username, password).ok) return failed(ctx, fail('UNAUTHENTICATED', 'wrong agent id or password'));
-  if (face.signingIn.has(id)) return failed(ctx, fail('OPERATION_PENDING', `a sign-in of agent ${id} is in progress`));
-  face.signingIn.add(id);
-  try {
-    const current = await engine.agentState(agent.username);
-    if (!current.ok) return failed(ctx, current);
-    if (current.value.loggedIn) {
-      if (mode !== 'forcelogin') return failed(ctx, fail('AGENT_ALREADY_LOGGED_IN', `agent ${id} has already signed in; use forcelogin`));
-      const out = await engine.agentLogout(agent.username, undefined, 'forced sign-in');
-      if (!out.ok) return failed(ctx, out);
-    }
-    await engine.sessions.close({ username: agent.username, face: HUAWEI_FACE });
-    // The session (and its event cursor) first, so the sign-in events are the first polled.
-    const session = await engine.sessions.open(agent.username, HUAWEI_FACE, { ttlMs: face.keepAliveMs, logoutOnExpiry: true });
-    if (!session.ok) return failed(ctx, session);
-    const login: LoginOptions = {
-      autoAnswer,
-      autoIdle,
-      initial: status === 4 ? { ready: true } : { ready: false, reason: status === 5 ? WRAP_UP : BUSY },
-      ...((phone ?? agent.line) !== undefined ? { phone: (phone ?? agent.line) as string } : {}),
-    };
-    const out = await engine.agentLogin(agent.username, dir.workChannels(agent), login);
-    if (!out.ok) {
-      await engine.sessions.close({ token: session.value.token });
-      return failed(ctx, out);
-    }
-    setGuid(ctx, session.value.token);
-    return answer(ctx, '0', {
-      result: {
-        vdnid: 1,
-        workno: String(id),
-        mediatype: 'TTF',
-        loginTime: String(session.value.createdAt),
-        isForceChange: 'false',
-        serverName: 'AgentGateway',
-        timeRemaining: '',
-      },
-    }, '');
-  } finally {
-    face.signingIn.delete(id);
+  const current = await engine.agentState(agent.username);
+  if (!current.ok) return failed(ctx, current);
+  if (current.value.loggedIn && mode === 'forcelogin') {
+    const out = await engine.agentLogout(agent.username, undefined, 'forced sign-in');
+    if (!out.ok) return failed(ctx, out);
   }
+  const already = fail('AGENT_ALREADY_LOGGED_IN', `agent ${id} has already signed in; use forcelogin`);
+  // Who signs in is decided in the store, for the whole cluster: the session (and its event cursor,
+  // so the sign-in events are the first polled) is refused while the agent is logged in, and takes
+  // the place of the agent's other Guids.
+  const channels = dir.workChannels(agent);
+  const session = await engine.sessions.open(agent.username, HUAWEI_FACE, { ttlMs: face.keepAliveMs, logoutOnExpiry: true, signIn: channels });
+  if (!session.ok) return failed(ctx, session.reason === 'AGENT_ALREADY_LOGGED_IN' ? already : session);
+  const login: LoginOptions = {
+    autoAnswer,
+    autoIdle,
+    initial: status === 4 ? { ready: true } : { ready: false, reason: status === 5 ? WRAP_UP : BUSY },
+    ...((phone ?? agent.line) !== undefined ? { phone: (phone ?? agent.line) as string } : {}),
+  };
+  const out = await engine.agentLogin(agent.username, channels, login);
+  if (!out.ok) {
+    await engine.sessions.close({ token: session.value.token });
+    return failed(ctx, out);
+  }
+  // A sign-in racing this one that came later, before either logged in, replaced this Guid: that
+  // one is the sign-in (the agent is logged in now, so none after it can replace it in turn).
+  const kept = await engine.sessions.find(session.value.token, HUAWEI_FACE);
+  if (!kept.ok) return failed(ctx, kept.reason === 'SESSION_EXPIRED' ? already : kept);
+  setGuid(ctx, session.value.token);
+  return answer(ctx, '0', {
+    result: {
+      vdnid: 1,
+      workno: String(id),
+      mediatype: 'TTF',
+      loginTime: String(session.value.createdAt),
+      isForceChange: 'false',
+      serverName: 'AgentGateway',
+      timeRemaining: '',
+    },
+  }, '');
 };
 
 export const signOut = (face: HuaweiFace, force: boolean) => async function signOut(ctx: HuaweiContext) {

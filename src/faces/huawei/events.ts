@@ -104,7 +104,7 @@ export const pollEvent = (face: HuaweiFace) => async function pollEvent(ctx: Hua
       return answer(ctx, '0', { event }, '');
     }
     if (found.value.length > 0) await engine.sessions.save(session);
-    if (Date.now() >= deadline || ctx.req.destroyed) {
+    if (Date.now() >= deadline || ctx.req.destroyed || face.feed.closing) {
       wait.cancel();
       return answer(ctx, '0', { event: null }, '');
     }

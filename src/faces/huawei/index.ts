@@ -21,10 +21,7 @@ export interface HuaweiFaceOptions {
 }
 
 /** What the face's handlers share. */
-export interface HuaweiFace extends HuaweiFaceOptions {
-  /** Work numbers with a sign-in under way (a second one is refused). */
-  readonly signingIn: Set<number>;
-}
+export type HuaweiFace = HuaweiFaceOptions;
 
 /**
  * The Huawei CC-Gateway face of the embedded engine (seed 002, huawei.md): sign-in and the rotating
@@ -35,7 +32,7 @@ export interface HuaweiFace extends HuaweiFaceOptions {
 export function huaweiFace(options: HuaweiFaceOptions): AgentFace {
   const router = new Router<HuaweiState>({ prefix: '/agentgateway/resource' });
   router.use(huaweiErrors);
-  huaweiRoutes(router, { ...options, signingIn: new Set() });
+  huaweiRoutes(router, options);
   return { install: (app) => app.use(router.routes()) };
 }
 
