@@ -24,7 +24,7 @@ describe('Genesys GWS face: who reads which interaction', () => {
   after(() => b.close());
   afterEach(() => logoutEveryone(b));
 
-  it('alice reads her own, never bob\'s sessionData; carol the SALES queue; root everything', async () => {
+  it("alice reads her own, never bob's sessionData; carol the SALES queue; root everything", async () => {
     for (const user of ['alice', 'bob']) {
       await http('POST', `${api()}/me`, { operationName: 'StartContactCenterSession', channels: ['chat'] }, as(user));
     }
@@ -33,7 +33,10 @@ describe('Genesys GWS face: who reads which interaction', () => {
     await soapStart(b, 'SALES', 'gr-bob');
     await http('POST', `${api()}/me`, { operationName: 'Ready' }, as('alice'));
     await soapStart(b, 'CHAT', 'gr-alice');
-    for (const [user, id, data] of [['alice', 'gr-alice', 'alice secret'], ['bob', 'gr-bob', 'bob secret']] as const) {
+    for (const [user, id, data] of [
+      ['alice', 'gr-alice', 'alice secret'],
+      ['bob', 'gr-bob', 'bob secret'],
+    ] as const) {
       assert.deepEqual((await http('POST', `${api()}/me/interactions/${id}`, { operationName: 'Accept' }, as(user))).body, { status: 'ok' });
       await http('POST', `${api()}/me/interactions/${id}`, { operationName: 'UpdateUserData', userData: { sessionData: data } }, as(user));
     }
@@ -41,7 +44,10 @@ describe('Genesys GWS face: who reads which interaction', () => {
     await soapStart(b, 'SALES', 'gr-queued');
 
     const full = await http('GET', `${api()}/interactions?fields=*`, undefined, as('alice'));
-    assert.deepEqual(full.body.interactions.map((i: any) => i.id), ['gr-alice']);
+    assert.deepEqual(
+      full.body.interactions.map((i: any) => i.id),
+      ['gr-alice'],
+    );
     assert.ok(!JSON.stringify(full.body).includes('bob secret'));
     const uris = await http('GET', `${api()}/interactions`, undefined, as('alice'));
     assert.deepEqual(uris.body.uris, [`${b.url}/api/v2/interactions/gr-alice`]);

@@ -66,8 +66,12 @@ describe('XiVO XUC face: agent rights', () => {
     assert.ok(!alice.frames.slice(from).some((f) => f.msgType === 'AgentListen'), 'no listen started');
     const bobNow = await state('bob');
     assert.equal(bobNow.loggedIn, true);
-    assert.equal(bobNow.channels.every((c: any) => c.ready), true, 'bob is still ready');
-    assert.deepEqual(await b.engine.queueMembership(), before, 'nobody\'s queues changed');
+    assert.equal(
+      bobNow.channels.every((c: any) => c.ready),
+      true,
+      'bob is still ready',
+    );
+    assert.deepEqual(await b.engine.queueMembership(), before, "nobody's queues changed");
 
     // Her own: by id or without one.
     await loginOn(alice, 201, '1001');
@@ -83,15 +87,28 @@ describe('XiVO XUC face: agent rights', () => {
     const alice = await connect('alice');
     assert.equal((await alice.next('RightProfile')).profile, 'NoRight');
     alice.send('getList', { objectType: 'agent' });
-    assert.deepEqual((await alice.next('AgentList')).map((a: any) => a.id), [201]);
+    assert.deepEqual(
+      (await alice.next('AgentList')).map((a: any) => a.id),
+      [201],
+    );
     alice.send('getList', { objectType: 'agentgroup' });
-    assert.deepEqual((await alice.next('AgentGroupList')).map((g: any) => g.name), ['support']);
+    assert.deepEqual(
+      (await alice.next('AgentGroupList')).map((g: any) => g.name),
+      ['support'],
+    );
     alice.send('getList', { objectType: 'queue' });
-    assert.deepEqual((await alice.next('QueueList')).map((q: any) => q.name), ['CHAT', 'MAIL'], 'her queues');
+    assert.deepEqual(
+      (await alice.next('QueueList')).map((q: any) => q.name),
+      ['CHAT', 'MAIL'],
+      'her queues',
+    );
     alice.send('getList', { objectType: 'queuemember' });
     assert.deepEqual([...new Set((await alice.next('QueueMemberList')).map((m: any) => m.agentId))], [201]);
     alice.send('getAgentDirectory');
-    assert.deepEqual((await alice.next('AgentDirectory')).directory.map((d: any) => d.agent.id), [201]);
+    assert.deepEqual(
+      (await alice.next('AgentDirectory')).directory.map((d: any) => d.agent.id),
+      [201],
+    );
     alice.send('subscribeToAgentStats');
     await alice.next('AgentStatistics');
     alice.send('getAgentStates');
@@ -103,19 +120,28 @@ describe('XiVO XUC face: agent rights', () => {
 
     const carol = await connect('carol');
     carol.send('getList', { objectType: 'agent' });
-    assert.deepEqual((await carol.next('AgentList')).map((a: any) => a.id), [202]);
+    assert.deepEqual(
+      (await carol.next('AgentList')).map((a: any) => a.id),
+      [202],
+    );
     carol.send('getList', { objectType: 'queuemember' });
     assert.deepEqual([...new Set((await carol.next('QueueMemberList')).map((m: any) => m.queueId))], [11]);
 
     const root = await connect('root');
     assert.equal((await root.next('RightProfile')).profile, 'Admin');
     root.send('getList', { objectType: 'agent' });
-    assert.deepEqual((await root.next('AgentList')).map((a: any) => a.id), [201, 202, 203]);
+    assert.deepEqual(
+      (await root.next('AgentList')).map((a: any) => a.id),
+      [201, 202, 203],
+    );
     root.send('getList', { objectType: 'queue' });
-    assert.deepEqual((await root.next('QueueList')).map((q: any) => q.name), ['CHAT', 'SALES', 'MAIL']);
+    assert.deepEqual(
+      (await root.next('QueueList')).map((q: any) => q.name),
+      ['CHAT', 'SALES', 'MAIL'],
+    );
   });
 
-  it('callbacks: a session the integrator never queued, or one outside her queues, or bob\'s, cannot be taken; one waiting in her queue can', async () => {
+  it("callbacks: a session the integrator never queued, or one outside her queues, or bob's, cannot be taken; one waiting in her queue can", async () => {
     const alice = await connect('alice');
     const bob = await connect('bob');
     await loginOn(alice, 201, '1001');
@@ -128,15 +154,26 @@ describe('XiVO XUC face: agent rights', () => {
     await bob.next('AgentStateEvent', (m) => m.name === 'AgentRinging');
     // NEW: started, never queued. SALES: queued outside alice's queues. CHAT: queued in hers.
     assert.equal((await b.soap('startSession', { channelId: 1003, serviceid: 'CHAT', sessionId: 'r-new', contactValue: '0101' })).result, 'SUCCESS');
-    for (const [id, service] of [['r-sales', 'SALES'], ['r-chat', 'CHAT']]) {
+    for (const [id, service] of [
+      ['r-sales', 'SALES'],
+      ['r-chat', 'CHAT'],
+    ]) {
       await b.soap('startSession', { channelId: 1003, serviceid: service, sessionId: id, contactValue: '0102' });
       await b.soap('sessionAccept', { sessionId: id });
     }
 
     alice.send('getCallbackLists');
     const lists = await alice.next('CallbackLists');
-    assert.deepEqual(lists.map((l: any) => l.queueId), [10, 20], 'the lists of her queues');
-    assert.deepEqual(lists.flatMap((l: any) => l.callbacks.map((c: any) => c.uuid)), ['r-chat'], 'only what she may take');
+    assert.deepEqual(
+      lists.map((l: any) => l.queueId),
+      [10, 20],
+      'the lists of her queues',
+    );
+    assert.deepEqual(
+      lists.flatMap((l: any) => l.callbacks.map((c: any) => c.uuid)),
+      ['r-chat'],
+      'only what she may take',
+    );
 
     for (const uuid of ['r-new', 'r-sales', 'r-bob']) {
       const from = alice.count;
@@ -164,12 +201,12 @@ describe('XiVO XUC face: agent rights', () => {
     for (const id of ['r-new', 'r-sales', 'r-bob']) await b.soap('closeSession', { sessionId: id, reason: 'REQUEST_FROM_CALLER' });
   });
 
-  it('lines: a plain agent cannot log in on bob\'s line nor log bob in; a supervisor only within its groups; an admin anywhere', async () => {
+  it("lines: a plain agent cannot log in on bob's line nor log bob in; a supervisor only within its groups; an admin anywhere", async () => {
     const alice = await connect('alice');
     const bob = await connect('bob');
-    assert.equal(await refusal(alice, 'agentLogin', { agentphonenumber: '1002' }), NOT_AUTHORIZED, 'bob\'s line, bob away');
+    assert.equal(await refusal(alice, 'agentLogin', { agentphonenumber: '1002' }), NOT_AUTHORIZED, "bob's line, bob away");
     await loginOn(bob, 202, '1002');
-    assert.equal(await refusal(alice, 'agentLogin', { agentphonenumber: '1002' }), NOT_AUTHORIZED, 'bob\'s line, bob on it');
+    assert.equal(await refusal(alice, 'agentLogin', { agentphonenumber: '1002' }), NOT_AUTHORIZED, "bob's line, bob on it");
     assert.equal(await refusal(alice, 'agentLogin', { agentid: 202, agentphonenumber: '1001' }), NOT_AUTHORIZED, 'bob, on her line');
     assert.equal((await state('bob')).loggedIn, true, 'bob was not signed out');
     assert.equal((await state('bob')).phone, '1002');

@@ -36,10 +36,14 @@ export async function withinDialLimit(s: XucSession, dial: () => Promise<Outcome
     const open = await face.engine.openInteractions(Number.MAX_SAFE_INTEGER);
     if (!open.ok) return open;
     const mine = open.value.filter((i: Interaction) => i.userData[DIALED_BY] === user.username).length;
-    if (mine >= face.maxOutgoingPerAgent) return fail('FORBIDDEN', `${user.username} already has ${mine} outgoing calls open (at most ${face.maxOutgoingPerAgent})`);
+    if (mine >= face.maxOutgoingPerAgent)
+      return fail('FORBIDDEN', `${user.username} already has ${mine} outgoing calls open (at most ${face.maxOutgoingPerAgent})`);
     return dial();
   });
-  const settled = turn.then(() => undefined, () => undefined);
+  const settled = turn.then(
+    () => undefined,
+    () => undefined,
+  );
   face.dialing.set(user.username, settled);
   try {
     return await turn;
