@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parseConfig } from '../src/config/index.js';
 import { xivoErrors } from '../src/reasons/index.js';
 import type { TestBridge } from './support/bridge.js';
 import { FACES_EMBEDDED, XucClient, logoutEveryone, soapStatus, startFacesBridge, xucLogin } from './support/agent-faces.js';
@@ -281,5 +282,33 @@ describe('XiVO XUC face: agent rights', () => {
     assert.ok(!alice.frames.slice(from).some((f) => f.msgType === 'Error'), 'a place was free again');
     assert.equal((await dialed()).length, 2);
     for (const id of [...(await dialed()), 'r-int']) await b.soap('closeSession', { sessionId: id, reason: 'REQUEST_FROM_CALLER' });
+  });
+  it('rights follow the roster as reloaded: a supervisor whose groups are taken away no longer reaches bob', async () => {
+    const carol = await connect('carol');
+    const bob = await connect('bob');
+    await loginOn(bob, 202, '1002');
+    const roster = (carolSupervises: Record<string, string[]>) =>
+      parseConfig(
+        {
+          server: { port: 0, host: '127.0.0.1' },
+          embedded: {
+            ...FACES_EMBEDDED,
+            agents: [...FACES_EMBEDDED.agents.map((a) => (a.username === 'carol' ? { ...a, supervises: carolSupervises } : a)), ROOT],
+          },
+        },
+        'test',
+      );
+    await b.reload(roster({ queues: [], groups: [] }));
+    try {
+      assert.equal(await refusal(carol, 'pauseAgent', { agentid: 202 }), NOT_AUTHORIZED);
+      assert.equal(
+        (await state('bob')).channels.every((c: any) => c.ready),
+        true,
+      );
+    } finally {
+      await b.reload(roster({ queues: ['SALES'], groups: ['sales'] }));
+    }
+    carol.send('pauseAgent', { agentid: 202 });
+    await bob.next('AgentStateEvent', (m) => m.name === 'AgentOnPause');
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Interaction } from '../../backends/backend.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
+import type { Rights } from '../agents/rights.js';
 import { command, none, type XucCommand } from './command.js';
 import type { XucSession } from './cti.js';
 import { ANY_TIME, callbackRequest, listUuid, type Frame, type Json } from './wire.js';
@@ -39,11 +40,14 @@ export const CALLBACK_COMMANDS: Record<string, XucCommand> = {
 };
 
 /** A request is in a session's lists when its user sees it (holds it, supervises its queue) or may take it. */
-const listed = (c: XucSession, i: Interaction) => c.rights.sees(i) || c.rights.mayTake(i);
+const listed = (r: Rights, i: Interaction) => r.sees(i) || r.mayTake(i);
 
 /** To every session of this process that listens to callbacks and lists the request before or after the change. */
 function broadcast(s: XucSession, states: Interaction[], msgType: string, payload: Json): void {
-  for (const c of s.face.sessions) if (c.callbacks && states.some((i) => listed(c, i))) c.send(msgType, payload);
+  for (const c of s.face.sessions) {
+    const rights = c.rights;
+    if (c.callbacks && states.some((i) => listed(rights, i))) c.send(msgType, payload);
+  }
 }
 
 /** The lists, with their open requests; from now on the session hears callback changes. */
@@ -53,11 +57,12 @@ async function lists(s: XucSession): Promise<Outcome<unknown>> {
   const open = await engine.openInteractions();
   if (!open.ok) return open;
   const agentIdOf = (u: string) => dir.user(u)?.agentId;
-  s.send('CallbackLists', dir.services.filter((q) => s.rights.queue(q)).map((q) => {
+  const rights = s.rights;
+  s.send('CallbackLists', dir.services.filter((q) => rights.queue(q)).map((q) => {
     const list = listUuid(q);
     return {
       uuid: list, name: q.name, queueId: q.queueId,
-      callbacks: open.value.filter((i) => i.channelId === q.channelId && i.serviceCode === q.code && listed(s, i)).map((i) => callbackRequest(i, list, agentIdOf)),
+      callbacks: open.value.filter((i) => i.channelId === q.channelId && i.serviceCode === q.code && listed(rights, i)).map((i) => callbackRequest(i, list, agentIdOf)),
     };
   }));
   return ok(undefined);

@@ -43,8 +43,6 @@ export async function openSession(face: XivoFace, ws: WebSocket, req: IncomingMe
  * its profile. Frames and events are handled one at a time, in order.
  */
 export class XucSession {
-  /** What the user may see and act on (../agents/rights.ts). */
-  readonly rights: Rights;
   /** Agent groups, numbered as this session names them. */
   readonly groups: Map<string, number>;
   /** It asked for the callback lists: callback changes are broadcast to it. */
@@ -62,8 +60,12 @@ export class XucSession {
     private readonly ws: WebSocket,
     readonly user: AgentConfig,
   ) {
-    this.rights = rightsOf(user);
     this.groups = groupIds(face.directory);
+  }
+
+  /** What the user may see and act on (../agents/rights.ts), from the roster as it is now (SIGHUP may change profiles). */
+  get rights(): Rights {
+    return rightsOf(this.face.directory.user(this.user.username) ?? this.user);
   }
 
   get watchesEveryone(): boolean {
@@ -159,7 +161,8 @@ export class XucSession {
   }
 
   visibleAgents(): AgentConfig[] {
-    return this.face.directory.agents.filter((a) => a.agentId !== undefined && a.profiles.includes('agent') && this.rights.agent(a));
+    const rights = this.rights;
+    return this.face.directory.agents.filter((a) => a.agentId !== undefined && a.profiles.includes('agent') && rights.agent(a));
   }
 
   /** The queue ids an agent is a member of. */
