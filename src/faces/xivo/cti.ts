@@ -5,11 +5,11 @@ import type { AgentConfig } from '../../config/index.js';
 import { fail, ok, type Failure, type Outcome } from '../../reasons/index.js';
 import type { ServiceEntry } from '../agents/directory.js';
 import { EVERYONE } from '../agents/feed.js';
+import { rightsOf, type Rights } from '../agents/rights.js';
 import { XIVO_FACE } from './auth.js';
 import { commandNamed } from './commands.js';
 import { agentChanged, ownEvent } from './events.js';
 import type { XivoFace } from './index.js';
-import { rightsOf, type Rights } from '../agents/rights.js';
 import { XUC_PROFILES } from './rights.js';
 import { errorMessage, frame, groupIds, type Frame } from './wire.js';
 
