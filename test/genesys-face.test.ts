@@ -170,7 +170,8 @@ describe('Genesys GWS face', () => {
     assert.equal(moved.username, 'bob');
     assert.deepEqual((await op('g-4', { operationName: 'Accept' }, bobH)).body, { status: 'ok' });
     assert.deepEqual((await op('g-4', { operationName: 'PlaceInQueue', queueName: 'SALES' }, bobH)).body, { status: 'ok' });
-    assert.equal((await http('GET', `${api()}/interactions?fields=*`, undefined, bobH)).body.interactions.find((i: any) => i.id === 'g-4').queue, 'SALES');
+    // Back in a queue, g-4 is nobody's: carol, who supervises SALES, sees it there.
+    assert.equal((await http('GET', `${api()}/interactions?fields=*`, undefined, as('carol', 'carol-pw'))).body.interactions.find((i: any) => i.id === 'g-4').queue, 'SALES');
     assert.equal((await op('g-4', { operationName: 'Launch' }, bobH)).body.statusCode, genesysStatusCodes.INVALID_PARAMETER);
   });
 });

@@ -72,11 +72,16 @@ describe('XiVO XUC face', () => {
     from = alice.count;
     alice.send('agentLogin', { agentphonenumber: '1001' });
     assert.equal((await alice.next('AgentStateEvent', () => true, from)).name, 'AgentReady', 'same line: stays logged');
-    // bob, not logged in, takes alice's line: alice is logged out
-    bob.send('agentLogin', { agentphonenumber: '1001' });
-    await bob.next('AgentStateEvent', (m) => m.name === 'AgentReady' && m.phoneNb === '1001');
+    // alice, not logged in, takes her own line back from bob (who got on it through another door): bob is logged out
+    alice.send('agentLogout', {});
     await alice.next('AgentStateEvent', (m) => m.name === 'AgentLoggedOut');
-    assert.equal(((await b.engine.agentState('alice')) as any).value.loggedIn, false);
+    assert.equal((await b.engine.agentLogin('bob', [1003], { phone: '1001' })).ok, true);
+    await bob.next('AgentStateEvent', (m) => m.phoneNb === '1001');
+    from = bob.count;
+    alice.send('agentLogin', { agentphonenumber: '1001' });
+    await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady' && m.phoneNb === '1001');
+    await bob.next('AgentStateEvent', (m) => m.name === 'AgentLoggedOut', from);
+    assert.equal(((await b.engine.agentState('bob')) as any).value.loggedIn, false);
   });
 
   it('pauses, queues, statistics, listen and recording, with errors from the catalog', async () => {
@@ -87,15 +92,18 @@ describe('XiVO XUC face', () => {
     assert.equal((await alice.next('AgentStateEvent', (m) => m.name === 'AgentOnPause')).cause, 'lunch');
     alice.send('unpauseAgent', {});
     await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady' && alice.frames.some((f) => f.ctiMessage?.name === 'AgentOnPause'));
-    alice.send('setAgentQueue', { agentId: 201, queueId: 11, penalty: 2 });
-    assert.deepEqual(await alice.next('QueueMember', (m) => m.queueId === 11), { agentId: 201, queueId: 11, penalty: 2 });
+    // alice's own membership of one of her queues (MAIL); she is back in it at penalty 0 afterwards
+    alice.send('setAgentQueue', { agentId: 201, queueId: 20, penalty: 2 });
+    assert.deepEqual(await alice.next('QueueMember', (m) => m.queueId === 20), { agentId: 201, queueId: 20, penalty: 2 });
     alice.send('getList', { objectType: 'queuemember' });
-    assert.ok((await alice.next('QueueMemberList')).some((m: any) => m.agentId === 201 && m.queueId === 11 && m.penalty === 2));
-    const config = await alice.next('AgentConfig', (m) => m.member.some((q: any) => q.queue_id === 11));
+    assert.ok((await alice.next('QueueMemberList')).some((m: any) => m.agentId === 201 && m.queueId === 20 && m.penalty === 2));
+    const config = await alice.next('AgentConfig', (m) => m.member.some((q: any) => q.queue_id === 20 && q.penalty === 2));
     assert.equal(config.id, 201);
-    assert.equal(config.member.find((q: any) => q.queue_id === 11).penalty, 2);
-    alice.send('removeAgentFromQueue', { agentId: 201, queueId: 11 });
-    assert.deepEqual(await alice.next('QueueMember', (m) => m.penalty === -1), { agentId: 201, queueId: 11, penalty: -1 });
+    assert.equal(config.member.find((q: any) => q.queue_id === 20).penalty, 2);
+    alice.send('removeAgentFromQueue', { agentId: 201, queueId: 20 });
+    assert.deepEqual(await alice.next('QueueMember', (m) => m.penalty === -1), { agentId: 201, queueId: 20, penalty: -1 });
+    alice.send('setAgentQueue', { agentId: 201, queueId: 20, penalty: 0 });
+    await alice.next('QueueMember', (m) => m.queueId === 20 && m.penalty === 0);
     alice.send('setAgentQueue', { agentId: 201, queueId: 99, penalty: 0 });
     assert.equal((await alice.next('AgentError')).Error, xivoErrors.UNKNOWN_SERVICE);
     alice.send('subscribeToAgentStats');
@@ -103,8 +111,9 @@ describe('XiVO XUC face', () => {
     assert.deepEqual(stats.statistics.map((s: any) => s.name), ['AgentPausedTotalTime', 'AgentWrapupTotalTime', 'AgentReadyTotalTime', 'LoginDateTime', 'LogoutDateTime']);
     alice.send('listenAgent', { agentid: 201 });
     assert.deepEqual(await alice.next('AgentListen'), { started: true, phoneNumber: '1001', agentId: 201 });
-    alice.send('listenAgent', { agentid: 202 });
-    assert.equal((await alice.next('AgentError', (m) => m.command === 'listenAgent')).Error, xivoErrors.AGENT_NOT_LOGGED_IN);
+    const carol = await connect('carol', 'carol-pw'); // supervises bob's group
+    carol.send('listenAgent', { agentid: 202 });
+    assert.equal((await carol.next('AgentError', (m) => m.command === 'listenAgent')).Error, xivoErrors.AGENT_NOT_LOGGED_IN);
     alice.send('monitorPause', { agentid: 201 });
     assert.equal((await alice.next('AgentError', (m) => m.command === 'monitorPause')).Error, xivoErrors.INVALID_STATE);
     await soapStart(b, 'CHAT', 'xuc-m');
@@ -137,7 +146,7 @@ describe('XiVO XUC face', () => {
     assert.ok(!carol.frames.some((f) => f.msgType === 'AgentError' && f.ctiMessage.command === 'takeCallback'));
   });
 
-  it('filters what a supervisor sees by its queues and groups; admins and users without a profile see all', async () => {
+  it('filters what a supervisor sees by its queues and groups; a plain agent sees itself', async () => {
     const carol = await connect('carol', 'carol-pw');
     assert.equal((await carol.next('RightProfile')).profile, 'Supervisor');
     carol.send('getList', { objectType: 'agent' });
@@ -151,7 +160,7 @@ describe('XiVO XUC face', () => {
     assert.equal((await carol.next('AgentError')).Error, xivoErrors.FORBIDDEN);
     const alice = await connect('alice', 'alice-pw');
     alice.send('getList', { objectType: 'agent' });
-    assert.deepEqual((await alice.next('AgentList')).map((a: any) => a.id), [201, 202, 203]);
+    assert.deepEqual((await alice.next('AgentList')).map((a: any) => a.id), [201]);
     alice.send('agentLogin', { agentphonenumber: '1001' });
     await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady');
     carol.send('agentLogin', { agentid: 202, agentphonenumber: '1002' });

@@ -273,6 +273,8 @@ export const configSchema = z.strictObject({
           enabled: z.boolean().default(true),
           /** Lifetime of a XUC token; /auth/check renews it. */
           tokenTtlSeconds: z.number().int().min(1).default(3600),
+          /** Outgoing calls (dialFromQueue) one user may have open at once, so agents never fill a license; 0 = none. */
+          maxOutgoingPerAgent: z.number().int().min(0).default(2),
         })
         .prefault({}),
     })

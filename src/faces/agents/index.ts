@@ -35,7 +35,7 @@ export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logg
       guidRotateMs: huawei.guidRotateSeconds * 1000,
     }));
   }
-  if (xivo.enabled) faces.push(xivoFace({ engine, directory, feed, logger, bodyLimit, tokenTtlMs: xivo.tokenTtlSeconds * 1000 }));
+  if (xivo.enabled) faces.push(xivoFace({ engine, directory, feed, logger, bodyLimit, tokenTtlMs: xivo.tokenTtlSeconds * 1000, maxOutgoingPerAgent: xivo.maxOutgoingPerAgent }));
 
   return {
     install(app) {

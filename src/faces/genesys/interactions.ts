@@ -2,33 +2,68 @@ import type { Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import { fail, type Outcome } from '../../reasons/index.js';
 import { refuse } from '../agents/refusal.js';
+import { rightsOf } from '../agents/rights.js';
 import type { GenesysFace } from './index.js';
 import { bodyOf, failed, field, interactionResource, reply, userDataOf, type Body, type GenesysContext } from './wire.js';
 
-/** The interactions API of seed 003: lists, one interaction, its user data, and the agent's operations on it. */
+/**
+ * The interactions API of seed 003: lists, one interaction, its user data, and the agent's
+ * operations on it. Who sees which interaction is the caller's rights (../agents/rights.ts): an
+ * agent its own, a supervisor those of the queues it supervises, an admin all.
+ */
 
-/** `?fields=*` answers the resources, otherwise their URIs. */
-function list(ctx: GenesysContext, face: GenesysFace, interactions: Interaction[]) {
+/**
+ * Lists come in pages: `offset` (the first item, from 0) and `limit` (how many), the paging
+ * parameters of GWS's list resources (e.g. Get contacts, "supports queries with filtering and
+ * pagination": https://docs.genesys.com/Documentation/GWS/8.5.2/API/ContactsGetContacts). A page
+ * shorter than `limit` is the last. `limit` is at most MAX_PAGE, so one answer stays small whatever
+ * the interactions carry.
+ */
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 200;
+
+function pageOf(ctx: GenesysContext): { offset: number; limit: number } {
+  const number = (name: string, fallback: number, min: number) => {
+    const raw = ctx.query[name];
+    if (raw === undefined) return fallback;
+    if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw) || Number(raw) < min) refuse('INVALID_PARAMETER', `Parameter '${name}' is invalid: "expected a whole number from ${min}"`);
+    return Number(raw);
+  };
+  return { offset: number('offset', 0, 0), limit: Math.min(number('limit', DEFAULT_PAGE, 1), MAX_PAGE) };
+}
+
+/** One page of what the caller may see; `?fields=*` answers the resources, otherwise their URIs. */
+function list(ctx: GenesysContext, face: GenesysFace, interactions: Interaction[], page: { offset: number; limit: number }) {
   const base = face.base(ctx);
+  const rights = rightsOf(ctx.state.user);
+  const shown = interactions.filter((i) => rights.sees(i)).slice(page.offset, page.offset + page.limit);
   if (ctx.query.fields === '*') {
-    return reply(ctx, { statusCode: 0, interactions: interactions.map((i) => interactionResource(i, face.directory, base, ctx.state.user.username)) }, 0);
+    return reply(ctx, { statusCode: 0, interactions: shown.map((i) => interactionResource(i, face.directory, base, ctx.state.user.username)) }, 0);
   }
-  return reply(ctx, { statusCode: 0, uris: interactions.map((i) => `${base}/api/v2/interactions/${encodeURIComponent(i.id)}`) }, 0);
+  return reply(ctx, { statusCode: 0, uris: shown.map((i) => `${base}/api/v2/interactions/${encodeURIComponent(i.id)}`) }, 0);
 }
 
 export const listHeld = (face: GenesysFace) => async function listHeld(ctx: GenesysContext) {
+  const page = pageOf(ctx);
   const held = await face.engine.heldInteractions(ctx.state.user.username);
-  return held.ok ? list(ctx, face, held.value) : failed(ctx, held);
+  return held.ok ? list(ctx, face, held.value, page) : failed(ctx, held);
 };
 
 export const listOpen = (face: GenesysFace) => async function listOpen(ctx: GenesysContext) {
-  const all = await face.engine.openInteractions();
-  return all.ok ? list(ctx, face, all.value) : failed(ctx, all);
+  const page = pageOf(ctx);
+  const { rank } = rightsOf(ctx.state.user);
+  // Read no more than the page needs: an agent sees only what it holds, an admin everything in order;
+  // a supervisor's queues are filtered from every open session (no more than the licenses allow).
+  const found = rank === 'agent'
+    ? await face.engine.heldInteractions(ctx.state.user.username)
+    : await face.engine.openInteractions(rank === 'admin' ? page.offset + page.limit : Number.MAX_SAFE_INTEGER);
+  return found.ok ? list(ctx, face, found.value, page) : failed(ctx, found);
 };
 
 export const readInteraction = (face: GenesysFace) => async function readInteraction(ctx: GenesysContext) {
   const found = await face.engine.getInteraction(ctx.params.id as string);
   if (!found.ok) return failed(ctx, found);
+  if (!rightsOf(ctx.state.user).sees(found.value)) return failed(ctx, fail('FORBIDDEN', `Interaction ${found.value.id} is not visible to ${ctx.state.user.username}`));
   return reply(ctx, { statusCode: 0, interaction: interactionResource(found.value, face.directory, face.base(ctx), ctx.state.user.username) }, 0);
 };
 

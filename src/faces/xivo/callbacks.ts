@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Interaction } from '../../backends/backend.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
+import type { Rights } from '../agents/rights.js';
 import { command, none, type XucCommand } from './command.js';
 import type { XucSession } from './cti.js';
 import { ANY_TIME, callbackRequest, listUuid, type Frame, type Json } from './wire.js';
@@ -8,7 +10,8 @@ import { ANY_TIME, callbackRequest, listUuid, type Frame, type Json } from './wi
  * The Callback API of XUC's callback.js (xivo.md §6) on the embedded engine: a callback list is a
  * service, a callback request an open MCC session of it. Taking one assigns it to the agent;
  * releasing sends it back to the head of its queue; a ticket's comment is the session's
- * sessionData and a status other than Callback closes it.
+ * sessionData and a status other than Callback closes it. Who sees and takes which request is the
+ * user's rights (../agents/rights.ts): those it holds, or may take from its queues.
  */
 
 const TICKET_STATUSES = ['NoAnswer', 'Answered', 'Fax', 'Email', 'Callback'];
@@ -36,9 +39,15 @@ export const CALLBACK_COMMANDS: Record<string, XucCommand> = {
   updateCallbackTicket: command('Error', ticket, updateTicket),
 };
 
-/** To every session that listens to callbacks (this process). */
-function broadcast(s: XucSession, msgType: string, payload: Json): void {
-  for (const c of s.face.sessions) if (c.callbacks) c.send(msgType, payload);
+/** A request is in a session's lists when its user sees it (holds it, supervises its queue) or may take it. */
+const listed = (r: Rights, i: Interaction) => r.sees(i) || r.mayTake(i);
+
+/** To every session of this process that listens to callbacks and lists the request before or after the change. */
+function broadcast(s: XucSession, states: Interaction[], msgType: string, payload: Json): void {
+  for (const c of s.face.sessions) {
+    const rights = c.rights;
+    if (c.callbacks && states.some((i) => listed(rights, i))) c.send(msgType, payload);
+  }
 }
 
 /** The lists, with their open requests; from now on the session hears callback changes. */
@@ -48,33 +57,35 @@ async function lists(s: XucSession): Promise<Outcome<unknown>> {
   const open = await engine.openInteractions();
   if (!open.ok) return open;
   const agentIdOf = (u: string) => dir.user(u)?.agentId;
-  s.send('CallbackLists', dir.services.filter((q) => s.visibility.queue(q)).map((q) => {
+  const rights = s.rights;
+  s.send('CallbackLists', dir.services.filter((q) => rights.queue(q)).map((q) => {
     const list = listUuid(q);
     return {
       uuid: list, name: q.name, queueId: q.queueId,
-      callbacks: open.value.filter((i) => i.channelId === q.channelId && i.serviceCode === q.code).map((i) => callbackRequest(i, list, agentIdOf)),
+      callbacks: open.value.filter((i) => i.channelId === q.channelId && i.serviceCode === q.code && listed(rights, i)).map((i) => callbackRequest(i, list, agentIdOf)),
     };
   }));
   return ok(undefined);
 }
 
-/** Take a callback: one offered to the agent is accepted, a queued one is offered to it and accepted. */
+/** Take a callback the user may take: one offered to it is accepted, a waiting one is offered to it and accepted. */
 async function take(s: XucSession, uuid: string): Promise<Outcome<unknown>> {
   const { engine } = s.face;
   const found = await engine.getInteraction(uuid);
   if (!found.ok) return found;
+  if (!s.rights.mayTake(found.value)) return fail('FORBIDDEN', `${s.user.username} may not take callback ${uuid}`);
   if (found.value.status === 'NEW' || found.value.status === 'QUEUED') {
     const offered = await engine.offerTo(uuid, s.user.username);
     if (!offered.ok) return offered;
   }
   const taken = await engine.accept(uuid, s.user.username);
-  if (taken.ok) broadcast(s, 'CallbackTaken', { uuid, agentId: s.user.agentId ?? null });
+  if (taken.ok) broadcast(s, [found.value, taken.value], 'CallbackTaken', { uuid, agentId: s.user.agentId ?? null });
   return taken;
 }
 
 async function release(s: XucSession, uuid: string): Promise<Outcome<unknown>> {
   const out = await s.face.engine.returnToQueue(uuid, s.user.username);
-  if (out.ok) broadcast(s, 'CallbackReleased', { uuid });
+  if (out.ok) broadcast(s, [out.value], 'CallbackReleased', { uuid });
   return out;
 }
 
@@ -86,7 +97,7 @@ async function start(s: XucSession, { uuid, number }: { uuid: string; number: un
   if (found.value.agent?.username !== user.username || found.value.status !== 'ASSIGNED') return fail('INVALID_STATE', `callback ${uuid} is not taken by ${user.username}`);
   const ticketUuid = randomUUID();
   const out = await engine.updateUserData(uuid, { callbackTicket: ticketUuid, callbackNumber: String(number ?? found.value.contactValue ?? '') });
-  if (out.ok) broadcast(s, 'CallbackStarted', { requestUuid: uuid, ticketUuid });
+  if (out.ok) broadcast(s, [out.value], 'CallbackStarted', { requestUuid: uuid, ticketUuid });
   return out;
 }
 
@@ -103,12 +114,12 @@ async function updateTicket(s: XucSession, t: Ticket): Promise<Outcome<unknown>>
   if (!updated.ok) return updated;
   if (t.status !== 'Callback') {
     const closed = await engine.complete(t.uuid, 'agent', user.username);
-    if (closed.ok) broadcast(s, 'CallbackClotured', { uuid: t.uuid });
+    if (closed.ok) broadcast(s, [updated.value, closed.value], 'CallbackClotured', { uuid: t.uuid });
     return closed;
   }
   if (t.dueDate !== undefined || t.period) {
     const q = dir.service(updated.value.channelId, updated.value.serviceCode);
-    if (q) broadcast(s, 'CallbackRequestUpdated', { request: callbackRequest(updated.value, listUuid(q), (u) => dir.user(u)?.agentId) });
+    if (q) broadcast(s, [updated.value], 'CallbackRequestUpdated', { request: callbackRequest(updated.value, listUuid(q), (u) => dir.user(u)?.agentId) });
   }
   return updated;
 }

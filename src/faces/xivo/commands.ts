@@ -8,6 +8,7 @@ import type { XucSession } from './cti.js';
 import { sendState, sendStatistics } from './events.js';
 import { XUC_LISTS } from './lists.js';
 import { command, none, type XucCommand } from './command.js';
+import { DIALED_BY, lineAllowed, withinDialLimit } from './rights.js';
 import { agentConfig, agentEntry, agentStateEvent, groupIds, type Frame } from './wire.js';
 
 /**
@@ -70,7 +71,10 @@ const XUC_COMMANDS: Record<string, XucCommand> = {
       s.send('AgentError', { Error: 'LoggedInOnAnotherPhone', phoneNb: state.value.phone, RequestedNb: phone });
       return done;
     }
-    // A line used by another agent is taken over; agents go straight to AgentReady.
+    // Whose line this user may log the agent in on is a right; a line used by another agent is then
+    // taken over. Agents go straight to AgentReady.
+    const allowed = lineAllowed(s, a, phone);
+    if (!allowed.ok) return allowed;
     return engine.agentLogin(a.username, directory.workChannels(a), { phone, takeOverPhone: true, initial: { ready: true } });
   }),
   agentLogout: command('AgentError', agent, (s, a) => s.face.engine.agentLogout(a.username, undefined, 'agentLogout')),
@@ -114,7 +118,7 @@ const XUC_COMMANDS: Record<string, XucCommand> = {
     s.send('AgentDirectory', { directory });
     return done;
   }),
-  dialFromQueue: command('Error', dial, dialFromQueue),
+  dialFromQueue: command('Error', dial, (s, d) => withinDialLimit(s, () => dialFromQueue(s, d))),
   answer: command('Error', callId, async (s, id) => {
     const call = await heldCall(s, id, (i) => i.status === 'BOOKED');
     return call.ok ? s.face.engine.accept(call.value, s.user.username) : call;
@@ -153,8 +157,8 @@ async function broadcastMembership(s: XucSession, agent: AgentConfig, service: S
     : [];
   const config = agentConfig(agent, dir, groupIds(dir), members);
   for (const c of sessions) {
-    if (c.visibility.queue(service)) c.send('QueueMember', { agentId: agent.agentId, queueId: service.queueId, penalty });
-    if (c.visibility.agent(agent)) c.send('AgentConfig', config);
+    if (c.rights.member(agent, service)) c.send('QueueMember', { agentId: agent.agentId, queueId: service.queueId, penalty });
+    if (c.rights.agent(agent)) c.send('AgentConfig', config);
   }
 }
 
@@ -181,8 +185,13 @@ async function dialFromQueue(s: XucSession, { queue, destination, callerIdName, 
     ...(callerIdName !== undefined ? { description: callerIdName } : {}),
   });
   if (!created.ok) return created;
-  // Variables travel with the call (as USR_<name> in phone events); the direction marks it outgoing.
-  const set = await engine.updateUserData(created.value.id, { ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])), direction: 'Outgoing' });
+  // Variables travel with the call (as USR_<name> in phone events); the direction marks it outgoing,
+  // and who dialled it counts it against that user's limit (rights.ts).
+  const set = await engine.updateUserData(created.value.id, {
+    ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+    direction: 'Outgoing',
+    [DIALED_BY]: s.user.username,
+  });
   if (!set.ok) return set;
   return engine.placeInQueue(created.value.id);
 }

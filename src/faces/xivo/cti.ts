@@ -5,11 +5,13 @@ import type { AgentConfig } from '../../config/index.js';
 import { fail, ok, type Failure, type Outcome } from '../../reasons/index.js';
 import type { ServiceEntry } from '../../backends/agent-desk.js';
 import { EVERYONE } from '../agents/feed.js';
+import { rightsOf, type Rights } from '../agents/rights.js';
 import { XIVO_FACE } from './auth.js';
 import { commandNamed } from './commands.js';
 import { agentChanged, ownEvent } from './events.js';
 import type { XivoFace } from './index.js';
-import { errorMessage, frame, groupIds, visibilityOf, type Frame, type Visibility } from './wire.js';
+import { XUC_PROFILES } from './rights.js';
+import { errorMessage, frame, groupIds, type Frame } from './wire.js';
 
 export const CTI_PATH = '/xuc/api/2.0/cti';
 
@@ -41,7 +43,6 @@ export async function openSession(face: XivoFace, ws: WebSocket, req: IncomingMe
  * its profile. Frames and events are handled one at a time, in order.
  */
 export class XucSession {
-  readonly visibility: Visibility;
   /** Agent groups, numbered as this session names them. */
   readonly groups: Map<string, number>;
   /** It asked for the callback lists: callback changes are broadcast to it. */
@@ -59,8 +60,12 @@ export class XucSession {
     private readonly ws: WebSocket,
     readonly user: AgentConfig,
   ) {
-    this.visibility = visibilityOf(user);
     this.groups = groupIds(face.directory);
+  }
+
+  /** What the user may see and act on (../agents/rights.ts), from the roster as it is now (SIGHUP may change profiles). */
+  get rights(): Rights {
+    return rightsOf(this.face.directory.user(this.user.username) ?? this.user);
   }
 
   get watchesEveryone(): boolean {
@@ -83,7 +88,7 @@ export class XucSession {
 
   async start(): Promise<void> {
     this.send('LoggedOn', {});
-    this.send('RightProfile', { profile: this.visibility.profile, rights: [] });
+    this.send('RightProfile', { profile: XUC_PROFILES[this.rights.rank], rights: [] });
     this.send('UserConfigUpdate', { userId: this.user.username, agentId: this.user.agentId ?? null, fullName: this.face.directory.displayName(this.user), mobileNumber: null });
     this.send('UsersStatuses', [
       { name: 'available', color: '#00FF00', longName: 'Available', actions: [{ name: 'queueunpause_all', parameters: '' }] },
@@ -135,7 +140,7 @@ export class XucSession {
 
   // ------------------------------------------------------------------ what commands name
 
-  /** The agent a command names (`agentid` / `agentId`), or the user's own; checked against the profile. */
+  /** The agent a command names (`agentid` / `agentId`), or the user's own; checked against the user's rights. */
   target(f: Frame): Outcome<AgentConfig> {
     const raw = f.agentid ?? f.agentId;
     if (raw === undefined || raw === null || raw === '') {
@@ -144,7 +149,7 @@ export class XucSession {
     const id = Number(raw);
     const a = Number.isInteger(id) ? this.face.directory.agentById(id) : undefined;
     if (!a) return fail('UNKNOWN_AGENT', `no agent ${String(raw)}`);
-    if (a.username !== this.user.username && !this.visibility.agent(a)) return fail('FORBIDDEN', `agent ${id} is outside the groups of ${this.user.username}`);
+    if (!this.rights.agent(a)) return fail('FORBIDDEN', `${this.user.username} may not act on agent ${id}`);
     return ok(a);
   }
 
@@ -152,11 +157,12 @@ export class XucSession {
   queueOf(f: Frame): Outcome<ServiceEntry> {
     const s = this.face.directory.serviceByQueueId(Number(f.queueId));
     if (!s) return fail('UNKNOWN_SERVICE', `no queue ${String(f.queueId)}`);
-    return this.visibility.queue(s) ? ok(s) : fail('FORBIDDEN', `queue ${s.queueId} is outside the queues of ${this.user.username}`);
+    return this.rights.queue(s) ? ok(s) : fail('FORBIDDEN', `queue ${s.queueId} is outside the queues of ${this.user.username}`);
   }
 
   visibleAgents(): AgentConfig[] {
-    return this.face.directory.agents.filter((a) => a.agentId !== undefined && a.profiles.includes('agent') && this.visibility.agent(a));
+    const rights = this.rights;
+    return this.face.directory.agents.filter((a) => a.agentId !== undefined && a.profiles.includes('agent') && rights.agent(a));
   }
 
   /** The queue ids an agent is a member of. */

@@ -27,7 +27,7 @@ export async function ownEvent(s: XucSession, e: AgentEvent): Promise<void> {
 /** An agent's state after one of its events, if visible and changed. */
 export async function agentChanged(s: XucSession, e: AgentEvent): Promise<void> {
   const a = s.face.directory.user(e.username);
-  if (!a || a.agentId === undefined || !s.visibility.agent(a)) return;
+  if (!a || a.agentId === undefined || !s.rights.agent(a)) return;
   await sendState(s, a, false);
   if (s.stats) await sendStatistics(s, a);
 }

@@ -17,12 +17,16 @@ export interface XivoFaceOptions {
   logger: Logger;
   bodyLimit: number;
   tokenTtlMs: number;
+  /** Outgoing calls (dialFromQueue) one user may have open at once. */
+  maxOutgoingPerAgent: number;
 }
 
 /** What the face's handlers and sessions share. */
 export interface XivoFace extends XivoFaceOptions {
   /** The CTI sessions of this process (broadcasts go to them). */
   readonly sessions: Set<XucSession>;
+  /** Per user, the dial being checked against its limit (rights.ts). */
+  readonly dialing: Map<string, Promise<void>>;
 }
 
 /**
@@ -31,7 +35,7 @@ export interface XivoFace extends XivoFaceOptions {
  * whose events (events.ts) come from the agent event feed.
  */
 export function xivoFace(options: XivoFaceOptions): AgentFace {
-  const face: XivoFace = { ...options, sessions: new Set() };
+  const face: XivoFace = { ...options, sessions: new Set(), dialing: new Map() };
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.bodyLimit });
   const router = new Router<FaceState>({ prefix: '/xuc/api/2.0' });
   router.use(xivoErrors);

@@ -11,7 +11,10 @@ export const XUC_LISTS: ReadonlyMap<string, (s: XucSession) => Promise<Outcome<u
   ['basequeuemember', queueMemberList],
 ]);
 
-const visibleQueues = (s: XucSession) => s.face.directory.services.filter((q) => s.visibility.queue(q));
+const visibleQueues = (s: XucSession) => {
+  const rights = s.rights;
+  return s.face.directory.services.filter((q) => rights.queue(q));
+};
 
 async function agentList(s: XucSession): Promise<Outcome<unknown>> {
   s.send('AgentList', s.visibleAgents().map((a) => agentEntry(a, s.face.directory, s.groups)));
@@ -31,14 +34,14 @@ async function queueList(s: XucSession): Promise<Outcome<unknown>> {
 
 async function queueMemberList(s: XucSession): Promise<Outcome<unknown>> {
   const { engine, directory: dir } = s.face;
-  const queues = visibleQueues(s);
+  const rights = s.rights;
   const m = await engine.queueMembership();
   if (!m.ok) return m;
   const members = [];
   for (const x of m.value) {
     const a = dir.user(x.username);
     if (!a || a.agentId === undefined) continue;
-    for (const q of queues) if (q.code === x.serviceCode) members.push({ agentId: a.agentId, queueId: q.queueId, penalty: x.penalty });
+    for (const q of dir.services) if (q.code === x.serviceCode && rights.member(a, q)) members.push({ agentId: a.agentId, queueId: q.queueId, penalty: x.penalty });
   }
   s.send('QueueMemberList', members);
   return ok(undefined);

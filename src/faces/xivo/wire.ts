@@ -21,28 +21,6 @@ export const errorMessage = (f: Failure, command?: string): Json => ({ Error: xi
 /** Statistics count a wrap-up apart from the other not-ready states. */
 export const isWrapUp = (stored: string | undefined) => stored !== undefined && decodeNotReady(stored).kind === 'wrap-up';
 
-/** What a connected user may see (seed 004 "Security considerations"). */
-export interface Visibility {
-  profile: 'Admin' | 'Supervisor' | 'NoRight';
-  agent(a: AgentConfig): boolean;
-  queue(s: ServiceEntry): boolean;
-}
-
-/** Admin sees everything; a supervisor its groups and queues; a user without a profile falls back on Admin. */
-export function visibilityOf(user: AgentConfig): Visibility {
-  const admin = user.profiles.includes('admin');
-  if (!admin && user.profiles.includes('supervisor')) {
-    const groups = new Set(user.supervises?.groups ?? []);
-    const queues = new Set(user.supervises?.queues ?? []);
-    return {
-      profile: 'Supervisor',
-      agent: (a) => groups.has(a.group) || a.username === user.username,
-      queue: (s) => queues.has(s.code),
-    };
-  }
-  return { profile: admin ? 'Admin' : 'NoRight', agent: () => true, queue: () => true };
-}
-
 /** Agent groups numbered in the order the roster first names them. */
 export function groupIds(dir: AgentRoster): Map<string, number> {
   const ids = new Map<string, number>();
