@@ -36,7 +36,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     backend.onVendorFailure?.((reason) => metrics.backendError(backend.kind, reason));
   }
   const security = doorSecurity(config.security);
-  const faces = desk ? createAgentFaces(config, desk, logger) : undefined;
+  const faces = desk ? createAgentFaces(config, desk, logger, security) : undefined;
   const app = createApp(config, backend, logger, security, faces, metrics);
   const tls = config.server.tls;
   // Once stopping, answers close their connection: a kept-alive one would carry the next request.

@@ -4,6 +4,7 @@ import type Koa from 'koa';
 import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log/logger.js';
+import type { DoorSecurity } from '../security/index.js';
 import { genesysFace } from '../genesys/index.js';
 import { huaweiFace } from '../huawei/index.js';
 import { xivoFace } from '../xivo/index.js';
@@ -19,23 +20,23 @@ export interface AgentFaces {
 }
 
 /** The agent-facing APIs of the embedded engine: the enabled faces, each a thin layer over the same desk. */
-export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logger): AgentFaces {
+export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logger, security: DoorSecurity): AgentFaces {
   const directory = engine.roster;
   const feed = new AgentEventFeed(engine);
   const { bodyLimit, publicUrl } = config.server;
   const { genesys, huawei, xivo } = config.faces;
   const faces: AgentFace[] = [];
 
-  if (genesys.enabled) faces.push(genesysFace({ engine, directory, feed, logger, bodyLimit, publicUrl }));
+  if (genesys.enabled) faces.push(genesysFace({ engine, security, directory, feed, logger, bodyLimit, publicUrl }));
   if (huawei.enabled) {
     faces.push(huaweiFace({
-      engine, directory, feed, bodyLimit,
+      engine, security, directory, feed, bodyLimit,
       pollWaitMs: huawei.pollWaitSeconds * 1000,
       keepAliveMs: huawei.keepAliveSeconds * 1000,
       guidRotateMs: huawei.guidRotateSeconds * 1000,
     }));
   }
-  if (xivo.enabled) faces.push(xivoFace({ engine, directory, feed, logger, bodyLimit, tokenTtlMs: xivo.tokenTtlSeconds * 1000, maxOutgoingPerAgent: xivo.maxOutgoingPerAgent }));
+  if (xivo.enabled) faces.push(xivoFace({ engine, security, directory, feed, logger, bodyLimit, tokenTtlMs: xivo.tokenTtlSeconds * 1000, maxOutgoingPerAgent: xivo.maxOutgoingPerAgent }));
 
   return {
     install(app) {

@@ -15,9 +15,12 @@ import { operationLabel } from './operations.js';
 import { GenesysNotifications } from './cometd.js';
 import { genesysRoutes } from './routes.js';
 import { failed, type Body, type GenesysContext, type GenesysState } from './wire.js';
+import type { DoorSecurity } from '../security/index.js';
 
 export interface GenesysFaceOptions {
   engine: AgentDesk;
+  /** Credentials throttle and request budget shared with every door. */
+  security: DoorSecurity;
   directory: AgentRoster;
   feed: AgentEventFeed;
   logger: Logger;

@@ -8,9 +8,12 @@ import { Refusal } from '../agents/refusal.js';
 import { BodyError } from '../http.js';
 import { huaweiRoutes } from './routes.js';
 import { failed, type HuaweiContext, type HuaweiState } from './wire.js';
+import type { DoorSecurity } from '../security/index.js';
 
 export interface HuaweiFaceOptions {
   engine: AgentDesk;
+  /** Credentials throttle and request budget shared with every door. */
+  security: DoorSecurity;
   /** Wakes event polls when their agent has news. */
   feed: AgentEventFeed;
   directory: AgentRoster;

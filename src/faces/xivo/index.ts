@@ -9,9 +9,12 @@ import { BodyError, type FaceState } from '../http.js';
 import { refused, type XivoContext } from './auth.js';
 import { CTI_PATH, openSession, type XucSession } from './cti.js';
 import { xivoRoutes } from './routes.js';
+import type { DoorSecurity } from '../security/index.js';
 
 export interface XivoFaceOptions {
   engine: AgentDesk;
+  /** Credentials throttle and request budget shared with every door. */
+  security: DoorSecurity;
   directory: AgentRoster;
   feed: AgentEventFeed;
   logger: Logger;
