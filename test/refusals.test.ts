@@ -101,6 +101,17 @@ describe('the catalog of HTTP-level refusals', () => {
       version_mismatch: {
         soap: async () => soap('version_mismatch', await postSoap(b.url, '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>')),
       },
+      must_understand: {
+        soap: async () =>
+          soap(
+            'must_understand',
+            await postSoap(
+              b.url,
+              '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><t:Transaction xmlns:t="urn:tx" s:mustUnderstand="1">5</t:Transaction></s:Header>' +
+                '<s:Body><m:checkSessionState xmlns:m="http://ws.mcc.tvox.teleniasoft.com/"><sessionId>x</sessionId></m:checkSessionState></s:Body></s:Envelope>',
+            ),
+          ),
+      },
       rate_limited: {
         rest: async () => {
           await fetch(`${limited.url}/mc/cxf/rest/json/checkSession?sessionId=x`, { headers: { 'X-API-Key': 'rest-client' } });

@@ -50,6 +50,11 @@ export class Credentials {
     return this.enabled && this.config.protectContracts;
   }
 
+  /** WS-Security is configured: the SOAP face processes wsse:Security header blocks. */
+  get acceptsUsernameTokens(): boolean {
+    return this.config.wsSecurity !== undefined;
+  }
+
   get offersBasic(): boolean {
     return this.config.basic.length > 0;
   }
