@@ -52,7 +52,7 @@ describe('CORS on the MCC REST face', () => {
     });
     after(() => b.close());
 
-    it('answers the preflight of a PUT with JSON and X-API-Key without credentials: 204, the path\'s method, the headers, the cache time', async () => {
+    it("answers the preflight of a PUT with JSON and X-API-Key without credentials: 204, the path's method, the headers, the cache time", async () => {
       const res = await preflight(b.url, '/setSessionData', 'PUT');
       assert.equal(res.status, 204);
       assert.ok(passesPreflight(res, PAGE, 'PUT', ['content-type', 'x-api-key']), JSON.stringify(Object.fromEntries(res.headers)));
@@ -62,7 +62,7 @@ describe('CORS on the MCC REST face', () => {
       assert.match(res.headers.get('vary') ?? '', /Origin/);
     });
 
-    it('then serves the cross-origin GET and PUT with the page\'s origin allowed, and lets it read the refusals', async () => {
+    it("then serves the cross-origin GET and PUT with the page's origin allowed, and lets it read the refusals", async () => {
       const headers = { Origin: PAGE, 'X-API-Key': KEY };
       const started = await fetch(`${b.url}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT&sessionId=cors-1`, { headers });
       assert.equal(started.status, 200);

@@ -34,8 +34,11 @@ describe('the catalog of HTTP-level refusals', () => {
     try {
       const doc = (await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json());
       const rest = catalog.filter(([, def]) => def.status !== undefined);
-      assert.deepEqual(Object.keys(doc.components.responses), rest.map(([code]) => code));
+      const ofOperations = rest.filter(([, def]) => def.operations !== undefined);
+      assert.deepEqual(Object.keys(doc.components.responses), ofOperations.map(([code]) => code));
       assert.deepEqual(doc.components.schemas.Error.properties.error.enum, rest.map(([code]) => code));
+      // The refusals of other paths and methods are in the description, with their status.
+      for (const [code, def] of rest.filter(([, d]) => d.operations === undefined)) assert.ok(doc.info.description.includes(`HTTP ${def.status} \`${code}\``), code);
       for (const op of operationNames) {
         const { method, path } = operations[op].rest;
         const { responses } = doc.paths[path][method.toLowerCase()];

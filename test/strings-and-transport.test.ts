@@ -59,7 +59,8 @@ describe('strings and transport', () => {
   });
 
   describe('SOAP', () => {
-    const setData = (id: string, inner: string) => postSoap(b.url, envelope(`<mcc:setSessionData><sessionId>${id}</sessionId><sessionData>${inner}</sessionData></mcc:setSessionData>`));
+    const setData = (id: string, inner: string) =>
+      postSoap(b.url, envelope(`<mcc:setSessionData><sessionId>${id}</sessionId><sessionData>${inner}</sessionData></mcc:setSessionData>`));
 
     for (const ref of ['&#1;', '&#x1F;', '&#xFFFE;', '&#65535;', '&#xD800;', '&#0;']) {
       it(`refuses the character reference ${ref} with a soap:Client Fault naming the element`, async () => {
@@ -102,15 +103,25 @@ describe('strings and transport', () => {
     it('answers a mandatory header it does not process with soap:MustUnderstand', async () => {
       const res = await postSoap(b.url, withHeader('<t:Transaction xmlns:t="urn:tx" s:mustUnderstand="1">5</t:Transaction>'));
       assert.equal(res.status, 500);
-      assert.match(res.text, /<faultcode>soap:MustUnderstand<\/faultcode><faultstring>The header block Transaction \(urn:tx\) has mustUnderstand=&quot;1&quot; and is not processed here/);
+      assert.match(
+        res.text,
+        /<faultcode>soap:MustUnderstand<\/faultcode><faultstring>The header block Transaction \(urn:tx\) has mustUnderstand=&quot;1&quot; and is not processed here/,
+      );
     });
     it('without WS-Security configured, a mandatory wsse:Security is not understood either', async () => {
       const wsse = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-      const res = await postSoap(b.url, withHeader(`<w:Security xmlns:w="${wsse}" s:mustUnderstand="1"><w:UsernameToken><w:Username>u</w:Username></w:UsernameToken></w:Security>`));
+      const res = await postSoap(
+        b.url,
+        withHeader(`<w:Security xmlns:w="${wsse}" s:mustUnderstand="1"><w:UsernameToken><w:Username>u</w:Username></w:UsernameToken></w:Security>`),
+      );
       assert.match(res.text, /soap:MustUnderstand/);
     });
     it('ignores optional headers and a mustUnderstand outside the SOAP namespace', async () => {
-      for (const header of ['<t:Transaction xmlns:t="urn:tx">5</t:Transaction>', '<t:Transaction xmlns:t="urn:tx" s:mustUnderstand="0">5</t:Transaction>', '<t:Transaction xmlns:t="urn:tx" t:mustUnderstand="1">5</t:Transaction>']) {
+      for (const header of [
+        '<t:Transaction xmlns:t="urn:tx">5</t:Transaction>',
+        '<t:Transaction xmlns:t="urn:tx" s:mustUnderstand="0">5</t:Transaction>',
+        '<t:Transaction xmlns:t="urn:tx" t:mustUnderstand="1">5</t:Transaction>',
+      ]) {
         const res = await postSoap(b.url, withHeader(header));
         assert.equal(res.status, 200, `${header}: ${res.text}`);
       }

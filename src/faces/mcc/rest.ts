@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { MccBridge } from '../../bridge/index.js';
 import { jsonAnswer, operationNames, operations, schemaRequest, type OperationDef, type OperationName, type WireRules, type WireValues } from '../../contract/index.js';
 import { BodyError, readText } from '../http.js';
+import type { Credentials } from '../security/credentials.js';
 import type { Cors } from './cors.js';
 import { jsonDialect } from './dialects.js';
 import { renderOpenApi } from './openapi.js';
@@ -12,6 +13,7 @@ import { renderWadl } from './wadl.js';
 
 export interface RestFaceOptions {
   bridge: MccBridge;
+  credentials: Credentials;
   publicUrl?: string | undefined;
   bodyLimit: number;
   cors?: Cors | undefined;
@@ -52,7 +54,7 @@ async function fromJsonBody(ctx: Context, op: OperationName, limit: number): Pro
 }
 
 /** The REST/JSON face at /mc/cxf/rest/json, the WADL at /mc/cxf/rest?_wadl, OpenAPI at /mc/cxf/rest/openapi.json. */
-export function restRoutes({ bridge, publicUrl, bodyLimit, cors }: RestFaceOptions): MccRoute[] {
+export function restRoutes({ bridge, credentials, publicUrl, bodyLimit, cors }: RestFaceOptions): MccRoute[] {
   const rest = { face: 'rest', dialect: jsonDialect } as const;
   const missing = 'credentials are required: HTTP Basic or X-API-Key';
   const notFound = (ctx: Context) => new Refusal('not_found', `no MCC operation at ${ctx.path}`);
@@ -71,7 +73,7 @@ export function restRoutes({ bridge, publicUrl, bodyLimit, cors }: RestFaceOptio
       },
     },
     {
-      // The same contract as OpenAPI 3.1, for tools that read that rather than WADL.
+      // The same contract as OpenAPI 3.1, for tools that read that rather than WADL; its security is this server's.
       ...rest,
       methods: ['GET'],
       path: `${REST_PATH}/openapi.json`,
@@ -79,7 +81,10 @@ export function restRoutes({ bridge, publicUrl, bodyLimit, cors }: RestFaceOptio
       missing,
       handle(ctx) {
         ctx.type = 'application/json';
-        ctx.body = renderOpenApi({ base: `${baseUrl(ctx, publicUrl)}${REST_PATH}` });
+        ctx.body = renderOpenApi({
+          base: `${baseUrl(ctx, publicUrl)}${REST_PATH}`,
+          auth: { basic: credentials.offersBasic, apiKey: credentials.acceptsApiKeys, required: credentials.enabled },
+        });
       },
     },
   ];

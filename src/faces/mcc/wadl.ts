@@ -29,7 +29,12 @@ export function renderWadl({ base }: { base: string }): string {
     const fields = request as readonly RequestField[];
     lines.push(`<resource path="json${rest.path}">`, `<method name="${rest.method}" id="${op}">`, `<doc>${xmlEscape(doc)}</doc>`, '<request>');
     if (rest.method === 'PUT') {
-      lines.push('<representation mediaType="application/json">', `<doc>JSON object ${(rest as OperationDef['rest']).body ?? `${op}Request`}</doc>`, ...fields.flatMap((f) => param(f, 'plain')), '</representation>');
+      lines.push(
+        '<representation mediaType="application/json">',
+        `<doc>JSON object ${(rest as OperationDef['rest']).body ?? `${op}Request`}</doc>`,
+        ...fields.flatMap((f) => param(f, 'plain')),
+        '</representation>',
+      );
     } else {
       lines.push(...fields.flatMap((f) => param(f, 'query')));
     }

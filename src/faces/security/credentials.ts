@@ -55,6 +55,11 @@ export class Credentials {
     return this.config.wsSecurity !== undefined;
   }
 
+  /** API keys are configured (X-API-Key). */
+  get acceptsApiKeys(): boolean {
+    return this.config.apiKeys.length > 0;
+  }
+
   get offersBasic(): boolean {
     return this.config.basic.length > 0;
   }
