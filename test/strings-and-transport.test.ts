@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { XMLValidator } from 'fast-xml-parser';
+import { huaweiRetcodes } from '../src/reasons/index.js';
 import { basic, eventually, http, logoutEveryone, soapStart, startFacesBridge } from './support/agent-faces.js';
 import { envelope, postSoap, startTestBridge, type TestBridge } from './support/bridge.js';
 
@@ -149,6 +150,26 @@ describe('strings and transport', () => {
       assert.equal(res.body.statusCode, 2);
       assert.match(res.body.statusMessage, /^userData\.sessionData holds U\+000B at position 7/);
       assert.equal((await f.soap('checkSessionStateWithData', { sessionId: 'gws-ctl' })).sessionData, undefined);
+    });
+
+    it('Huawei calldata with U+FFFF: its INVALID_PARAMETER retcode naming the key, nothing stored', async () => {
+      const gw = `${f.url}/agentgateway/resource`;
+      const signIn = await http('PUT', `${gw}/onlineagent/201/loginex`, {
+        password: 'alice-pw',
+        phonenum: '1001',
+        status: '4',
+        autoanswer: 'true',
+        releasephone: 'false',
+        agenttype: '4',
+      });
+      assert.equal(signIn.body.retcode, '0', JSON.stringify(signIn.body));
+      const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+      await soapStart(f, 'CHAT', 'hw-ctl');
+      await eventually(async () => (await f.rest('checkSessionState', { sessionId: 'hw-ctl' })).status === 'ASSIGNED', 5000, 'ASSIGNED');
+      const res = await http('PUT', `${gw}/calldata/201/appdata`, { callid: 'hw-ctl', calldata: 'order\uffff' }, { Guid: guid });
+      assert.equal(res.body.retcode, huaweiRetcodes.INVALID_PARAMETER);
+      assert.match(res.body.message, /^userData\.sessionData holds U\+FFFF at position 6/);
+      assert.equal((await f.soap('checkSessionStateWithData', { sessionId: 'hw-ctl' })).sessionData, undefined);
     });
   });
 });
