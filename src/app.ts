@@ -33,6 +33,7 @@ export function createApp(config: Config, backend: Backend, logger: Logger, secu
       targetNamespace: config.contract.targetNamespace,
       publicUrl: config.server.publicUrl,
       bodyLimit: config.server.bodyLimit,
+      cors: config.security.cors,
       logger,
     }),
   );

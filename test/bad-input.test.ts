@@ -35,7 +35,8 @@ describe('bad input', () => {
       ['an element given twice', start('<data>a</data><data>b</data>'), /data may appear only once/],
       ['elements inside a text field', start('<data><nested>x</nested></data>'), /data must hold text/],
       ['a close reason outside its enumeration', envelope('<mcc:closeSession><sessionId>untouched</sessionId><reason>BECAUSE</reason></mcc:closeSession>'), /REQUEST_FROM_CALLER/],
-      ['setSessionData without sessionData', envelope('<mcc:setSessionData><sessionId>untouched</sessionId></mcc:setSessionData>'), /sessionData is required/],
+      ['an operation element outside the target namespace', envelope('<x:startSession xmlns:x="urn:whatever"><channelId>1003</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></x:startSession>'), /startSession must be in the namespace http:\/\/ws\.mcc\.tvox\.teleniasoft\.com\/, not urn:whatever/],
+      ['an unqualified operation element', envelope('<startSession><channelId>1003</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></startSession>'), /must be in the namespace .*, not none/],
       ['SOAP 1.2 content type', start(''), /SOAP 1\.2/, { 'content-type': 'application/soap+xml; charset=utf-8' }],
     ];
     for (const [what, body, message, headers] of faults) {
@@ -68,11 +69,11 @@ describe('bad input', () => {
       await assertUntouched('untouched');
     });
 
-    it('reads a tolerant envelope: any prefixes, qualified children, any order, entities decoded', async () => {
+    it('reads a tolerant envelope: any prefixes, children qualified in any namespace or not, any order, entities decoded', async () => {
       const body =
         '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Header/><S:Body>' +
-        '<x:startSession xmlns:x="urn:whatever"><x:sessionId>tolerant-1</x:sessionId><data>a &amp; b &#233;</data>' +
-        '<x:serviceid>CHAT</x:serviceid><channelId> 1003 </channelId></x:startSession></S:Body></S:Envelope>';
+        '<x:startSession xmlns:x="http://ws.mcc.tvox.teleniasoft.com/" xmlns:y="urn:whatever"><x:sessionId>tolerant-1</x:sessionId><data>a &amp; b &#233;</data>' +
+        '<y:serviceid>CHAT</y:serviceid><channelId> 1003 </channelId></x:startSession></S:Body></S:Envelope>';
       const res = await postSoap(b.url, body);
       assert.equal(res.status, 200, res.text);
       assert.match(res.text, /<return><result>SUCCESS<\/result><sessionId>tolerant-1<\/sessionId><\/return>/);
@@ -80,7 +81,7 @@ describe('bad input', () => {
       assert.equal(check.data, 'a & b é');
     });
 
-    it('reads xsi:nil as absent: a nil serviceid is REQUIRED_PARAMETERS, a nil sessionData a Fault', async () => {
+    it('reads xsi:nil as absent: a nil serviceid is REQUIRED_PARAMETERS, a nil sessionData reaches the bridge', async () => {
       const xsi = 'xmlns:i="http://www.w3.org/2001/XMLSchema-instance"';
       const nilService = await postSoap(
         b.url,
@@ -89,8 +90,8 @@ describe('bad input', () => {
       assert.equal(nilService.status, 200);
       assert.match(nilService.text, /<failReason>REQUIRED_PARAMETERS<\/failReason>/);
       const nilData = await postSoap(b.url, envelope(`<mcc:setSessionData ${xsi}><sessionId>untouched</sessionId><sessionData i:nil="true"/></mcc:setSessionData>`));
-      assert.equal(nilData.status, 500);
-      assert.match(nilData.text, /sessionData is required/);
+      assert.equal(nilData.status, 200);
+      assert.match(nilData.text, /<failReason>INVALID_SESSION_ID<\/failReason>/);
       // nil only in the XML Schema instance namespace: another namespace's "nil" is just an attribute
       const other = await postSoap(
         b.url,
@@ -129,8 +130,10 @@ describe('bad input', () => {
       const body = await expectError(await put('{"sessionId": "untouched", "sessionData": 42}'), 400, 'bad_request');
       assert.match(body.message, /sessionData must be a string/);
     });
-    it('a missing sessionData is 400', async () => {
-      await expectError(await put('{"sessionId": "untouched"}'), 400, 'bad_request');
+    it('a missing sessionData reaches the bridge (which knows no such session)', async () => {
+      const res = await put('{"sessionId": "untouched"}');
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { failReason: string }).failReason, 'INVALID_SESSION_ID');
     });
     it('a non-JSON content type is 415', async () => {
       await expectError(await put('sessionId=untouched', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type');

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import soap from 'soap';
 import { enums, operationNames, operations } from '../src/contract/index.js';
-import { contractFiles } from '../src/faces/mcc/contract-files.js';
+import { contractFiles, DEFAULT_WADL_BASE } from '../src/faces/mcc/contract-files.js';
 import { WADL_NS } from '../src/faces/mcc/wadl.js';
 import { jaxbName } from '../src/faces/mcc/xml.js';
 
@@ -96,24 +96,32 @@ describe('contract files', () => {
       assert.equal(app.xmlns, WADL_NS);
     });
 
-    it('lists all 8 resources with method, parameters, types, required and repeating', () => {
-      const json = app.resources[0].resource[0];
-      assert.equal(json.path, '/json');
+    it('has a base ending in / and relative paths: a naive join and an RFC 3986 merge agree', () => {
+      const { base, resource } = app.resources[0];
+      assert.match(base, /\/$/);
+      for (const r of resource) {
+        assert.doesNotMatch(r.path, /^\//);
+        assert.equal(new URL(r.path, base).href, `${base}${r.path}`);
+      }
+    });
+
+    it('lists all 8 resources with method, parameters (the JSON body\'s fields too), types, required and repeating', () => {
+      const { base, resource: resources } = app.resources[0];
       for (const op of operationNames) {
         const def = operations[op];
-        const resource = json.resource.find((r: any) => r.path === def.rest.path);
-        assert.ok(resource, `resource ${def.rest.path}`);
+        const resource = resources.find((r: any) => r.path === `json${def.rest.path}`);
+        assert.ok(resource, `resource json${def.rest.path}`);
+        assert.equal(`${base}${resource.path}`, `${DEFAULT_WADL_BASE}/json${def.rest.path}`);
         const method = resource.method[0];
         assert.equal(method.name, def.rest.method);
-        if (def.rest.method === 'PUT') {
-          assert.equal(method.request[0].representation[0].mediaType, 'application/json');
-          continue;
-        }
-        const params = method.request[0].param;
+        const put = def.rest.method === 'PUT';
+        const representation = put ? method.request[0].representation[0] : undefined;
+        if (representation) assert.equal(representation.mediaType, 'application/json');
+        const params = (representation ?? method.request[0]).param;
         assert.deepEqual(params.map((p: any) => p.name), def.request.map((f) => f.name));
         for (const f of def.request) {
           const p = named(params, f.name);
-          assert.equal(p.style, 'query');
+          assert.equal(p.style, put ? 'plain' : 'query');
           assert.equal(p.type, f.type === 'int' ? 'xs:int' : 'xs:string');
           assert.equal(p.required, String(f.required));
           assert.equal(p.repeating, 'repeated' in f && f.repeated ? 'true' : undefined);

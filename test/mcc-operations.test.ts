@@ -203,6 +203,13 @@ for (const face of ['rest', 'soap'] as const) {
         assert.equal(cleared.result, 'SUCCESS');
         assert.equal((await call('checkSessionStateWithData', { sessionId: id })).sessionData ?? '', '');
       });
+      it('without sessionData clears the data and answers SUCCESS (the seed marks it optional)', async () => {
+        const id = await start();
+        assert.equal((await call('setSessionData', { sessionId: id, sessionData: 'to be cleared' })).result, 'SUCCESS');
+        const r = await call('setSessionData', { sessionId: id });
+        assert.deepEqual([r.result, r.sessionId, r.failReason], ['SUCCESS', id, undefined]);
+        assert.equal((await call('checkSessionStateWithData', { sessionId: id })).sessionData ?? '', '');
+      });
       it('INVALID_SESSION_ID and SESSION_CLOSED', async () => {
         expectFail(await call('setSessionData', { sessionId: 'unknown', sessionData: 'x' }), 'INVALID_SESSION_ID');
         expectFail(await call('setSessionData', { sessionId: '', sessionData: 'x' }), 'INVALID_SESSION_ID');

@@ -34,8 +34,11 @@ describe('the catalog of HTTP-level refusals', () => {
     try {
       const doc = (await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json());
       const rest = catalog.filter(([, def]) => def.status !== undefined);
-      assert.deepEqual(Object.keys(doc.components.responses), rest.map(([code]) => code));
+      const ofOperations = rest.filter(([, def]) => def.operations !== undefined);
+      assert.deepEqual(Object.keys(doc.components.responses), ofOperations.map(([code]) => code));
       assert.deepEqual(doc.components.schemas.Error.properties.error.enum, rest.map(([code]) => code));
+      // The refusals of other paths and methods are in the description, with their status.
+      for (const [code, def] of rest.filter(([, d]) => d.operations === undefined)) assert.ok(doc.info.description.includes(`HTTP ${def.status} \`${code}\``), code);
       for (const op of operationNames) {
         const { method, path } = operations[op].rest;
         const { responses } = doc.paths[path][method.toLowerCase()];
@@ -100,6 +103,17 @@ describe('the catalog of HTTP-level refusals', () => {
       },
       version_mismatch: {
         soap: async () => soap('version_mismatch', await postSoap(b.url, '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>')),
+      },
+      must_understand: {
+        soap: async () =>
+          soap(
+            'must_understand',
+            await postSoap(
+              b.url,
+              '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><t:Transaction xmlns:t="urn:tx" s:mustUnderstand="1">5</t:Transaction></s:Header>' +
+                '<s:Body><m:checkSessionState xmlns:m="http://ws.mcc.tvox.teleniasoft.com/"><sessionId>x</sessionId></m:checkSessionState></s:Body></s:Envelope>',
+            ),
+          ),
       },
       rate_limited: {
         rest: async () => {

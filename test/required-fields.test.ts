@@ -17,8 +17,7 @@ const whenMissing: Documented = {
   sessionAccept: { sessionId: 'INVALID_SESSION_ID' },
   checkSessionState: { sessionId: 'INVALID_SESSION_ID' },
   checkSessionStateWithData: { sessionId: 'INVALID_SESSION_ID' },
-  // Required today; a later issue makes it optional (the spec, corrected 2026-12).
-  setSessionData: { sessionId: 'INVALID_SESSION_ID', sessionData: 'refused' },
+  setSessionData: { sessionId: 'INVALID_SESSION_ID' },
   closeSession: { sessionId: 'INVALID_SESSION_ID' },
   getServiceState: { channelId: 'INVALID_CHANNEL_ID', serviceCodes: 'INVALID_SERVICE_CODES' },
   logoutAgentFromChannel: { channelId: 'INVALID_CHANNEL_ID', agentUsername: 'INVALID_USERNAME' },

@@ -53,8 +53,8 @@ describe('served WSDL and WADL', () => {
     const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => ['resource', 'param'].includes(n) }).parse(text);
     assert.equal(doc.application['@_xmlns'], 'http://wadl.dev.java.net/2009/02');
     const resources = doc.application.resources;
-    assert.equal(resources['@_base'], `${b.url}/mc/cxf/rest`);
-    const paths = resources.resource[0].resource.map((r: Record<string, string>) => r['@_path']).sort();
-    assert.deepEqual(paths, operationNames.map((op) => operations[op].rest.path).sort());
+    assert.equal(resources['@_base'], `${b.url}/mc/cxf/rest/`);
+    const paths = resources.resource.map((r: Record<string, string>) => r['@_path']).sort();
+    assert.deepEqual(paths, operationNames.map((op) => `json${operations[op].rest.path}`).sort());
   });
 });

@@ -108,9 +108,10 @@ export class MccBridge implements Handlers {
     const problem = sessionIdProblem(sessionId);
     if (problem) return failed('setSessionData', 'INVALID_SESSION_ID', problem, isBlank(sessionId) ? {} : { sessionId });
     const id = sessionId as string;
-    const updated = await this.backend.updateUserData(id, { sessionData });
+    // Absent or nil clears the data, as an empty value does: every backend stores the empty string.
+    const updated = await this.backend.updateUserData(id, { sessionData: sessionData ?? '' });
     if (!updated.ok) return from('setSessionData', updated, { sessionId: id });
-    return { result: 'SUCCESS', sessionId: id, sessionData: updated.value.userData.sessionData ?? sessionData };
+    return { result: 'SUCCESS', sessionId: id, sessionData: updated.value.userData.sessionData ?? sessionData ?? '' };
   }
 
   async closeSession({ sessionId, reason }: RawRequest<'closeSession'>): Promise<Result<'closeSession'>> {

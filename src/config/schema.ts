@@ -225,6 +225,22 @@ export const configSchema = z.strictObject({
         .optional(),
       /** Also require credentials for the WSDL, WADL and OpenAPI documents. */
       protectContracts: z.boolean().default(false),
+      /**
+       * CORS for the MCC REST face (web pages calling it, e.g. a LiveHelp chat widget): off unless
+       * origins are listed. `allowCredentials` lets pages send cookies and stored HTTP credentials;
+       * it needs exact origins (the Fetch standard refuses `*` with credentials).
+       */
+      cors: z
+        .strictObject({
+          origins: z
+            .array(z.union([z.literal('*'), z.url().refine((u) => new URL(u).origin === u, 'an origin is scheme://host[:port], without path or trailing slash')]))
+            .min(1),
+          allowCredentials: z.boolean().default(false),
+          /** How long a browser may cache a preflight answer. */
+          maxAgeSeconds: z.number().int().min(0).max(86400).default(600),
+        })
+        .refine((c) => !(c.allowCredentials && c.origins.includes('*')), { message: 'allowCredentials needs exact origins, not "*"', path: ['allowCredentials'] })
+        .optional(),
       /** Per client (credential, else IP): this many requests per second on average, bursts up to `burst`. */
       rateLimit: z.strictObject({ requestsPerSecond: z.number().positive(), burst: z.number().int().min(1) }).optional(),
       /** Failed authentications on any door (MCC and agent faces) per IP and per username within the window; past them, refused until it ends. */

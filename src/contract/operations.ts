@@ -13,12 +13,6 @@ export interface RequestField {
   readonly type: ScalarType | { enum: EnumName };
   readonly required: boolean;
   readonly repeated?: boolean;
-  /**
-   * Set when the field's absence breaks the schema (a soap:Client Fault / HTTP 400, saying this
-   * hint). Other required fields that are missing are business failures the bridge answers with the
-   * operation's own fail reason.
-   */
-  readonly refusedWhenAbsent?: string;
   readonly doc: string;
 }
 export interface ResultField {
@@ -117,7 +111,8 @@ export const operations = {
     doc: 'Set the session data of an existing session.',
     request: [
       reqSessionId,
-      { name: 'sessionData', type: 'string', required: true, refusedWhenAbsent: 'an empty value clears it', doc: 'Additional data populated while session is in progress' },
+      // Absent, empty or nil clears the session's data (the seed marks it optional).
+      { name: 'sessionData', type: 'string', required: false, doc: 'Additional data populated while session is in progress (absent or empty clears it)' },
     ],
     result: {
       type: 'SetSessionDataResult',
@@ -189,14 +184,13 @@ type TsOf<T> = T extends 'string'
 
 /**
  * A request as a face hands it to the bridge once the schema-level checks passed (contract/validate.ts):
- * enum values are in their enumeration, fields the schema requires are there; everything else is
- * still raw text (ints included) for the bridge's business checks.
+ * enum values are in their enumeration; everything else is still raw text (ints included) for the
+ * bridge's business checks, and a missing required field is the bridge's to answer with the
+ * operation's own fail reason.
  */
 type RawValue<F> = F extends { repeated: true } ? string[] : F extends { type: { enum: infer E extends EnumName } } ? EnumValue<E> : string;
 export type RawRequest<Op extends OperationName> = {
-  [F in Operations[Op]['request'][number] as F extends { refusedWhenAbsent: string } ? never : F['name']]?: RawValue<F>;
-} & {
-  [F in Operations[Op]['request'][number] as F extends { refusedWhenAbsent: string } ? F['name'] : never]: RawValue<F>;
+  [F in Operations[Op]['request'][number] as F['name']]?: RawValue<F>;
 };
 
 /** A result as the bridge answers it; fields that do not apply are absent. */

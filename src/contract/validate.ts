@@ -1,17 +1,16 @@
 import { enums, isEnumValue } from './enums.js';
 import { operations, type OperationName, type RawRequest, type RequestField } from './operations.js';
+import { xmlTextProblem } from './xml-chars.js';
 
 /**
- * The schema-level checks of a request (what the XSD says: xs:int, enumerations, single or
- * repeated elements, fields whose absence breaks the schema), shared by both faces. Business rules
- * (which channel exists, what a session id looks like, which fail reason answers a missing id)
- * stay in the bridge.
+ * The schema-level checks of a request (what the XSD says: XML 1.0 characters, xs:int,
+ * enumerations, single or repeated elements), shared by both faces. Business rules (which channel
+ * exists, what a session id looks like, which fail reason answers a missing field) stay in the bridge.
  */
 
 /**
- * A request no MCC operation can read (a field the schema requires is missing, an enum value
- * outside its type, …). Faces answer it as a soap:Client Fault or an HTTP 400; it never reaches
- * the bridge.
+ * A request no MCC operation can read (a character XML 1.0 cannot carry, an enum value outside its
+ * type, …). Faces answer it as a soap:Client Fault or an HTTP 400; it never reaches the bridge.
  */
 export class InvalidRequest extends Error {
   override readonly name = 'InvalidRequest';
@@ -46,16 +45,17 @@ export function schemaRequest<Op extends OperationName>(op: Op, values: WireValu
   const request: Record<string, string | string[]> = {};
   for (const field of operations[op].request as readonly RequestField[]) {
     const given = Object.hasOwn(values, field.name) ? (values[field.name] ?? []) : [];
+    for (const value of given) {
+      const problem = value === undefined ? undefined : xmlTextProblem(rules.name(field.name), value);
+      if (problem) throw new InvalidRequest(problem);
+    }
     if (field.repeated) {
       if (given.length > 0) request[field.name] = given.filter((v): v is string => v !== undefined);
       continue;
     }
     if (given.length > 1 && rules.repeats === 'refuse') throw new InvalidRequest(`${rules.name(field.name)} may appear only once`);
     const value = given[0];
-    if (value === undefined) {
-      if (field.refusedWhenAbsent) throw new InvalidRequest(`${rules.name(field.name)} is required (${field.refusedWhenAbsent})`);
-      continue;
-    }
+    if (value === undefined) continue;
     const blank = value.trim() === '';
     if (field.type === 'int' && !blank && rules.ints === 'refuse' && parseInt32(value) === undefined) {
       throw new InvalidRequest(`${rules.name(field.name)} must be an xs:int, got "${clip(value)}"`);

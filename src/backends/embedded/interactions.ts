@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { xmlFieldsProblem, xmlTextProblem } from '../../contract/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
 import { storeGuard, type SessionRecord, type Tx } from '../../store/index.js';
 import type { TransferTarget } from '../agent-desk.js';
@@ -18,6 +19,9 @@ import { interactionView as view, reread } from './views.js';
 const HANDLE_ALPHA = 0.2;
 
 export function createInteraction(e: EngineContext, spec: NewInteraction): Promise<Outcome<Interaction>> {
+  const { data, description, contactId, contactValue } = spec;
+  const text = xmlFieldsProblem({ data, description, contactId, contactValue });
+  if (text) return Promise.resolve(fail('INVALID_PARAMETER', text));
   const channel = e.roster.channel(spec.channelId);
   if (!channel) return Promise.resolve(fail('UNKNOWN_CHANNEL', `channel ${spec.channelId} is not configured on this installation`));
   if (!channel.enabled) return Promise.resolve(fail('CHANNEL_DISABLED', `channel ${spec.channelId} is not enabled`));
@@ -162,7 +166,16 @@ export function transfer(e: EngineContext, id: string, fromUsername: string, to:
   });
 }
 
+/**
+ * Every door writes user data through here, the agent faces included: only XML 1.0 text is
+ * stored, so whatever one client writes every SOAP reader can read (the MCC faces refuse it at
+ * their schema already, with a 400 or a Fault).
+ */
 export function updateUserData(e: EngineContext, id: string, data: Record<string, string>): Promise<Outcome<Interaction>> {
+  const text = Object.entries(data)
+    .map(([key, value]) => xmlTextProblem('a userData key', key) ?? xmlTextProblem(`userData.${key}`, value))
+    .find((problem) => problem !== undefined);
+  if (text) return Promise.resolve(fail('INVALID_PARAMETER', text));
   return changeOpen(e, id, async (tx, s) => {
     Object.assign(s.userData, data);
     return dataChanged(e, tx, s);

@@ -7,6 +7,7 @@ import type { AuthThrottle } from '../security/auth-throttle.js';
 import type { Credentials } from '../security/credentials.js';
 import { perClientLimit, type RateLimit } from '../security/rate-limit.js';
 import { answerErrors } from './boundary.js';
+import { Cors, type CorsConfig } from './cors.js';
 import { requireCredentials } from './guard.js';
 import { tooManyRequests } from './refusals.js';
 import { restRoutes } from './rest.js';
@@ -21,6 +22,8 @@ export interface MccFaceOptions {
   targetNamespace: string;
   publicUrl?: string | undefined;
   bodyLimit: number;
+  /** CORS for the REST face; off when absent. */
+  cors?: CorsConfig | undefined;
   logger: Logger;
 }
 
@@ -33,14 +36,16 @@ const tagFace = (face: MccRoute['face']): Middleware<FaceState> =>
 
 /**
  * The MCC face (SOAP + WSDL, REST + WADL + OpenAPI), each route with the same stack in this order:
- * its face's name, one error boundary answering in the route's dialect, the route's own reading
- * step, its credentials guard when the route needs one (failed attempts throttled per IP and
- * username), the per-client rate limit (keyed by who authenticated, else the IP), its handler.
+ * its face's name, the CORS headers (REST, when configured), one error boundary answering in the
+ * route's dialect, the route's own reading step, its credentials guard when the route needs one
+ * (failed attempts throttled per IP and username), the per-client rate limit (keyed by who
+ * authenticated, else the IP), its handler.
  * Credentials are decided by the route that matched — the router's own matching (case-insensitive,
  * a trailing slash allowed) — never by comparing paths.
  */
 export function mccFace(options: MccFaceOptions) {
   const { credentials, throttle, rateLimit, logger } = options;
+  const cors = options.cors ? new Cors(options.cors) : undefined;
   const router = new Router<MccState>();
   const limit = rateLimit
     ? [
@@ -53,9 +58,10 @@ export function mccFace(options: MccFaceOptions) {
     route.credentials === 'calls' ? credentials.enabled : route.credentials === 'contracts' && credentials.protectsContracts;
 
   const read = (route: MccRoute) => (route.read ? [route.read] : []);
-  for (const route of [...soapRoutes(options), ...restRoutes(options)]) {
+  for (const route of [...soapRoutes(options), ...restRoutes({ ...options, cors })]) {
     const stack: Array<Middleware<MccState>> = [
       tagFace(route.face),
+      ...(cors && route.face === 'rest' ? [cors.headers] : []),
       answerErrors(route.dialect, logger),
       // Without a guard the budget is the IP's and can be spent before any reading; with one, it is
       // the principal's, known only once the guard (after the reading: WS-Security) has decided.

@@ -4,7 +4,7 @@
  * Fault (fault code and HTTP status) on the SOAP endpoint, and when it is sent. The face answers
  * only through this table; a test holds it against the README's table and the OpenAPI document.
  */
-export type FaultCode = 'Client' | 'Server' | 'VersionMismatch' | 'FailedAuthentication';
+export type FaultCode = 'Client' | 'Server' | 'VersionMismatch' | 'MustUnderstand' | 'FailedAuthentication';
 
 export interface RefusalDef {
   /** The HTTP status on REST (and of the plain-text answers of GET on the SOAP endpoint); absent when REST never sends it. */
@@ -23,7 +23,7 @@ export const refusals = {
     status: 400,
     soap: { fault: 'Client', status: 500 },
     operations: 'all',
-    when: 'the request breaks the schema (a value outside its enumeration, a missing sessionData; on SOAP also a non-xs:int, a repeated single element, not XML, a DTD, not a SOAP envelope, an unknown operation, a SOAPAction naming another operation) or its body cannot be read (bad JSON, wrong JSON types, not UTF-8)',
+    when: 'the request breaks the schema (a value holding a character XML 1.0 cannot carry — the message names the field —, a value outside its enumeration; on SOAP also a character reference to such a character, a non-xs:int, a repeated single element, not XML, a DTD, not a SOAP envelope, an unknown operation, an operation element outside the target namespace, a SOAPAction naming another operation) or its body cannot be read (bad JSON, wrong JSON types, not UTF-8)',
   },
   unauthorized: {
     status: 401,
@@ -55,6 +55,10 @@ export const refusals = {
   version_mismatch: {
     soap: { fault: 'VersionMismatch', status: 500 },
     when: 'a SOAP 1.2 envelope or content type (application/soap+xml), or an envelope in no SOAP namespace',
+  },
+  must_understand: {
+    soap: { fault: 'MustUnderstand', status: 500 },
+    when: 'a SOAP header block with mustUnderstand="1" that the bridge does not process (anything but wsse:Security when security.wsSecurity is configured)',
   },
   rate_limited: {
     status: 429,

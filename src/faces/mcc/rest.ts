@@ -2,6 +2,8 @@ import type { Context } from 'koa';
 import type { MccBridge } from '../../bridge/index.js';
 import { jsonAnswer, operationNames, operations, schemaRequest, type OperationDef, type OperationName, type WireRules, type WireValues } from '../../contract/index.js';
 import { BodyError, readText } from '../http.js';
+import type { Credentials } from '../security/credentials.js';
+import type { Cors } from './cors.js';
 import { jsonDialect } from './dialects.js';
 import { renderOpenApi } from './openapi.js';
 import { Refusal } from './refusals.js';
@@ -11,8 +13,10 @@ import { renderWadl } from './wadl.js';
 
 export interface RestFaceOptions {
   bridge: MccBridge;
+  credentials: Credentials;
   publicUrl?: string | undefined;
   bodyLimit: number;
+  cors?: Cors | undefined;
 }
 
 /** Query strings as CXF + Jackson read them: the first of repeated single values; a non-integer channelId is the bridge's INVALID_CHANNEL_ID. */
@@ -50,7 +54,7 @@ async function fromJsonBody(ctx: Context, op: OperationName, limit: number): Pro
 }
 
 /** The REST/JSON face at /mc/cxf/rest/json, the WADL at /mc/cxf/rest?_wadl, OpenAPI at /mc/cxf/rest/openapi.json. */
-export function restRoutes({ bridge, publicUrl, bodyLimit }: RestFaceOptions): MccRoute[] {
+export function restRoutes({ bridge, credentials, publicUrl, bodyLimit, cors }: RestFaceOptions): MccRoute[] {
   const rest = { face: 'rest', dialect: jsonDialect } as const;
   const missing = 'credentials are required: HTTP Basic or X-API-Key';
   const notFound = (ctx: Context) => new Refusal('not_found', `no MCC operation at ${ctx.path}`);
@@ -69,7 +73,7 @@ export function restRoutes({ bridge, publicUrl, bodyLimit }: RestFaceOptions): M
       },
     },
     {
-      // The same contract as OpenAPI 3.1, for tools that read that rather than WADL.
+      // The same contract as OpenAPI 3.1, for tools that read that rather than WADL; its security is this server's.
       ...rest,
       methods: ['GET'],
       path: `${REST_PATH}/openapi.json`,
@@ -77,7 +81,10 @@ export function restRoutes({ bridge, publicUrl, bodyLimit }: RestFaceOptions): M
       missing,
       handle(ctx) {
         ctx.type = 'application/json';
-        ctx.body = renderOpenApi({ base: `${baseUrl(ctx, publicUrl)}${REST_PATH}` });
+        ctx.body = renderOpenApi({
+          base: `${baseUrl(ctx, publicUrl)}${REST_PATH}`,
+          auth: { basic: credentials.offersBasic, apiKey: credentials.acceptsApiKeys, required: credentials.enabled },
+        });
       },
     },
   ];
@@ -101,6 +108,14 @@ export function restRoutes({ bridge, publicUrl, bodyLimit }: RestFaceOptions): M
     };
   });
 
+  // CORS preflights, before the guard (browsers send no credentials on them); other OPTIONS go on to the 405.
+  const preflights = cors
+    ? operationNames.map((op): MccRoute => {
+        const { method, path } = operations[op].rest;
+        return { ...rest, methods: ['OPTIONS'], path: `${JSON_PATH}${path}`, credentials: 'none', handle: cors.preflight(method) };
+      })
+    : [];
+
   // Known path, other method → 405 with Allow; anything else under the REST base → 404.
   const elsewhere: MccRoute['handle'] = (ctx) => {
     const op = operationNames.find((o) => `${JSON_PATH}${operations[o].rest.path}` === ctx.path);
@@ -113,5 +128,5 @@ export function restRoutes({ bridge, publicUrl, bodyLimit }: RestFaceOptions): M
     { ...rest, methods: 'all', path: /^\/mc\/cxf\/rest\/json\/.*$/, credentials: 'calls', missing, handle: elsewhere },
     { ...rest, methods: 'all', path: /^\/mc\/cxf\/rest(\/.*)?$/, credentials: 'none', handle: elsewhere },
   ];
-  return [...contracts, ...calls, ...fallbacks];
+  return [...contracts, ...calls, ...preflights, ...fallbacks];
 }

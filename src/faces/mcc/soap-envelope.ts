@@ -1,6 +1,6 @@
 import { EntityDecoder } from '@nodable/entities';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { operations, schemaRequest, soapReturn, type OperationName, type RawRequest, type Result, type WireRules } from '../../contract/index.js';
+import { codePointName, isXmlCodePoint, operations, schemaRequest, soapReturn, xmlSafe, type OperationName, type RawRequest, type Result, type WireRules } from '../../contract/index.js';
 import type { UsernameToken } from '../security/credentials.js';
 import { Refusal, type FaultCode } from './refusals.js';
 
@@ -77,6 +77,54 @@ function leafText(name: string, value: Node | string, scopes: Node[]): string | 
   return typeof text === 'string' ? text : '';
 }
 
+/** What the reader needs to know of this server. */
+export interface SoapReading {
+  /** The WSDL's targetNamespace: the operation element must be in it. */
+  readonly targetNamespace: string;
+  /** WS-Security is configured: a wsse:Security header is processed, so it may say mustUnderstand. */
+  readonly wsSecurity: boolean;
+}
+
+const CHARACTER_REFERENCE = /&#(x[0-9a-fA-F]+|[0-9]+);/g;
+
+/**
+ * A character reference to what is not an XML 1.0 character (`&#1;`) is not well-formed XML, yet
+ * the entity decoder drops it silently; refuse it, naming the element it is in. Comments and
+ * CDATA hold no references, so they are left out of the search.
+ */
+function refuseNonXmlReferences(xml: string): void {
+  if (!xml.includes('&#')) return;
+  const markup = xml.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+  for (const ref of markup.matchAll(CHARACTER_REFERENCE)) {
+    const digits = ref[1] as string;
+    const cp = digits.startsWith('x') ? parseInt(digits.slice(1), 16) : parseInt(digits, 10);
+    if (isXmlCodePoint(cp)) continue;
+    const element = /<([^\s/>!?]+)[^<]*$/.exec(markup.slice(0, ref.index))?.[1];
+    const where = element ? `element ${localName(element)}` : 'the message';
+    throw clientFault(`${where} holds the character reference ${ref[0].slice(0, 16)} (${cp > 0x10ffff ? 'beyond Unicode' : codePointName(cp)}), which is not an XML 1.0 character`);
+  }
+}
+
+/** A true `mustUnderstand` attribute of the SOAP 1.1 namespace on a header block. */
+function mustUnderstand(block: Node | string, scopes: Node[]): boolean {
+  if (typeof block !== 'object') return false;
+  return Object.entries(block).some(
+    ([k, v]) =>
+      k.startsWith('@_') && localName(k.slice(2)) === 'mustUnderstand' && (v === '1' || v === 'true') && namespaceOf(prefixOf(k.slice(2)), [...scopes, block]) === SOAP11_NS,
+  );
+}
+
+/** SOAP 1.1 §4.2.3: a mandatory header block this server does not process ends the call with a MustUnderstand Fault. */
+function refuseNotUnderstood(header: Node | string | undefined, scopes: Node[], { wsSecurity }: SoapReading): void {
+  if (typeof header !== 'object') return;
+  for (const [name, block] of childElements(header)) {
+    if (!mustUnderstand(block, [...scopes, header])) continue;
+    const ns = namespaceOf(prefixOf(name), [...scopes, header, ...(typeof block === 'object' ? [block] : [])]);
+    if (wsSecurity && localName(name) === 'Security' && ns === WSSE_NS) continue;
+    throw new Refusal('must_understand', `The header block ${localName(name).slice(0, 64)}${ns ? ` (${ns.slice(0, 120)})` : ''} has mustUnderstand="1" and is not processed here`);
+  }
+}
+
 export interface SoapCall {
   op: OperationName;
   request: RawRequest<OperationName>;
@@ -108,8 +156,9 @@ function usernameTokenOf(header: Node | string | undefined, scopes: Node[]): Use
 }
 
 /** Read a SOAP 1.1 request into an operation name and its schema-checked fields, or throw the Refusal its Fault says. */
-export function readSoapRequest(xml: string): SoapCall {
+export function readSoapRequest(xml: string, reading: SoapReading): SoapCall {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw clientFault('DTDs and entity declarations are not allowed in SOAP messages');
+  refuseNonXmlReferences(xml);
   let doc: Node;
   try {
     doc = parser.parse(xml, true) as Node;
@@ -128,6 +177,7 @@ export function readSoapRequest(xml: string): SoapCall {
   const headers = childElements(root).filter(([k]) => localName(k) === 'Header');
   const bodies = childElements(root).filter(([k]) => localName(k) === 'Body');
   if (bodies.length !== 1) throw clientFault('The envelope must contain exactly one soap:Body');
+  refuseNotUnderstood(headers[0]?.[1], [root], reading);
   // An element with only text (or nothing) comes back as a string.
   const body = typeof bodies[0]?.[1] === 'object' ? bodies[0][1] : {};
   const calls = childElements(body);
@@ -137,6 +187,11 @@ export function readSoapRequest(xml: string): SoapCall {
   if (!Object.hasOwn(operations, op)) throw clientFault(`Unknown operation: ${op.slice(0, 64)}`);
   const def = operations[op as OperationName];
   const scopes = [root, body, ...(typeof call === 'object' ? [call] : [])];
+  // Children may come qualified or not, in any namespace; the operation element names the service.
+  const opNs = namespaceOf(prefixOf(callName), scopes);
+  if (opNs !== reading.targetNamespace) {
+    throw clientFault(`The operation element ${op} must be in the namespace ${reading.targetNamespace}, not ${opNs === undefined ? 'none' : opNs.slice(0, 120)}`);
+  }
 
   const children = typeof call === 'object' ? childElements(call) : [];
   const values: Record<string, Array<string | undefined>> = {};
@@ -164,9 +219,11 @@ export function writeSoapResponse<Op extends OperationName>(op: Op, result: Resu
 export function writeSoapFault(code: FaultCode, message: string): string {
   // WS-Security failures have their own fault code (WSS 1.1 §12).
   const faultcode = code === 'FailedAuthentication' ? { '#text': 'wsse:FailedAuthentication', '@_xmlns:wsse': WSSE_NS } : `soap:${code}`;
-  return envelope({ 'soap:Fault': { faultcode, faultstring: message } });
+  // A message may quote what the client sent; it must stay readable XML whatever that was.
+  return envelope({ 'soap:Fault': { faultcode, faultstring: xmlSafe(message) } });
 }
 
+/** CR is written `&#13;`: a literal one would reach readers as LF (XML end-of-line normalisation). */
 function envelope(body: Record<string, unknown>): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build({ 'soap:Envelope': { '@_xmlns:soap': SOAP11_NS, 'soap:Body': body } })}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build({ 'soap:Envelope': { '@_xmlns:soap': SOAP11_NS, 'soap:Body': body } }).replaceAll('\r', '&#13;')}`;
 }

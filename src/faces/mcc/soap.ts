@@ -1,16 +1,18 @@
 import type { Middleware } from 'koa';
 import type { MccBridge } from '../../bridge/index.js';
 import { readText } from '../http.js';
+import type { Credentials } from '../security/credentials.js';
 import { soapDialect, wsdlDialect } from './dialects.js';
 import { Refusal } from './refusals.js';
 import type { MccRoute, MccState } from './route.js';
-import { readSoapRequest, writeSoapResponse } from './soap-envelope.js';
+import { readSoapRequest, writeSoapResponse, type SoapReading } from './soap-envelope.js';
 import { baseUrl, SOAP_PATH } from './urls.js';
 import { renderWsdl } from './wsdl.js';
 
 export interface SoapFaceOptions {
   bridge: MccBridge;
   targetNamespace: string;
+  credentials: Credentials;
   publicUrl?: string | undefined;
   bodyLimit: number;
 }
@@ -18,7 +20,7 @@ export interface SoapFaceOptions {
 const XML = 'text/xml; charset=utf-8';
 
 /** Read the envelope (body, content type, XML, SOAPAction) into `state.soapCall`. */
-function readEnvelope(bodyLimit: number): Middleware<MccState> {
+function readEnvelope(bodyLimit: number, reading: SoapReading): Middleware<MccState> {
   return async function readEnvelope(ctx, next) {
     const xml = await readText(ctx, bodyLimit);
     const type = ctx.get('content-type');
@@ -29,7 +31,7 @@ function readEnvelope(bodyLimit: number): Middleware<MccState> {
     if (type && !/^(text|application)\/xml\b/i.test(type)) {
       throw new Refusal('unsupported_media_type', `SOAP 1.1 messages are text/xml, not ${type.split(';')[0]?.slice(0, 60)}`);
     }
-    const call = readSoapRequest(xml);
+    const call = readSoapRequest(xml, reading);
     ctx.state.operation = call.op;
     // Our WSDL declares soapAction="": an action naming another operation is a client mistake.
     const action = ctx.get('soapaction').trim().replace(/^"(.*)"$/, '$1');
@@ -42,7 +44,7 @@ function readEnvelope(bodyLimit: number): Middleware<MccState> {
 }
 
 /** The SOAP 1.1 face: POST envelopes to /mc/cxf/soap, the WSDL at ?wsdl. */
-export function soapRoutes({ bridge, targetNamespace, publicUrl, bodyLimit }: SoapFaceOptions): MccRoute[] {
+export function soapRoutes({ bridge, targetNamespace, credentials, publicUrl, bodyLimit }: SoapFaceOptions): MccRoute[] {
   // The WSDL differs only by its address; keep the few distinct ones rendered.
   const wsdlByAddress = new Map<string, string>();
   const wsdlFor = (address: string) => {
@@ -79,7 +81,7 @@ export function soapRoutes({ bridge, targetNamespace, publicUrl, bodyLimit }: So
       dialect: soapDialect,
       credentials: 'calls',
       missing: 'Credentials are required: HTTP Basic, an API key or a WS-Security UsernameToken',
-      read: readEnvelope(bodyLimit),
+      read: readEnvelope(bodyLimit, { targetNamespace, wsSecurity: credentials.acceptsUsernameTokens }),
       token: (state) => state.soapCall?.usernameToken,
       async handle(ctx) {
         // readEnvelope (this route's `read`) ran before and set it.

@@ -1,41 +1,50 @@
-import { enums, operationNames, operations, type OperationDef } from '../../contract/index.js';
+import { enums, operationNames, operations, type OperationDef, type RequestField } from '../../contract/index.js';
 import { xmlEscape } from './xml.js';
 
-/** The WADL of the REST/JSON face, rendered from the contract table as CXF's `?_wadl` lays it out. */
+/**
+ * The WADL of the REST/JSON face, rendered from the contract table, in the namespace CXF's
+ * `?_wadl` serves (the final 2009 submission). The base ends in `/` and every resource path is
+ * relative and top-level (`json/startSession`), so that a naive string join and an RFC 3986 merge
+ * give the same URL, and consumers that read only top-level resources (python3-wadllib) find them
+ * all. Query parameters and the fields of the JSON body are params (`query` and `plain` styles).
+ */
 export const WADL_NS = 'http://wadl.dev.java.net/2009/02';
+
+function param(field: RequestField, style: 'query' | 'plain'): string[] {
+  const type = field.type === 'int' ? 'xs:int' : 'xs:string';
+  const attrs = `name="${field.name}" style="${style}" type="${type}" required="${field.required}"${field.repeated ? ' repeating="true"' : ''}`;
+  if (typeof field.type === 'object') return [`<param ${attrs}>`, ...enums[field.type.enum].map((v) => `<option value="${v}"/>`), '</param>'];
+  return [`<param ${attrs}><doc>${xmlEscape(field.doc)}</doc></param>`];
+}
 
 export function renderWadl({ base }: { base: string }): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<application xmlns="${WADL_NS}" xmlns:xs="http://www.w3.org/2001/XMLSchema">`,
     '<doc title="TVox MultiChannel Connector (MCC) REST/JSON, served by mcc-bridge"/>',
-    `<resources base="${xmlEscape(base)}">`,
-    '<resource path="/json">',
+    `<resources base="${xmlEscape(base.endsWith('/') ? base : `${base}/`)}">`,
   ];
   for (const op of operationNames) {
-    const { rest, request, doc } = operations[op];
-    lines.push(`<resource path="${rest.path}">`, `<method name="${rest.method}" id="${op}">`, `<doc>${xmlEscape(doc)}</doc>`, '<request>');
+    const { rest, request, doc, result } = operations[op];
+    const fields = request as readonly RequestField[];
+    lines.push(`<resource path="json${rest.path}">`, `<method name="${rest.method}" id="${op}">`, `<doc>${xmlEscape(doc)}</doc>`, '<request>');
     if (rest.method === 'PUT') {
-      const fields = request.map((f) => `${f.name} (string${f.required ? ', required' : ''})`).join(', ');
-      lines.push(`<representation mediaType="application/json"><doc>JSON object ${(rest as OperationDef['rest']).body ?? ''}: ${fields}</doc></representation>`);
+      lines.push(
+        '<representation mediaType="application/json">',
+        `<doc>JSON object ${(rest as OperationDef['rest']).body ?? `${op}Request`}</doc>`,
+        ...fields.flatMap((f) => param(f, 'plain')),
+        '</representation>',
+      );
     } else {
-      for (const f of request) {
-        const type = f.type === 'int' ? 'xs:int' : 'xs:string';
-        const attrs = `name="${f.name}" style="query" type="${type}" required="${f.required}"${'repeated' in f && f.repeated ? ' repeating="true"' : ''}`;
-        if (typeof f.type === 'object') {
-          lines.push(`<param ${attrs}>`, ...enums[f.type.enum].map((v) => `<option value="${v}"/>`), '</param>');
-        } else {
-          lines.push(`<param ${attrs}><doc>${xmlEscape(f.doc)}</doc></param>`);
-        }
-      }
+      lines.push(...fields.flatMap((f) => param(f, 'query')));
     }
     lines.push(
       '</request>',
-      `<response status="200"><representation mediaType="application/json"><doc>${operations[op].result.type}</doc></representation></response>`,
+      `<response status="200"><representation mediaType="application/json"><doc>${result.type}</doc></representation></response>`,
       '</method>',
       '</resource>',
     );
   }
-  lines.push('</resource>', '</resources>', '</application>', '');
+  lines.push('</resources>', '</application>', '');
   return lines.join('\n');
 }

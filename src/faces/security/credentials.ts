@@ -50,6 +50,16 @@ export class Credentials {
     return this.enabled && this.config.protectContracts;
   }
 
+  /** WS-Security is configured: the SOAP face processes wsse:Security header blocks. */
+  get acceptsUsernameTokens(): boolean {
+    return this.config.wsSecurity !== undefined;
+  }
+
+  /** API keys are configured (X-API-Key). */
+  get acceptsApiKeys(): boolean {
+    return this.config.apiKeys.length > 0;
+  }
+
   get offersBasic(): boolean {
     return this.config.basic.length > 0;
   }
