@@ -89,6 +89,7 @@ export function restRoutes({ bridge, publicUrl, bodyLimit }: RestFaceOptions): M
       methods: [method],
       path: `${JSON_PATH}${path}`,
       credentials: 'calls',
+      runsOperation: true,
       missing,
       async handle(ctx) {
         ctx.state.operation = op;
