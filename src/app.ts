@@ -22,13 +22,14 @@ import { opsRoutes } from './ops/routes.js';
 export function createApp(config: Config, backend: Backend, logger: Logger, agentFaces?: AgentFaces, metrics?: Metrics): Koa {
   const app = new Koa({ proxy: config.server.trustProxy });
   const rateLimit = config.security.rateLimit ? new RateLimit(config.security.rateLimit) : undefined;
+  const credentials = new Credentials(config.security);
 
   app.use(requestScope(logger, metrics));
-  app.use(opsRoutes(backend, metrics, config.metrics.path));
+  app.use(opsRoutes({ backend, metrics, config, credentials, logger }));
   app.use(
     mccFace({
       bridge: new MccBridge(backend),
-      credentials: new Credentials(config.security),
+      credentials,
       rateLimit,
       targetNamespace: config.contract.targetNamespace,
       publicUrl: config.server.publicUrl,

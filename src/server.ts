@@ -9,6 +9,7 @@ import type { Config } from './config/index.js';
 import { createApp } from './app.js';
 import { createAgentFaces } from './faces/agents/index.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { capConnections, timeoutOptions } from './ops/connection-limits.js';
 import { Metrics } from './ops/metrics.js';
 
 export interface RunningBridge {
@@ -39,7 +40,9 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
   // Koa's handler answers its own errors; node:http ignores the promise it returns.
   const handle = app.callback();
   const listener: RequestListener = (req, res) => void handle(req, res);
-  const server: Server = tls ? createHttpsServer({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, listener) : createHttpServer(listener);
+  const timeouts = timeoutOptions(config.server);
+  const server: Server = tls ? createHttpsServer({ ...timeouts, key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, listener) : createHttpServer(timeouts, listener);
+  capConnections(server, config.server, logger);
   server.on('upgrade', (req, socket, head) => {
     if (!faces?.handleUpgrade(req, socket, head)) socket.destroy();
   });
