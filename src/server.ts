@@ -37,6 +37,9 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
   const faces = desk ? createAgentFaces(config, desk, logger) : undefined;
   const app = createApp(config, backend, logger, faces, metrics);
   const tls = config.server.tls;
+  // requestScope answers every error of ours; what reaches Koa's 'error' is a connection ended under
+  // an answer (a client gone, node's request timeout on a trickling body): no stack on stderr for that.
+  app.on('error', (error: NodeJS.ErrnoException) => logger.debug('connection ended early', { code: error.code, message: error.message }));
   // Koa's handler answers its own errors; node:http ignores the promise it returns.
   const handle = app.callback();
   const listener: RequestListener = (req, res) => void handle(req, res);
