@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { parseConfig } from '../src/config/index.js';
 import type { TestBridge } from './support/bridge.js';
 import { basic, http, logoutEveryone, startFacesBridge, XucClient, xucLogin } from './support/agent-faces.js';
 
@@ -45,6 +46,11 @@ function getFrom(url: string, localAddress: string): Promise<number> {
 const SLOW_HEADERS = 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n';
 
 describe('connection limits', () => {
+  it('refuses a headers timeout past the request timeout (node would throw at start)', () => {
+    assert.throws(() => parseConfig({ server: { headersTimeoutSeconds: 40 } }, 'test'), /server\.headersTimeoutSeconds/);
+    assert.equal(parseConfig({}, 'test').server.requestTimeoutSeconds, 30);
+  });
+
   describe('server.maxConnectionsPerIp', () => {
     let b: TestBridge;
     before(async () => {
