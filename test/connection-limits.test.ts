@@ -66,6 +66,10 @@ describe('connection limits', () => {
         assert.ok(await within(e.closed, 2000), 'a connection past the per-IP cap is closed at once');
         assert.match(e.received(), /^HTTP\/1\.1 503 /, 'with a plain 503 on its way out');
       }
+      // Nothing sent on a refused connection runs, even a whole request sent at once.
+      const eager = await open(b);
+      eager.socket.write('GET /mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT&sessionId=over-cap&contactValue=x HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      assert.ok(await within(eager.closed, 2000));
       for (const h of held) assert.equal(await within(h.closed, 0), false, 'the ones within the cap are kept');
       // Another client (another loopback address) is served all the while.
       assert.equal(await getFrom(`${b.url}/healthz`, '127.0.0.2'), 200);
@@ -75,6 +79,7 @@ describe('connection limits', () => {
       await Promise.all(held.map((h) => h.closed));
       await sleep(50);
       assert.equal(await getFrom(`${b.url}/healthz`, '127.0.0.1'), 200);
+      assert.equal((await b.rest('checkSessionState', { sessionId: 'over-cap' })).failReason, 'INVALID_SESSION_ID');
       assert.ok(b.logLines().some((l) => l.level === 'warn' && /maxConnectionsPerIp/.test(l.message) && l.ip === '127.0.0.1'), 'the refusal is logged');
     });
   });

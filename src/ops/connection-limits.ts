@@ -31,11 +31,12 @@ export function capConnections(server: Server, config: ServerConfig, logger: Log
 }
 
 /**
- * Refused straight from 'connection', before any byte is read: reading the request first would
- * hold the socket for up to the headers timeout, which is what a slowloris wants. A raw TCP
- * slowloris never reads an answer, so closing is all it deserves; a real client over its cap
- * (many agents behind one NAT, a proxy) gets a plain-HTTP 503 naming the cap on its way out,
- * except on TLS, where nothing readable can be said before a handshake we will not spend.
+ * Refused straight from 'connection' and closed there, before node's parser reads a byte: reading
+ * the request first would hold the socket up to the headers timeout (what a slowloris wants), and
+ * a request it parsed would run with nobody to answer. A raw TCP slowloris never reads an answer,
+ * so closing is all it deserves; a real client over its cap (agents behind one NAT, a proxy) gets
+ * a best-effort plain-HTTP 503 first (one small write, which goes out before the close) — except
+ * on TLS, where nothing readable can be said before a handshake we will not spend.
  */
 function capPerIp(server: Server, cap: number, tls: boolean, warnOnce: WarnOnce): void {
   const open = new Map<string, number>();
@@ -44,8 +45,8 @@ function capPerIp(server: Server, cap: number, tls: boolean, warnOnce: WarnOnce)
     const count = (open.get(ip) ?? 0) + 1;
     if (count > cap) {
       warnOnce(ip, 'connection refused: server.maxConnectionsPerIp reached', { ip, maxConnectionsPerIp: cap });
-      if (tls) socket.destroy();
-      else socket.end(REFUSED);
+      if (!tls) socket.write(REFUSED);
+      socket.destroy();
       return;
     }
     open.set(ip, count);
