@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { operationNames, operations } from '../src/contract/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { startTestBridge, type TestBridge } from './support/bridge.js';
-import { basic } from './support/agent-faces.js';
+import { basic, http, startFacesBridge } from './support/agent-faces.js';
 
 /**
  * Issue 11, point 8 (MCC and operations): HEAD never runs an MCC operation, and /metrics asks for
@@ -74,6 +74,25 @@ describe('HEAD on the MCC operations', () => {
       assert.equal(refused.headers.get('allow'), 'GET');
       assert.equal((await failReasonOf(guarded, 'head-3', CRM)).failReason, 'INVALID_SESSION_ID');
     });
+  });
+});
+
+describe('HEAD on the Huawei event poll', () => {
+  let b: TestBridge;
+  before(async () => {
+    b = await startFacesBridge({ faces: { huawei: { pollWaitSeconds: 0.2 } } });
+  });
+  after(() => b.close());
+
+  it('is 405 and takes no event', async () => {
+    const gw = `${b.url}/agentgateway/resource`;
+    const signedIn = await http('PUT', `${gw}/onlineagent/201/loginex`, { password: 'alice-pw', phonenum: '1001', status: '4', autoanswer: 'false', releasephone: 'false', agenttype: '4' });
+    const guid = (signedIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+    const head = await fetch(`${gw}/agentevent/201`, { method: 'HEAD', headers: { Guid: guid } });
+    assert.equal(head.status, 405);
+    assert.equal(head.headers.get('allow'), 'GET');
+    const first = await http('GET', `${gw}/agentevent/201`, undefined, { Guid: guid });
+    assert.equal(first.body.event?.eventType, 'AgentOther_InService', 'the sign-in\'s first event is still there');
   });
 });
 
