@@ -68,7 +68,9 @@ describe('connection limits', () => {
       }
       // Nothing sent on a refused connection runs, even a whole request sent at once.
       const eager = await open(b);
-      eager.socket.write('GET /mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT&sessionId=over-cap&contactValue=x HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      eager.socket.write(
+        'GET /mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT&sessionId=over-cap&contactValue=x HTTP/1.1\r\nHost: localhost\r\n\r\n',
+      );
       assert.ok(await within(eager.closed, 2000));
       for (const h of held) assert.equal(await within(h.closed, 0), false, 'the ones within the cap are kept');
       // Another client (another loopback address) is served all the while.
@@ -80,7 +82,10 @@ describe('connection limits', () => {
       await sleep(50);
       assert.equal(await getFrom(`${b.url}/healthz`, '127.0.0.1'), 200);
       assert.equal((await b.rest('checkSessionState', { sessionId: 'over-cap' })).failReason, 'INVALID_SESSION_ID');
-      assert.ok(b.logLines().some((l) => l.level === 'warn' && /maxConnectionsPerIp/.test(l.message) && l.ip === '127.0.0.1'), 'the refusal is logged');
+      assert.ok(
+        b.logLines().some((l) => l.level === 'warn' && /maxConnectionsPerIp/.test(l.message) && l.ip === '127.0.0.1'),
+        'the refusal is logged',
+      );
     });
   });
 
@@ -153,7 +158,14 @@ describe('connection limits', () => {
 
     it('still answers a Huawei event poll that waits past the request timeout', async () => {
       const gw = `${b.url}/agentgateway/resource`;
-      const signedIn = await http('PUT', `${gw}/onlineagent/201/loginex`, { password: 'alice-pw', phonenum: '1001', status: '4', autoanswer: 'false', releasephone: 'false', agenttype: '4' });
+      const signedIn = await http('PUT', `${gw}/onlineagent/201/loginex`, {
+        password: 'alice-pw',
+        phonenum: '1001',
+        status: '4',
+        autoanswer: 'false',
+        releasephone: 'false',
+        agenttype: '4',
+      });
       assert.equal(signedIn.body.retcode, '0', JSON.stringify(signedIn.body));
       const guid = (signedIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
       // The sign-in's own events come at once; then a poll finds none and waits its 3.5 s.
@@ -170,7 +182,11 @@ describe('connection limits', () => {
 
     it('still answers a CometD long poll held past the request timeout', async () => {
       const bayeux = async (messages: object[]) => {
-        const res = await fetch(`${b.url}/api/v2/notifications`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic('alice', 'alice-pw') }, body: JSON.stringify(messages) });
+        const res = await fetch(`${b.url}/api/v2/notifications`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: basic('alice', 'alice-pw') },
+          body: JSON.stringify(messages),
+        });
         assert.equal(res.status, 200);
         return (await res.json()) as Array<Record<string, any>>;
       };
@@ -184,9 +200,22 @@ describe('connection limits', () => {
       // A first connect may be answered at once; the one after it is held until an event comes.
       if (await within(held, 500)) held = connect();
       assert.equal(await within(held, 3500), false, 'the connect is held past the request timeout');
-      assert.equal((await http('POST', `${b.url}/api/v2/me`, { operationName: 'StartContactCenterSession', channels: ['chat'] }, { Authorization: basic('alice', 'alice-pw') })).body.statusCode, 0);
+      assert.equal(
+        (
+          await http(
+            'POST',
+            `${b.url}/api/v2/me`,
+            { operationName: 'StartContactCenterSession', channels: ['chat'] },
+            { Authorization: basic('alice', 'alice-pw') },
+          )
+        ).body.statusCode,
+        0,
+      );
       const answered = await held;
-      assert.ok(answered.some((m) => m.channel === '/v2/me/devices'), JSON.stringify(answered));
+      assert.ok(
+        answered.some((m) => m.channel === '/v2/me/devices'),
+        JSON.stringify(answered),
+      );
       await bayeux([{ channel: '/meta/disconnect', clientId }]);
     });
 

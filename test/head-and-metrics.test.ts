@@ -16,7 +16,7 @@ const queryOf = (sessionId: string) => `channelId=1003&serviceid=CHAT&sessionId=
 
 async function failReasonOf(b: TestBridge, sessionId: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${b.url}/mc/cxf/rest/json/checkSession?sessionId=${sessionId}`, { headers });
-  return ((await res.json()) as { failReason?: string; status?: string });
+  return (await res.json()) as { failReason?: string; status?: string };
 }
 
 describe('HEAD on the MCC operations', () => {
@@ -36,7 +36,12 @@ describe('HEAD on the MCC operations', () => {
   }
 
   it('creates no session, whatever the spelling of the path', async () => {
-    for (const path of ['/mc/cxf/rest/json/startSession', '/MC/CXF/REST/JSON/startSession', '/mc/cxf/rest/json/startSession/', '/mc/cxf/rest/json/STARTSESSION']) {
+    for (const path of [
+      '/mc/cxf/rest/json/startSession',
+      '/MC/CXF/REST/JSON/startSession',
+      '/mc/cxf/rest/json/startSession/',
+      '/mc/cxf/rest/json/STARTSESSION',
+    ]) {
       const res = await fetch(`${b.url}${path}?${queryOf('head-1')}`, { method: 'HEAD' });
       assert.ok([404, 405].includes(res.status), `${path} answered ${res.status}`);
     }
@@ -86,13 +91,20 @@ describe('HEAD on the Huawei event poll', () => {
 
   it('is 405 and takes no event', async () => {
     const gw = `${b.url}/agentgateway/resource`;
-    const signedIn = await http('PUT', `${gw}/onlineagent/201/loginex`, { password: 'alice-pw', phonenum: '1001', status: '4', autoanswer: 'false', releasephone: 'false', agenttype: '4' });
+    const signedIn = await http('PUT', `${gw}/onlineagent/201/loginex`, {
+      password: 'alice-pw',
+      phonenum: '1001',
+      status: '4',
+      autoanswer: 'false',
+      releasephone: 'false',
+      agenttype: '4',
+    });
     const guid = (signedIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
     const head = await fetch(`${gw}/agentevent/201`, { method: 'HEAD', headers: { Guid: guid } });
     assert.equal(head.status, 405);
     assert.equal(head.headers.get('allow'), 'GET');
     const first = await http('GET', `${gw}/agentevent/201`, undefined, { Guid: guid });
-    assert.equal(first.body.event?.eventType, 'AgentOther_InService', 'the sign-in\'s first event is still there');
+    assert.equal(first.body.event?.eventType, 'AgentOther_InService', "the sign-in's first event is still there");
   });
 });
 
@@ -112,7 +124,11 @@ describe('metrics.protect', () => {
         assert.equal(none.status, 401);
         assert.match(none.headers.get('www-authenticate') ?? '', /^Basic /);
         assert.equal(((await none.json()) as { error: string }).error, 'unauthorized');
-        for (const wrong of <Array<Record<string, string>>>[{ Authorization: basic('crm', 'nope') }, { Authorization: basic('nobody', 'crm-pw') }, { 'X-API-Key': 'not-the-key-0123456789' }]) {
+        for (const wrong of <Array<Record<string, string>>>[
+          { Authorization: basic('crm', 'nope') },
+          { Authorization: basic('nobody', 'crm-pw') },
+          { 'X-API-Key': 'not-the-key-0123456789' },
+        ]) {
           const res = await scrape(b, path, wrong);
           assert.equal(res.status, 401, JSON.stringify(wrong));
           assert.doesNotMatch(await res.text(), /# HELP/);

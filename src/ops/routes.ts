@@ -38,7 +38,12 @@ export function opsRoutes({ backend, metrics, config, credentials, logger }: Ops
     ctx.body = { status: ready ? 'ready' : 'not ready', backend: backend.kind };
   });
   if (metrics) {
-    const guard = metricsProtected(config) ? [answerErrors(jsonDialect, logger), requireCredentials<FaceState>(credentials, { missing: 'credentials are required for the metrics: HTTP Basic or X-API-Key' })] : [];
+    const guard = metricsProtected(config)
+      ? [
+          answerErrors(jsonDialect, logger),
+          requireCredentials<FaceState>(credentials, { missing: 'credentials are required for the metrics: HTTP Basic or X-API-Key' }),
+        ]
+      : [];
     router.get(config.metrics.path, ...guard, async (ctx) => {
       ctx.type = metrics.registry.contentType;
       ctx.body = await metrics.registry.metrics();
