@@ -23,7 +23,7 @@ export function createApp(config: Config, backend: Backend, logger: Logger, secu
   const { credentials, throttle, rateLimit } = security;
 
   app.use(requestScope(logger, metrics));
-  app.use(opsRoutes(backend, metrics, config.metrics.path));
+  app.use(opsRoutes({ backend, metrics, config, security, logger }));
   app.use(
     mccFace({
       bridge: new MccBridge(backend),

@@ -11,6 +11,7 @@ import { createApp } from './app.js';
 import { createAgentFaces } from './faces/agents/index.js';
 import { doorSecurity } from './faces/security/index.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { capConnections, timeoutOptions } from './ops/connection-limits.js';
 import { Metrics } from './ops/metrics.js';
 
 export interface RunningBridge {
@@ -39,6 +40,9 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
   const faces = desk ? createAgentFaces(config, desk, logger, security) : undefined;
   const app = createApp(config, backend, logger, security, faces, metrics);
   const tls = config.server.tls;
+  // requestScope answers every error of ours; what reaches Koa's 'error' is a connection ended under
+  // an answer (a client gone, node's request timeout on a trickling body): no stack on stderr for that.
+  app.on('error', (error: NodeJS.ErrnoException) => logger.debug('connection ended early', { code: error.code, message: error.message }));
   // Once stopping, answers close their connection: a kept-alive one would carry the next request.
   let stopping = false;
   // Koa's handler answers its own errors; node:http ignores the promise it returns.
@@ -47,7 +51,9 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     if (stopping) res.setHeader('Connection', 'close');
     void handle(req, res);
   };
-  const server: Server = tls ? createHttpsServer({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, listener) : createHttpServer(listener);
+  const timeouts = timeoutOptions(config.server);
+  const server: Server = tls ? createHttpsServer({ ...timeouts, key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, listener) : createHttpServer(timeouts, listener);
+  capConnections(server, config.server, logger);
   // Upgraded sockets leave the server's connection list: tracked here so a shutdown can end them.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req, socket, head) => {

@@ -204,8 +204,20 @@ export const configSchema = z.strictObject({
       tls: z.strictObject({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
       /** On SIGTERM, in-flight requests get this long to finish before connections are cut. */
       shutdownGraceSeconds: z.number().min(0).max(300).default(10),
+      /** Open connections (WebSockets included) beyond which new ones are closed at once; keep it under the fd limit (`ulimit -n`) less what the store and vendor links use. */
+      maxConnections: z.number().int().min(1).default(800),
+      /** Open connections per client IP (0: no cap). Behind a proxy every client is the proxy's IP, and agents behind one NAT share theirs. */
+      maxConnectionsPerIp: z.number().int().min(0).default(200),
+      /** A request's headers must have arrived this long after its first byte (or after the connection opened). */
+      headersTimeoutSeconds: z.number().min(0.5).max(300).default(10),
+      /** The whole request (headers and body) must have arrived this long after its first byte; our answer's wait (long polls) does not count. */
+      requestTimeoutSeconds: z.number().min(0.5).max(300).default(30),
+      /** An idle keep-alive connection is closed after this long (0: after every answer); above a load balancer's idle timeout when behind one. */
+      keepAliveTimeoutSeconds: z.number().min(0).max(300).default(5),
     })
-    .prefault({}),
+    .prefault({})
+    // node refuses a server whose headers timeout is past its request timeout.
+    .refine((s) => s.headersTimeoutSeconds <= s.requestTimeoutSeconds, { path: ['headersTimeoutSeconds'], message: 'must not be more than server.requestTimeoutSeconds' }),
   /** Who may call the MCC faces, and how often. Off by default: the bridge is open until credentials are configured. */
   security: z
     .strictObject({
@@ -254,7 +266,14 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   /** Prometheus metrics. */
-  metrics: z.strictObject({ enabled: z.boolean().default(true), path: z.string().regex(/^\/[\w/-]*$/).default('/metrics') }).prefault({}),
+  metrics: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      path: z.string().regex(/^\/[\w/-]*$/).default('/metrics'),
+      /** Ask for security.basic or security.apiKeys credentials; absent: whenever one of those is configured. */
+      protect: z.boolean().optional(),
+    })
+    .prefault({}),
   contract: z
     .strictObject({
       /** Existing SOAP stubs hard-code the WSDL targetNamespace; set it to theirs. */
@@ -333,7 +352,11 @@ export const configSchema = z.strictObject({
       const services = e.channels.flatMap((c, i) => c.services.map((s, j) => ({ path: ['channels', i, 'services', j, 'queueId'], id: numbered.get(`${c.id}/${s.code}`) as number })));
       unique(services, (s) => s.id, ctx, (k) => services[k]?.path ?? [], (id) => `queueId ${id} is used twice (a service without one is numbered by its place)`);
     }),
-});
+})
+  .refine((c) => c.metrics.protect !== true || c.security.basic.length > 0 || c.security.apiKeys.length > 0, {
+    path: ['metrics', 'protect'],
+    message: 'needs security.basic or security.apiKeys: a scraper sends those (WS-Security is SOAP only)',
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type EmbeddedConfig = Config['embedded'];

@@ -30,6 +30,11 @@ export function huaweiRoutes(router: Router<HuaweiState>, face: HuaweiFace): voi
   router.post('/onlineagent/:agentid/autoenteridle/:flag', agent, autoEnterIdle(face));
   router.get('/onlineagent/:agentid/agentstatus', agent, agentStatus(face));
 
+  // @koa/router answers HEAD with the GET route: a HEAD poll would take an event and drop it with the body.
+  router.head('/agentevent/:agentid', (ctx) => {
+    ctx.status = 405;
+    ctx.set('Allow', 'GET');
+  });
   router.get('/agentevent/:agentid', agent, pollEvent(face));
 
   router.put('/voicecall/:agentid/answer', agent, answerCall(face));

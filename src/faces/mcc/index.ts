@@ -9,7 +9,7 @@ import { perClientLimit, type RateLimit } from '../security/rate-limit.js';
 import { answerErrors } from './boundary.js';
 import { Cors, type CorsConfig } from './cors.js';
 import { requireCredentials } from './guard.js';
-import { tooManyRequests } from './refusals.js';
+import { headRefused, tooManyRequests } from './refusals.js';
 import { restRoutes } from './rest.js';
 import type { MccRoute, MccState } from './route.js';
 import { soapRoutes } from './soap.js';
@@ -34,12 +34,19 @@ const tagFace = (face: MccRoute['face']): Middleware<FaceState> =>
     return next();
   };
 
+/** HEAD never runs an operation (after the guard: unauthenticated callers learn nothing about the path, as for other methods). */
+const refuseHead = (allow: string): Middleware<MccState> =>
+  function refuseHead(ctx, next) {
+    if (ctx.method === 'HEAD') throw headRefused(allow);
+    return next();
+  };
+
 /**
  * The MCC face (SOAP + WSDL, REST + WADL + OpenAPI), each route with the same stack in this order:
  * its face's name, the CORS headers (REST, when configured), one error boundary answering in the
  * route's dialect, the route's own reading step, its credentials guard when the route needs one
  * (failed attempts throttled per IP and username), the per-client rate limit (keyed by who
- * authenticated, else the IP), its handler.
+ * authenticated, else the IP), the HEAD refusal on operations, its handler.
  * Credentials are decided by the route that matched — the router's own matching (case-insensitive,
  * a trailing slash allowed) — never by comparing paths.
  */
@@ -68,6 +75,7 @@ export function mccFace(options: MccFaceOptions) {
       ...(guarded(route)
         ? [...read(route), requireCredentials<MccState>(credentials, throttle, { missing: route.missing ?? 'credentials are required', token: route.token }), ...limit]
         : [...limit, ...read(route)]),
+      ...(route.runsOperation && route.methods !== 'all' ? [refuseHead(route.methods.join(', '))] : []),
       route.handle,
     ];
     const path = route.path instanceof RegExp || typeof route.path === 'string' ? route.path : [...route.path];

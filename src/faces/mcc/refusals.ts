@@ -38,7 +38,7 @@ export const refusals = {
   },
   method_not_allowed: {
     status: 405,
-    when: 'an MCC path asked with another method (the Allow header names the right one), or GET /mc/cxf/soap without ?wsdl',
+    when: 'an MCC path asked with another method (the Allow header names the right one), HEAD on an operation (it would run it), or GET /mc/cxf/soap without ?wsdl',
   },
   payload_too_large: {
     status: 413,
@@ -97,3 +97,10 @@ export class Refusal extends Error {
 
 export const tooManyRequests = (waitSeconds: number, what = 'Too many requests') =>
   new Refusal('rate_limited', `${what}: retry in ${waitSeconds} s`, { 'Retry-After': String(waitSeconds) }, { retryAfterSeconds: waitSeconds });
+
+/**
+ * HEAD on an operation: HEAD means "GET without the body", and a GET operation acts (startSession
+ * opens a session), so answering HEAD means running it. Refused rather than answered 200 unrun:
+ * a 200 would claim what GET would answer without knowing it.
+ */
+export const headRefused = (allow: string) => new Refusal('method_not_allowed', `HEAD runs no MCC operation: ask with ${allow}`, { Allow: allow });

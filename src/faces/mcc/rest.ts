@@ -96,6 +96,7 @@ export function restRoutes({ bridge, credentials, publicUrl, bodyLimit, cors }: 
       methods: [method],
       path: `${JSON_PATH}${path}`,
       credentials: 'calls',
+      runsOperation: true,
       missing,
       async handle(ctx) {
         ctx.state.operation = op;

@@ -21,6 +21,8 @@ export interface MccRoute {
   readonly dialect: Dialect;
   /** `calls`: whenever credentials are configured; `contracts`: only with protectContracts. */
   readonly credentials: 'calls' | 'contracts' | 'none';
+  /** The route runs an MCC operation: HEAD, which @koa/router answers with a GET route, is refused there. */
+  readonly runsOperation?: true;
   /** The 401's message when no credentials came. */
   readonly missing?: string;
   /** Where the guard finds a WS-Security UsernameToken (read by `read`). */
