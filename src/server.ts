@@ -8,6 +8,7 @@ import { startContactCenter, type ContactCenter } from './backends/contact-cente
 import type { Config } from './config/index.js';
 import { createApp } from './app.js';
 import { createAgentFaces } from './faces/agents/index.js';
+import { serveIgnoringUpgrade } from './ignored-upgrade.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { Metrics } from './ops/metrics.js';
 
@@ -40,8 +41,9 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
   const handle = app.callback();
   const listener: RequestListener = (req, res) => void handle(req, res);
   const server: Server = tls ? createHttpsServer({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, listener) : createHttpServer(listener);
+  // Only the agent faces' WebSocket/CometD paths take an upgrade; any other is ignored (RFC 9110 §7.8).
   server.on('upgrade', (req, socket, head) => {
-    if (!faces?.handleUpgrade(req, socket, head)) socket.destroy();
+    if (!faces?.handleUpgrade(req, socket, head)) serveIgnoringUpgrade(server, req, socket, head);
   });
   server.listen(config.server.port, config.server.host);
   await once(server, 'listening');
