@@ -14,7 +14,8 @@ export function opsRoutes(backend: Backend, metrics: Metrics | undefined, metric
       const ready = await backend.ready().catch(() => false);
       ctx.status = ready ? 200 : 503;
       ctx.body = { status: ready ? 'ready' : 'not ready', backend: backend.kind };
-    } else if (metrics && ctx.path === metricsPath && ctx.method === 'GET') {
+    } else if (metrics && ctx.path === metricsPath && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
+      // HEAD answers GET's headers, Content-Length included; Koa leaves the body out.
       ctx.type = metrics.registry.contentType;
       ctx.body = await metrics.registry.metrics();
     } else {
