@@ -17,7 +17,10 @@ import { TLSSocket } from 'node:tls';
  * pipelined request are the server's own parser's business.
  */
 export function serveIgnoringUpgrade(server: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const options = (req.headers.connection ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const options = (req.headers.connection ?? '')
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
   // `close` and `keep-alive` still say how the connection goes on; the other options name the
   // hop-by-hop headers that asked for the upgrade (Upgrade, HTTP2-Settings), dropped with them.
   const kept = options.filter((o) => o === 'close' || o === 'keep-alive');

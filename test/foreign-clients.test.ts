@@ -23,7 +23,7 @@ interface ForeignClient {
   /** What the client stores as startSession's `data`, so its own session is recognised. */
   data: string;
   /** The command that runs the scenario; may first build the client from the served WSDL. */
-  command(wsdl: string): Promise<[string, string[]]>;
+  command: (wsdl: string) => Promise<[string, string[]]>;
 }
 
 const tools: ForeignClient[] = [
@@ -32,7 +32,7 @@ const tools: ForeignClient[] = [
   {
     name: 'JAX-WS RI (wsimport, schema validation on)',
     data: 'from-jaxws',
-    async command(wsdl) {
+    command: async (wsdl) => {
       // Stubs generated from the served WSDL, compiled once with the scenario.
       const dir = mkdtempSync(join(tmpdir(), 'mcc-jaxws-'));
       mkdirSync(join(dir, 'src'));

@@ -58,9 +58,23 @@ describe('an Upgrade the bridge does not take', function () {
 
   it('curl --http2: a GET, a PUT with its body, then a second request on the same connection', async () => {
     const { stdout } = await run('curl', [
-      '-sS', '--http2', '-w', '\\n%{http_version} %{http_code} %{num_connects}\\n',
+      '-sS',
+      '--http2',
+      '-w',
+      '\\n%{http_version} %{http_code} %{num_connects}\\n',
       rest(b, `/checkSessionWithData?sessionId=${sessionId}`),
-      '--next', '-sS', '--http2', '-w', '\\n%{http_version} %{http_code} %{num_connects}\\n', '-X', 'PUT', '-H', 'content-type: application/json', '--data', JSON.stringify({ sessionId, sessionData: 'from curl' }), rest(b, '/setSessionData'),
+      '--next',
+      '-sS',
+      '--http2',
+      '-w',
+      '\\n%{http_version} %{http_code} %{num_connects}\\n',
+      '-X',
+      'PUT',
+      '-H',
+      'content-type: application/json',
+      '--data',
+      JSON.stringify({ sessionId, sessionData: 'from curl' }),
+      rest(b, '/setSessionData'),
     ]);
     const [first, firstMeta, second, secondMeta] = stdout.trim().split('\n');
     assert.equal(JSON.parse(first ?? '').status, 'NEW');
@@ -69,18 +83,47 @@ describe('an Upgrade the bridge does not take', function () {
     assert.equal(secondMeta, '1.1 200 0', 'the connection was kept alive for the next request');
   });
 
-  it('a WebSocket upgrade off the agent faces\' paths is an ordinary request', async () => {
-    const got = await raw(`${b.url}/healthz`, { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' });
+  it("a WebSocket upgrade off the agent faces' paths is an ordinary request", async () => {
+    const got = await raw(`${b.url}/healthz`, {
+      Connection: 'Upgrade',
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    });
     assert.deepEqual(got, { status: 200, body: '{"status":"ok"}' });
   });
 
   it('over HTTPS too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcc-tls-'));
     const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const tls = await startTestBridge({ server: { port: 0, host: '127.0.0.1', tls: { key, cert } } });
     try {
-      const got = await raw(`${tls.url}/healthz`, { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': 'AAMAAABkAAQCAAAAAAIAAAAA' }, { ca: readFileSync(cert, 'utf8') });
+      const got = await raw(
+        `${tls.url}/healthz`,
+        { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': 'AAMAAABkAAQCAAAAAAIAAAAA' },
+        { ca: readFileSync(cert, 'utf8') },
+      );
       assert.deepEqual(got, { status: 200, body: '{"status":"ok"}' });
     } finally {
       await tls.close();

@@ -47,7 +47,7 @@ describe('the metrics scrape', function () {
 
   it('passes `promtool check metrics` clean', async () => {
     const text = await (await fetch(`${b.url}/metrics`)).text();
-    assert.match(text, /^mcc_requests_total\{/m, 'a scrape with the bridge\'s own metrics');
+    assert.match(text, /^mcc_requests_total\{/m, "a scrape with the bridge's own metrics");
     assert.match(text, /^mcc_bridge_nodejs_active_handles\{type="/m, 'the by-type process gauges stay');
     const { code, output } = await promtool(text);
     assert.equal(output, '', 'promtool found nothing to say');
