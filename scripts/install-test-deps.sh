@@ -15,8 +15,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # JAX-WS RI's wsimport and Debian's default JDK (javac; java 11+ for java.net.http.HttpClient): the
 # validating JAX-WS client and the Java HTTP client of the interop tests. Asked of dpkg, not of the
 # PATH: a JDK found there (another vendor's, or a JRE) may lack javac or Debian's jar layout.
-dpkg -s jaxws >/dev/null 2>&1 || need+=(jaxws)
-dpkg -s default-jdk-headless >/dev/null 2>&1 || need+=(default-jdk-headless)
+deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
+deb_installed jaxws || need+=(jaxws)
+deb_installed default-jdk-headless || need+=(default-jdk-headless)
 # curl (--http2 sends `Upgrade: h2c` over plain HTTP) and promtool (Prometheus's exposition lint).
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
