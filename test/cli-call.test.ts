@@ -103,6 +103,7 @@ describe('mcc-bridge call', function () {
     assert.equal(unknownField.code, 2);
     assert.match(unknownField.stderr, /whose fields are sessionId/);
     assert.equal((await mccCall(['checkSessionState', '--nope'])).code, 2);
+    assert.equal((await mccCall(['checkSessionState', 'sessionId=x', '--ws-security', '--user', 'u', '--url', b.url])).code, 2, 'a UsernameToken is SOAP only');
   });
 
   describe('with credentials', () => {

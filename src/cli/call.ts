@@ -82,11 +82,13 @@ export async function call(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (!(timeout > 0)) throw new UsageError('--timeout takes a number of seconds');
     const url = values.url ?? env.MCC_CALL_URL ?? 'http://localhost:8080';
     if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--url takes an http(s) URL`);
+    const username = values.user ?? env.MCC_CALL_USER;
+    if (values['ws-security'] && (!values.soap || username === undefined)) throw new UsageError('--ws-security goes with --soap and a user');
     const options = {
       url,
       timeoutMs: timeout * 1000,
       credentials: {
-        username: values.user ?? env.MCC_CALL_USER,
+        username,
         password: values.password ?? env.MCC_CALL_PASSWORD,
         apiKey: values['api-key'] ?? env.MCC_CALL_API_KEY,
         wsSecurity: values['ws-security'],

@@ -124,8 +124,7 @@ export async function soapCall(op: OperationName, request: Request, options: Cal
   // Loaded here, not at start-up: `serve` never needs a SOAP client.
   const { default: soap } = await import('soap');
   const { credentials: c, timeoutMs } = options;
-  const endpoint = `${options.url.replace(/\/+$/, '')}${SOAP_PATH}`;
-  const wsdl = `${endpoint}?wsdl`;
+  const wsdl = `${options.url.replace(/\/+$/, '')}${SOAP_PATH}?wsdl`;
   // A UsernameToken cannot authenticate a GET: a server that protects its WSDL gets the HTTP
   // credentials for it. The calls then carry the token alone, which the server reads.
   const wsdlHeaders = authHeaders({ ...c, wsSecurity: false });
@@ -145,12 +144,14 @@ export async function soapCall(op: OperationName, request: Request, options: Cal
   client.on('response', (_body: unknown, response: { status?: number } | undefined) => (status = response?.status ?? 0));
   // The request fields in the schema's order.
   const args = Object.fromEntries(operations[op].request.filter((f) => request[f.name] !== undefined).map((f) => [f.name, request[f.name]]));
-  const method = client[`${operations[op].soap}Async`] as (a: unknown, o: unknown) => Promise<[{ return?: Record<string, unknown> } | null]>;
+  const method = client[`${operations[op].soap}Async`] as ((a: unknown, o: unknown) => Promise<[{ return?: Record<string, unknown> } | null]>) | undefined;
+  if (typeof method !== 'function') throw new CallError('refused', `the WSDL at ${wsdl} has no operation ${operations[op].soap}`);
   let answer: { return?: Record<string, unknown> } | null;
   try {
     [answer] = await method.call(client, args, { timeout: timeoutMs });
   } catch (e) {
-    if (unanswered(e)) throw new CallError('unreachable', `POST ${endpoint}: ${reason(e)}`);
+    // The call goes to the WSDL's soap:address, which names the server as the client reached it.
+    if (unanswered(e)) throw new CallError('unreachable', `the SOAP call ${operations[op].soap}: ${reason(e)}`);
     throw new CallError('refused', `HTTP ${status || '?'}: ${reason(e)}`);
   }
   if (status !== 200) throw new CallError('refused', `HTTP ${status}: not a SOAP answer`);
