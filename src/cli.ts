@@ -2,9 +2,9 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { call } from './cli/call.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { writeContractFiles } from './faces/mcc/contract-files.js';
-import { startBridge } from './server.js';
 
 const USAGE = `usage: mcc-bridge <command> [options]
 
@@ -13,6 +13,8 @@ commands:
                  SIGHUP reloads channels, services and agents; SIGTERM drains and stops
   check-config   validate a configuration file and exit
   generate       rewrite wsdl/mcc.wsdl and wadl/mcc.wadl from the contract (default namespace)
+  call OP k=v…   run one MCC operation against an MCC server, print its result as JSON
+                 (\`mcc-bridge call --help\` for its options and exit codes)
 
 options:
   -c, --config FILE   configuration file, YAML or JSON (env MCC_CONFIG)
@@ -21,6 +23,8 @@ options:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  // A client of any MCC server, with options of its own.
+  if (argv[0] === 'call') return call(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -50,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'serve': {
       const config = loadConfig(file, env);
+      // Loaded here: the server's module graph is most of a start-up that `call` does not need.
+      const { startBridge } = await import('./server.js');
       const bridge = await startBridge(config);
       const stop = (signal: string) => {
         bridge.logger.info('stopping', { signal, graceSeconds: config.server.shutdownGraceSeconds });

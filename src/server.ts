@@ -10,6 +10,7 @@ import type { Config } from './config/index.js';
 import { createApp } from './app.js';
 import { createAgentFaces } from './faces/agents/index.js';
 import { doorSecurity } from './faces/security/index.js';
+import { serveIgnoringUpgrade } from './ignored-upgrade.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { capConnections, timeoutOptions } from './ops/connection-limits.js';
 import { Metrics } from './ops/metrics.js';
@@ -56,8 +57,10 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
   capConnections(server, config.server, logger);
   // Upgraded sockets leave the server's connection list: tracked here so a shutdown can end them.
   const upgraded = new Set<Duplex>();
+  // Only the agent faces' WebSocket/CometD paths take an upgrade; any other is ignored (RFC 9110 §7.8).
   server.on('upgrade', (req, socket, head) => {
-    if (stopping || !faces?.handleUpgrade(req, socket, head)) return void socket.destroy();
+    if (stopping) return void socket.destroy();
+    if (!faces?.handleUpgrade(req, socket, head)) return serveIgnoringUpgrade(server, req, socket, head);
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
   });

@@ -34,7 +34,10 @@ const enumsInUse = (): EnumName[] => {
 };
 
 function schema(tns: string): string[] {
-  const out = [`<xs:schema xmlns:tns="${tns}" elementFormDefault="unqualified" targetNamespace="${tns}" version="1.0">`];
+  // No namespace declarations here: `tns` and `xs` are in scope from <wsdl:definitions>, and a
+  // redeclaration (legal XML) becomes a plain attribute in the JDK's identity transform, which a
+  // validating JAX-WS client then rejects (s4s-att-not-allowed).
+  const out = [`<xs:schema elementFormDefault="unqualified" targetNamespace="${tns}" version="1.0">`];
   for (const op of operationNames) {
     out.push(`<xs:element name="${op}" type="tns:${op}"/>`, `<xs:element name="${op}Response" type="tns:${op}Response"/>`);
   }
