@@ -18,7 +18,11 @@ import { SESSION_ID } from './fixture.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, 'adapters-only': { type: 'boolean', default: false } },
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    'adapters-only': { type: 'boolean', default: false },
+  },
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
@@ -55,7 +59,9 @@ const targets: Target[] = [
   { name: 'bridge REST checkSession', server: 'bridge', request: checkSession, expect: /"status":"QUEUED"/ },
   { name: 'bridge SOAP checkSessionState', server: 'bridge', request: soapCheck, expect: /<result>SUCCESS<\/result>[\s\S]*<status>QUEUED<\/status>/ },
   { name: 'bridge startSession, SQLite', server: 'bridge', request: startSession, expect: /"result":"SUCCESS"/ },
-  ...(postgresUrl ? [{ name: 'bridge startSession, PostgreSQL', server: 'bridge-postgres', request: startSession, expect: /"result":"SUCCESS"/ } as Target] : []),
+  ...(postgresUrl
+    ? [{ name: 'bridge startSession, PostgreSQL', server: 'bridge-postgres', request: startSession, expect: /"result":"SUCCESS"/ } as Target]
+    : []),
 ];
 
 const children = new Set<ChildProcess>();
@@ -66,7 +72,12 @@ const killAll = () => {
 process.on('exit', killAll);
 process.on('SIGINT', () => process.exit(130));
 
-function startServer(kind: Target['server'] | 'bridge-100k' | 'bridge-vendor', timeoutSeconds = 20, env: Record<string, string> = {}, execArgv: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+function startServer(
+  kind: Target['server'] | 'bridge-100k' | 'bridge-vendor',
+  timeoutSeconds = 20,
+  env: Record<string, string> = {},
+  execArgv: string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(join(here, 'servers.js'), [kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ...env }, execArgv });
   children.add(child);
   return new Promise((ok, fail) => {
@@ -122,7 +133,12 @@ async function main() {
   console.log('');
   console.log('putting 100k live sessions into a fresh bridge (SQLite) …');
   const big = await startServer('bridge-100k', 300, {}, ['--expose-gc']);
-  const live = { name: 'bridge with 100k sessions', server: 'bridge' as const, request: (base: string) => ({ url: `${base}/mc/cxf/rest/json/checkSession?sessionId=live-50000`, method: 'GET' as const }), expect: /"status":"QUEUED"/ };
+  const live = {
+    name: 'bridge with 100k sessions',
+    server: 'bridge' as const,
+    request: (base: string) => ({ url: `${base}/mc/cxf/rest/json/checkSession?sessionId=live-50000`, method: 'GET' as const }),
+    expect: /"status":"QUEUED"/,
+  };
   await check(live, big.url);
   await measure(live, big.url, Math.min(5, duration));
   const { rss, rssAfterGc } = await new Promise<{ rss: number; rssAfterGc: number }>((ok) => {
@@ -131,7 +147,9 @@ async function main() {
   });
   // RSS swings by ±15 MiB with when V8 last collected; after a full collection it is what is retained.
   const rssMiB = rssAfterGc / 1048576;
-  console.log(`RSS with 100k live sessions      ${rssMiB.toFixed(0).padStart(8)} MiB   ${rssMiB < 150 ? 'PASS' : 'ABOVE'} (target < 150 MiB; ${(rss / 1048576).toFixed(0)} MiB before the collection)`);
+  console.log(
+    `RSS with 100k live sessions      ${rssMiB.toFixed(0).padStart(8)} MiB   ${rssMiB < 150 ? 'PASS' : 'ABOVE'} (target < 150 MiB; ${(rss / 1048576).toFixed(0)} MiB before the collection)`,
+  );
   killAll();
 
   const overhead = await adapterOverhead();
@@ -189,7 +207,9 @@ async function adapterOverhead(): Promise<Record<string, { bridge: number; simul
       const viaBridge = await p50(() => fetch(`${bridge.url}/mc/cxf/rest/json/checkSession?sessionId=${SESSION_ID}`), n);
       out[kind] = { bridge: viaBridge, simulator, added: viaBridge - simulator };
       const verdict = viaBridge - simulator <= 0.3 ? 'PASS' : 'ABOVE';
-      console.log(`${`checkSession via ${kind}`.padEnd(32)} p50 ${viaBridge.toFixed(3)} ms, simulator alone ${simulator.toFixed(3)} ms: added ${(viaBridge - simulator).toFixed(3)} ms   ${verdict} (target ≤ 0.3 ms)`);
+      console.log(
+        `${`checkSession via ${kind}`.padEnd(32)} p50 ${viaBridge.toFixed(3)} ms, simulator alone ${simulator.toFixed(3)} ms: added ${(viaBridge - simulator).toFixed(3)} ms   ${verdict} (target ≤ 0.3 ms)`,
+      );
     } finally {
       bridge.child.kill('SIGKILL');
       await sim.kill();
@@ -204,11 +224,21 @@ async function simulatorRead(kind: 'genesys' | 'huawei' | 'xivo', url: string, v
     return () => fetch(`${url}/api/v2/interactions/${vendorId}`, { headers: auth });
   }
   if (kind === 'huawei') {
-    const r = await fetch(`${url}/agentgateway/resource/onlineagent/201/loginex`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'pw201' }) });
+    const r = await fetch(`${url}/agentgateway/resource/onlineagent/201/loginex`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'pw201' }),
+    });
     const guid = (r.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
     return () => fetch(`${url}/agentgateway/resource/calldata/201/callinfo/${vendorId}`, { headers: { Guid: guid } });
   }
-  const login = (await (await fetch(`${url}/xuc/api/2.0/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'bridge', password: 'bridge-pw' }) })).json()) as { token: string };
+  const login = (await (
+    await fetch(`${url}/xuc/api/2.0/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'bridge', password: 'bridge-pw' }),
+    })
+  ).json()) as { token: string };
   return () => fetch(`${url}/xuc/api/2.0/auth/check`, { headers: { Authorization: `Bearer ${login.token}` } });
 }
 

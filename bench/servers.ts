@@ -21,7 +21,6 @@ import { openStore } from '../src/store/index.js';
 import { startBridge } from '../src/server.js';
 import { CHECK_RESULT, SESSION_ID } from './fixture.js';
 
-
 const report = (url: string) => process.send?.({ url });
 // The parent asks for this process's resident memory when it wants it.
 // With --expose-gc it also says what is left after a full collection: what the process retains,
@@ -74,7 +73,10 @@ async function main(kind: string) {
     }
     case 'bridge':
     case 'bridge-postgres': {
-      const store = kind === 'bridge-postgres' ? { kind: 'postgres', url: process.env.MCC_BENCH_DATABASE_URL } : { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-bench-')) };
+      const store =
+        kind === 'bridge-postgres'
+          ? { kind: 'postgres', url: process.env.MCC_BENCH_DATABASE_URL }
+          : { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-bench-')) };
       const config = parseConfig({
         server: { host: '127.0.0.1', port: 0 },
         logging: { level: (process.env.BENCH_LOG_LEVEL as 'info') ?? 'info' },

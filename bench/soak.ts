@@ -18,7 +18,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TARGET_NAMESPACE } from '../src/contract/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, workers: { type: 'string', default: '16' }, agents: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, workers: { type: 'string', default: '16' }, agents: { type: 'string', default: '20' } },
+});
 const minutes = Number(values.minutes);
 const workers = Number(values.workers);
 const agents = Number(values.agents);
@@ -33,12 +35,16 @@ interface Window {
 }
 
 async function main() {
-  const child = fork(join(here, 'servers.js'), ['bridge-soak'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, SOAK_AGENTS: String(agents) } });
-  const url = await new Promise<string>((ok) => child.once('message', (m: { url: string }) => ok(m.url)));
-  const rss = () => new Promise<number>((ok) => {
-    child.once('message', (m: { rss: number }) => ok(m.rss / 1048576));
-    child.send('rss');
+  const child = fork(join(here, 'servers.js'), ['bridge-soak'], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, SOAK_AGENTS: String(agents) },
   });
+  const url = await new Promise<string>((ok) => child.once('message', (m: { url: string }) => ok(m.url)));
+  const rss = () =>
+    new Promise<number>((ok) => {
+      child.once('message', (m: { rss: number }) => ok(m.rss / 1048576));
+      child.send('rss');
+    });
   const gw = `${url}/agentgateway/resource`;
   let running = true;
   let window: Window = { ops: 0, errors: 0, latencies: [] };
@@ -61,7 +67,11 @@ async function main() {
 
   // Agents: sign in with auto-answer, then poll for ever (the poll is also their keep-alive).
   const agentLoops = Array.from({ length: agents }, async (_, i) => {
-    const r = await fetch(`${gw}/onlineagent/${1000 + i}/loginex`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: `pw${i}`, autoanswer: true }) });
+    const r = await fetch(`${gw}/onlineagent/${1000 + i}/loginex`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: `pw${i}`, autoanswer: true }),
+    });
     let guid = (r.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
     while (running) {
       const p = await fetch(`${gw}/agentevent/${1000 + i}`, { headers: { Guid: guid } }).catch(() => undefined);
@@ -79,7 +89,15 @@ async function main() {
       await timed(rest(`startSession?channelId=1003&serviceid=CHAT&sessionId=${id}`), /"result":"SUCCESS"/);
       await timed(soap('sessionAccept', `<sessionId>${id}</sessionId>`), /<result>SUCCESS<\/result>/);
       await timed(rest(`checkSession?sessionId=${id}`), /"result":"SUCCESS"/);
-      await timed(() => fetch(`${url}/mc/cxf/rest/json/setSessionData`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: id, sessionData: `data ${n}` }) }), /"result":"SUCCESS"/);
+      await timed(
+        () =>
+          fetch(`${url}/mc/cxf/rest/json/setSessionData`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ sessionId: id, sessionData: `data ${n}` }),
+          }),
+        /"result":"SUCCESS"/,
+      );
       await timed(soap('checkSessionStateWithData', `<sessionId>${id}</sessionId>`), /<status>(ASSIGNED|BOOKED|QUEUED)<\/status>/);
       await timed(rest(`closeSession?sessionId=${id}&reason=REQUEST_FROM_CALLER`), /"result":"SUCCESS"/);
     }
@@ -95,7 +113,9 @@ async function main() {
     w.latencies.sort((a, b) => a - b);
     const row = { minute: m, opsPerSecond: w.ops / 60, p99: w.latencies[Math.floor(w.latencies.length * 0.99)] ?? 0, errors: w.errors, rssMiB: await rss() };
     rows.push(row);
-    console.log(`${String(m).padStart(6)} ${row.opsPerSecond.toFixed(0).padStart(8)} ${row.p99.toFixed(1).padStart(9)} ${String(row.errors).padStart(8)} ${row.rssMiB.toFixed(0).padStart(9)}`);
+    console.log(
+      `${String(m).padStart(6)} ${row.opsPerSecond.toFixed(0).padStart(8)} ${row.p99.toFixed(1).padStart(9)} ${String(row.errors).padStart(8)} ${row.rssMiB.toFixed(0).padStart(9)}`,
+    );
   }
   running = false;
   await Promise.race([Promise.all([...integratorLoops, ...agentLoops]), new Promise((r) => setTimeout(r, 5000))]);
@@ -103,7 +123,9 @@ async function main() {
   const first = rows[0]?.rssMiB ?? NaN;
   const last = rows[rows.length - 1]?.rssMiB ?? NaN;
   const growth = (last - first) / first;
-  console.log(`RSS ${first.toFixed(0)} MiB after the first minute, ${last.toFixed(0)} MiB at the end: ${(growth * 100).toFixed(1)}% ${growth < 0.1 ? 'PASS' : 'ABOVE'} (target < 10%)`);
+  console.log(
+    `RSS ${first.toFixed(0)} MiB after the first minute, ${last.toFixed(0)} MiB at the end: ${(growth * 100).toFixed(1)}% ${growth < 0.1 ? 'PASS' : 'ABOVE'} (target < 10%)`,
+  );
   const out = resolve(here, '..', '..', '.bench');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'soak.json'), JSON.stringify({ at: new Date().toISOString(), minutes, workers, agents, rows, rssGrowth: growth }, null, 2));

@@ -32,7 +32,11 @@ const cases: Record<string, Case> = {
   'sessionAccept SUCCESS': { op: 'sessionAccept', params: (id) => ({ sessionId: id }), keys: ['result', 'sessionId', 'status'] },
   'sessionAccept FAILED': { op: 'sessionAccept', params: () => ({ sessionId: 'nope' }), keys: ['result', 'sessionId', 'failReason', 'failReasonMessage'] },
   'checkSessionState SUCCESS': { op: 'checkSessionState', params: (id) => ({ sessionId: id }), keys: ['result', 'sessionId', 'status', 'customMessage'] },
-  'checkSessionState FAILED': { op: 'checkSessionState', params: () => ({ sessionId: 'nope' }), keys: ['result', 'sessionId', 'failReason', 'failReasonMessage'] },
+  'checkSessionState FAILED': {
+    op: 'checkSessionState',
+    params: () => ({ sessionId: 'nope' }),
+    keys: ['result', 'sessionId', 'failReason', 'failReasonMessage'],
+  },
   'checkSessionStateWithData SUCCESS': {
     op: 'checkSessionStateWithData',
     params: (id) => ({ sessionId: id }),
@@ -44,7 +48,11 @@ const cases: Record<string, Case> = {
     keys: ['result', 'sessionId', 'failReason', 'failReasonMessage'],
   },
   'setSessionData SUCCESS': { op: 'setSessionData', params: (id) => ({ sessionId: id, sessionData: 'more' }), keys: ['result', 'sessionId', 'sessionData'] },
-  'setSessionData FAILED': { op: 'setSessionData', params: () => ({ sessionId: 'nope', sessionData: 'x' }), keys: ['result', 'sessionId', 'failReason', 'failReasonMessage'] },
+  'setSessionData FAILED': {
+    op: 'setSessionData',
+    params: () => ({ sessionId: 'nope', sessionData: 'x' }),
+    keys: ['result', 'sessionId', 'failReason', 'failReasonMessage'],
+  },
   'closeSession SUCCESS': { op: 'closeSession', params: (id) => ({ sessionId: id }), keys: ['result', 'sessionId'] },
   'closeSession FAILED': { op: 'closeSession', params: () => ({ sessionId: 'nope' }), keys: ['result', 'sessionId', 'failReason', 'failReasonMessage'] },
   'getServiceState SUCCESS': { op: 'getServiceState', params: () => ({ channelId: '1003', serviceCodes: ['CHAT'] }), keys: ['result', 'state', 'channelId'] },
@@ -104,7 +112,11 @@ describe('answer shape: declared result fields only, in contract order', () => {
       const { httpStatus, ...answer } = await b.rest(c.op, c.params(await setUp()));
       assert.equal(httpStatus, 200);
       assert.deepEqual(Object.keys(answer), c.keys);
-      assert.deepEqual(c.keys, declared.filter((f) => c.keys.includes(f)), 'the expected keys are in contract order');
+      assert.deepEqual(
+        c.keys,
+        declared.filter((f) => c.keys.includes(f)),
+        'the expected keys are in contract order',
+      );
       assert.equal(answer.result, name.includes('SUCCESS') ? 'SUCCESS' : 'FAILED');
     });
     it(`SOAP ${name}: return children ${c.keys.join(', ')}`, async () => {

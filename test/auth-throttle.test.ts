@@ -55,7 +55,9 @@ describe('the MCC doors against guessing and budget escapes', () => {
   });
 
   it('a right password is not a failure, and no credentials at all count nothing', async () => {
-    const b = await startTestBridge({ security: { basic: [{ username: 'integrator', password: 'b4sic-secret' }], authFailures: { perIp: 2, perUsername: 2, windowSeconds: 60 } } });
+    const b = await startTestBridge({
+      security: { basic: [{ username: 'integrator', password: 'b4sic-secret' }], authFailures: { perIp: 2, perUsername: 2, windowSeconds: 60 } },
+    });
     try {
       for (let i = 0; i < 5; i++) assert.equal((await check(b, {})).status, 401);
       for (let i = 0; i < 5; i++) assert.equal((await check(b, { Authorization: basic('integrator', 'b4sic-secret') })).status, 200);

@@ -29,14 +29,40 @@ describe('bad input', () => {
       ['an envelope without a body', '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header/></s:Envelope>', /exactly one soap:Body/],
       ['an empty body', envelope(''), /exactly one operation/],
       ['an unknown operation', envelope('<mcc:deleteEverything/>'), /Unknown operation: deleteEverything/],
-      ['a DTD with an external entity (XXE)', `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${start('<data>&xxe;</data>')}`, /DTD/],
-      ['a non-integer channelId', envelope('<mcc:startSession><channelId>abc</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></mcc:startSession>'), /channelId must be an xs:int/],
-      ['a channelId beyond 32 bits', envelope('<mcc:startSession><channelId>99999999999</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></mcc:startSession>'), /xs:int/],
+      [
+        'a DTD with an external entity (XXE)',
+        `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${start('<data>&xxe;</data>')}`,
+        /DTD/,
+      ],
+      [
+        'a non-integer channelId',
+        envelope('<mcc:startSession><channelId>abc</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></mcc:startSession>'),
+        /channelId must be an xs:int/,
+      ],
+      [
+        'a channelId beyond 32 bits',
+        envelope('<mcc:startSession><channelId>99999999999</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></mcc:startSession>'),
+        /xs:int/,
+      ],
       ['an element given twice', start('<data>a</data><data>b</data>'), /data may appear only once/],
       ['elements inside a text field', start('<data><nested>x</nested></data>'), /data must hold text/],
-      ['a close reason outside its enumeration', envelope('<mcc:closeSession><sessionId>untouched</sessionId><reason>BECAUSE</reason></mcc:closeSession>'), /REQUEST_FROM_CALLER/],
-      ['an operation element outside the target namespace', envelope('<x:startSession xmlns:x="urn:whatever"><channelId>1003</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></x:startSession>'), /startSession must be in the namespace http:\/\/ws\.mcc\.tvox\.teleniasoft\.com\/, not urn:whatever/],
-      ['an unqualified operation element', envelope('<startSession><channelId>1003</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></startSession>'), /must be in the namespace .*, not none/],
+      [
+        'a close reason outside its enumeration',
+        envelope('<mcc:closeSession><sessionId>untouched</sessionId><reason>BECAUSE</reason></mcc:closeSession>'),
+        /REQUEST_FROM_CALLER/,
+      ],
+      [
+        'an operation element outside the target namespace',
+        envelope(
+          '<x:startSession xmlns:x="urn:whatever"><channelId>1003</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></x:startSession>',
+        ),
+        /startSession must be in the namespace http:\/\/ws\.mcc\.tvox\.teleniasoft\.com\/, not urn:whatever/,
+      ],
+      [
+        'an unqualified operation element',
+        envelope('<startSession><channelId>1003</channelId><serviceid>CHAT</serviceid><sessionId>untouched</sessionId></startSession>'),
+        /must be in the namespace .*, not none/,
+      ],
       ['SOAP 1.2 content type', start(''), /SOAP 1\.2/, { 'content-type': 'application/soap+xml; charset=utf-8' }],
     ];
     for (const [what, body, message, headers] of faults) {
@@ -85,17 +111,24 @@ describe('bad input', () => {
       const xsi = 'xmlns:i="http://www.w3.org/2001/XMLSchema-instance"';
       const nilService = await postSoap(
         b.url,
-        envelope(`<mcc:startSession ${xsi}><channelId>1003</channelId><serviceid i:nil="true">CHAT</serviceid><sessionId>untouched</sessionId></mcc:startSession>`),
+        envelope(
+          `<mcc:startSession ${xsi}><channelId>1003</channelId><serviceid i:nil="true">CHAT</serviceid><sessionId>untouched</sessionId></mcc:startSession>`,
+        ),
       );
       assert.equal(nilService.status, 200);
       assert.match(nilService.text, /<failReason>REQUIRED_PARAMETERS<\/failReason>/);
-      const nilData = await postSoap(b.url, envelope(`<mcc:setSessionData ${xsi}><sessionId>untouched</sessionId><sessionData i:nil="true"/></mcc:setSessionData>`));
+      const nilData = await postSoap(
+        b.url,
+        envelope(`<mcc:setSessionData ${xsi}><sessionId>untouched</sessionId><sessionData i:nil="true"/></mcc:setSessionData>`),
+      );
       assert.equal(nilData.status, 200);
       assert.match(nilData.text, /<failReason>INVALID_SESSION_ID<\/failReason>/);
       // nil only in the XML Schema instance namespace: another namespace's "nil" is just an attribute
       const other = await postSoap(
         b.url,
-        envelope('<mcc:startSession xmlns:o="urn:other"><channelId>1003</channelId><serviceid o:nil="true">CHAT</serviceid><sessionId>nil-other</sessionId></mcc:startSession>'),
+        envelope(
+          '<mcc:startSession xmlns:o="urn:other"><channelId>1003</channelId><serviceid o:nil="true">CHAT</serviceid><sessionId>nil-other</sessionId></mcc:startSession>',
+        ),
       );
       assert.match(other.text, /<result>SUCCESS<\/result>/);
       await assertUntouched('untouched');

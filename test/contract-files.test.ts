@@ -18,8 +18,7 @@ import { jaxbName } from '../src/faces/mcc/xml.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
 const wsdlFile = join(root, 'wsdl', 'mcc.wsdl');
-const parse = (xml: string) =>
-  new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (_n, _j, _l, attr) => !attr }).parse(xml);
+const parse = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (_n, _j, _l, attr) => !attr }).parse(xml);
 const named = (nodes: any[] | undefined, name: string) => (nodes ?? []).find((n) => n.name === name);
 
 describe('contract files', () => {
@@ -41,7 +40,11 @@ describe('contract files', () => {
         const def = operations[op];
         assert.ok(named(schema['xs:element'], op) && named(schema['xs:element'], `${op}Response`));
         const req = named(schema['xs:complexType'], op)['xs:sequence'][0]['xs:element'];
-        assert.deepEqual(req.map((e: any) => e.name), def.request.map((f) => f.name), 'request fields, in order');
+        assert.deepEqual(
+          req.map((e: any) => e.name),
+          def.request.map((f) => f.name),
+          'request fields, in order',
+        );
         for (const f of def.request) {
           const el = named(req, f.name);
           const want = f.type === 'int' ? 'xs:int' : f.type === 'string' ? 'xs:string' : `tns:${jaxbName(f.type.enum)}`;
@@ -52,7 +55,11 @@ describe('contract files', () => {
         const ret = named(schema['xs:complexType'], `${op}Response`)['xs:sequence'][0]['xs:element'][0];
         assert.deepEqual([ret.name, ret.type], ['return', `tns:${jaxbName(def.result.type)}`]);
         const res = named(schema['xs:complexType'], jaxbName(def.result.type))['xs:sequence'][0]['xs:element'];
-        assert.deepEqual(res.map((e: any) => e.name), def.result.fields.map((f) => f.name), 'result fields, in order');
+        assert.deepEqual(
+          res.map((e: any) => e.name),
+          def.result.fields.map((f) => f.name),
+          'result fields, in order',
+        );
         assert.ok(named(defs['wsdl:message'], op) && named(defs['wsdl:message'], `${op}Response`));
         assert.ok(named(defs['wsdl:portType'][0]['wsdl:operation'], op));
         const bound = named(defs['wsdl:binding'][0]['wsdl:operation'], op);
@@ -64,7 +71,10 @@ describe('contract files', () => {
       for (const [name, values] of Object.entries(enums)) {
         const t = named(schema['xs:simpleType'], jaxbName(name));
         assert.ok(t, `simpleType ${jaxbName(name)}`);
-        assert.deepEqual(t['xs:restriction'][0]['xs:enumeration'].map((e: any) => e.value), [...values]);
+        assert.deepEqual(
+          t['xs:restriction'][0]['xs:enumeration'].map((e: any) => e.value),
+          [...values],
+        );
       }
     });
 
@@ -105,7 +115,7 @@ describe('contract files', () => {
       }
     });
 
-    it('lists all 8 resources with method, parameters (the JSON body\'s fields too), types, required and repeating', () => {
+    it("lists all 8 resources with method, parameters (the JSON body's fields too), types, required and repeating", () => {
       const { base, resource: resources } = app.resources[0];
       for (const op of operationNames) {
         const def = operations[op];
@@ -118,14 +128,21 @@ describe('contract files', () => {
         const representation = put ? method.request[0].representation[0] : undefined;
         if (representation) assert.equal(representation.mediaType, 'application/json');
         const params = (representation ?? method.request[0]).param;
-        assert.deepEqual(params.map((p: any) => p.name), def.request.map((f) => f.name));
+        assert.deepEqual(
+          params.map((p: any) => p.name),
+          def.request.map((f) => f.name),
+        );
         for (const f of def.request) {
           const p = named(params, f.name);
           assert.equal(p.style, put ? 'plain' : 'query');
           assert.equal(p.type, f.type === 'int' ? 'xs:int' : 'xs:string');
           assert.equal(p.required, String(f.required));
           assert.equal(p.repeating, 'repeated' in f && f.repeated ? 'true' : undefined);
-          if (typeof f.type === 'object') assert.deepEqual(p.option.map((o: any) => o.value), [...enums[f.type.enum]]);
+          if (typeof f.type === 'object')
+            assert.deepEqual(
+              p.option.map((o: any) => o.value),
+              [...enums[f.type.enum]],
+            );
         }
       }
     });

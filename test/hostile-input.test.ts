@@ -34,7 +34,8 @@ describe('hostile input corpus', function () {
     const c = await b.engine.counts();
     return Object.values(c.sessions).reduce((x, y) => x + y, 0);
   };
-  const start = (extra: string) => `<mcc:startSession><channelId>1003</channelId><serviceid>CHAT</serviceid><sessionId>hostile</sessionId>${extra}</mcc:startSession>`;
+  const start = (extra: string) =>
+    `<mcc:startSession><channelId>1003</channelId><serviceid>CHAT</serviceid><sessionId>hostile</sessionId>${extra}</mcc:startSession>`;
   const dtd = (decl: string, use: string) => `<?xml version="1.0"?><!DOCTYPE soapenv:Envelope [${decl}]>${envelope(start(`<data>${use}</data>`))}`;
   const laughs = '<!ENTITY lol "lol">' + Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('');
   const deep = (n: number) => '<a>'.repeat(n) + '</a>'.repeat(n);
@@ -47,10 +48,21 @@ describe('hostile input corpus', function () {
     ['a 10 MB body', envelope(start(`<data>${'x'.repeat(10 * 1024 * 1024)}</data>`)), 413, /larger than 1048576 bytes/],
     ['10,000-deep nesting', envelope(start(`<data>${deep(10_000)}</data>`)), 500, /Malformed XML: Maximum nested tags exceeded/],
     ['invalid UTF-8', Buffer.concat([Buffer.from(envelope(start('<data>'))), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('</data>')]), 500, /not valid UTF-8/],
-    ['SOAP 1.2 to the SOAP 1.1 endpoint', `<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body>${start('')}</e:Body></e:Envelope>`, 500, /VersionMismatch/],
+    [
+      'SOAP 1.2 to the SOAP 1.1 endpoint',
+      `<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body>${start('')}</e:Body></e:Envelope>`,
+      500,
+      /VersionMismatch/,
+    ],
     ['SOAP 1.2 content type', envelope(start('')), 500, /SOAP 1\.2/, { 'content-type': 'application/soap+xml; charset=utf-8' }],
     ['a JSON content type', envelope(start('')), 415, /SOAP 1\.1 messages are text\/xml, not application\/json/, { 'content-type': 'application/json' }],
-    ['a wrong SOAPAction', envelope(start('')), 500, /The SOAPAction (&quot;|")urn:closeSession(&quot;|") does not match the operation startSession/, { soapaction: '"urn:closeSession"' }],
+    [
+      'a wrong SOAPAction',
+      envelope(start('')),
+      500,
+      /The SOAPAction (&quot;|")urn:closeSession(&quot;|") does not match the operation startSession/,
+      { soapaction: '"urn:closeSession"' },
+    ],
   ];
   for (const [what, payload, status, answer, headers] of soapCases) {
     it(`SOAP: refuses ${what}`, async () => {
@@ -58,7 +70,11 @@ describe('hostile input corpus', function () {
       const before = await sessions();
       const rssBefore = process.memoryUsage().rss;
       const t = Date.now();
-      const res = await fetch(`${b.url}/mc/cxf/soap`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'x-api-key': KEY, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+      const res = await fetch(`${b.url}/mc/cxf/soap`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', 'x-api-key': KEY, ...headers },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      });
       const text = await res.text();
       assert.equal(res.status, status, text.slice(0, 300));
       assert.match(text, /<soap:Fault><faultcode>soap:(Client|VersionMismatch)<\/faultcode>/);
@@ -84,7 +100,9 @@ describe('hostile input corpus', function () {
     it(`REST: refuses ${what}`, async () => {
       const before = await sessions();
       const res = await fetch(`${b.url}/mc/cxf/rest/json/setSessionData`, {
-        method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': KEY, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body),
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-api-key': KEY, ...headers },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
       });
       const text = await res.text();
       assert.equal(res.status, status, text.slice(0, 300));

@@ -13,7 +13,10 @@ type Params = Record<string, string | string[] | number | undefined>;
 function caller(b: TestBridge, face: Face) {
   return async (op: OperationName, params: Params = {}) => {
     if (face === 'rest') {
-      const res = await b.rest(op, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])) as Record<string, string>);
+      const res = await b.rest(
+        op,
+        Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])) as Record<string, string>,
+      );
       assert.equal(res.httpStatus, 200, `HTTP ${res.httpStatus} ${JSON.stringify(res)}`);
       delete res.httpStatus;
       return res;
@@ -174,10 +177,7 @@ for (const face of ['rest', 'soap'] as const) {
         assert.match(queued.customMessage, /Position 1 in queue, expected wait/);
         await call('setSessionData', { sessionId: id, sessionData: 'live <data> & more' });
         const withData = await call('checkSessionStateWithData', { sessionId: id });
-        assert.deepEqual(
-          [withData.result, withData.status, withData.data, withData.sessionData],
-          ['SUCCESS', 'QUEUED', 'start-data', 'live <data> & more'],
-        );
+        assert.deepEqual([withData.result, withData.status, withData.data, withData.sessionData], ['SUCCESS', 'QUEUED', 'start-data', 'live <data> & more']);
       });
       it('show the closed message while a service is OVERTIME', async () => {
         const id = await start({ serviceid: 'NIGHT' });
@@ -292,7 +292,11 @@ for (const face of ['rest', 'soap'] as const) {
         assert.match(back.customMessage, /Position 1 in queue/);
         const state = await b.engine.agentState('alice');
         assert.ok(state.ok);
-        assert.deepEqual(state.value.channels.map((c) => c.channelId), [1], 'still logged in on channel 1');
+        assert.deepEqual(
+          state.value.channels.map((c) => c.channelId),
+          [1],
+          'still logged in on channel 1',
+        );
       });
       it('INVALID_CHANNEL_ID, INVALID_USERNAME, INVALID_USER_PROFILES, USER_NOT_LOGGED', async () => {
         expectFail(await call('logoutAgentFromChannel', { channelId: 9, agentUsername: 'alice' }), 'INVALID_CHANNEL_ID');

@@ -41,7 +41,27 @@ describe('operations', function () {
     const dir = mkdtempSync(join(tmpdir(), 'mcc-tls-'));
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const b = await startTestBridge({ server: { port: 0, host: '127.0.0.1', tls: { key, cert } } });
     try {
       assert.match(b.url, /^https:/);
@@ -50,7 +70,9 @@ describe('operations', function () {
           let body = '';
           res.on('data', (d) => (body += d));
           res.on('end', () => resolve(body));
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
       assert.match(wsdl, /<soap:address location="https:\/\/127\.0\.0\.1:\d+\/mc\/cxf\/soap"\/>/);
     } finally {
@@ -61,15 +83,22 @@ describe('operations', function () {
   it('SIGTERM lets an in-flight request finish, then the process exits cleanly', async () => {
     const config = writeConfig({
       faces: { huawei: { pollWaitSeconds: 1.5 } },
-      embedded: { channels: [{ id: 1003, license: 10, services: [{ code: 'CHAT' }] }], agents: [{ username: 'a', password: 'pw-a', agentId: 301, skills: ['CHAT'] }] },
+      embedded: {
+        channels: [{ id: 1003, license: 10, services: [{ code: 'CHAT' }] }],
+        agents: [{ username: 'a', password: 'pw-a', agentId: 301, skills: ['CHAT'] }],
+      },
     });
     const p = await spawnBridge(config, { MCC_DATA_DIR: mkdtempSync(join(tmpdir(), 'mcc-drain-')) });
     const gw = `${p.url}/agentgateway/resource`;
-    const signIn = await fetch(`${gw}/onlineagent/301/loginex`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'pw-a' }) });
+    const signIn = await fetch(`${gw}/onlineagent/301/loginex`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'pw-a' }),
+    });
     const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
     for (let i = 0; i < 2; i++) await fetch(`${gw}/agentevent/301`, { headers: { Guid: guid } }).then((r) => r.json());
     // This poll waits 1.5 s for an event: it is in flight when SIGTERM comes.
-    const inFlight = fetch(`${gw}/agentevent/301`, { headers: { Guid: guid } }).then(async (r) => ({ status: r.status, body: (await r.json()) }));
+    const inFlight = fetch(`${gw}/agentevent/301`, { headers: { Guid: guid } }).then(async (r) => ({ status: r.status, body: await r.json() }));
     await new Promise((r) => setTimeout(r, 300));
     p.child.kill('SIGTERM');
     const answered = await inFlight;
@@ -98,8 +127,16 @@ describe('operations', function () {
       doc.embedded.agents.push({ username: 'b', skills: ['NEWS'] });
       writeFileSync(file, stringify(doc));
       p.child.kill('SIGHUP');
-      await eventually(async () => (await mcc(p.url, 'getServiceState', { channelId: '1003', serviceCodes: 'NEWS' }))?.state?.NEWS === 'OUT_OF_SERVICE', 5000, 'NEWS known');
-      assert.equal((await mcc(p.url, 'logoutAgentFromChannel', { channelId: '1003', agentUsername: 'b' }))?.failReason, 'USER_NOT_LOGGED', 'b is a known agent now');
+      await eventually(
+        async () => (await mcc(p.url, 'getServiceState', { channelId: '1003', serviceCodes: 'NEWS' }))?.state?.NEWS === 'OUT_OF_SERVICE',
+        5000,
+        'NEWS known',
+      );
+      assert.equal(
+        (await mcc(p.url, 'logoutAgentFromChannel', { channelId: '1003', agentUsername: 'b' }))?.failReason,
+        'USER_NOT_LOGGED',
+        'b is a known agent now',
+      );
       assert.equal((await mcc(p.url, 'checkSession', { sessionId: 'kept' }))?.status, 'NEW', 'the session is still there');
       assert.equal((await mcc(p.url, 'startSession', { channelId: '1003', serviceid: 'NEWS' }))?.result, 'SUCCESS');
     } finally {
@@ -110,11 +147,14 @@ describe('operations', function () {
   it('serves a valid OpenAPI 3.1 document for the REST face, beside the WADL', async () => {
     const b = await startTestBridge();
     try {
-      const doc = (await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json());
+      const doc = await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json();
       assert.equal(doc.openapi, '3.1.0');
       const api = (await SwaggerParser.validate(structuredClone(doc))) as any;
       assert.equal(Object.keys(api.paths).length, 8);
-      assert.deepEqual(api.paths['/checkSession'].get.parameters.map((x: any) => x.name), ['sessionId']);
+      assert.deepEqual(
+        api.paths['/checkSession'].get.parameters.map((x: any) => x.name),
+        ['sessionId'],
+      );
       assert.equal(doc.servers[0].url, `${b.url}/mc/cxf/rest/json`);
     } finally {
       await b.close();

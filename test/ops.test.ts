@@ -50,7 +50,10 @@ describe('logs', () => {
       const lines = b.logLines().filter((l) => l.message === 'request');
       const rest = lines.find((l) => l.requestId === 'req-abc-1');
       assert.ok(rest, JSON.stringify(lines));
-      assert.deepEqual([rest.face, rest.operation, rest.result, rest.failReason, rest.status], ['rest', 'checkSessionState', 'FAILED', 'INVALID_SESSION_ID', 200]);
+      assert.deepEqual(
+        [rest.face, rest.operation, rest.result, rest.failReason, rest.status],
+        ['rest', 'checkSessionState', 'FAILED', 'INVALID_SESSION_ID', 200],
+      );
       assert.equal(typeof rest.durationMs, 'number');
       const fault = lines.find((l) => l.face === 'soap');
       assert.equal(fault?.result, 'FAULT');
@@ -65,7 +68,10 @@ describe('logs', () => {
     try {
       b.logger.info('login attempt', { username: 'alice', password: 'hunter2', nested: { apiKey: 'k-123', authorization: 'Basic xyz' } });
       await new Promise((r) => setTimeout(r, 200));
-      const text = b.logLines().map((l) => JSON.stringify(l)).join('\n');
+      const text = b
+        .logLines()
+        .map((l) => JSON.stringify(l))
+        .join('\n');
       assert.doesNotMatch(text, /hunter2|k-123|Basic xyz/);
       assert.match(text, new RegExp(`"password":"\\${REDACTED.slice(0, -1)}\\]"`));
     } finally {

@@ -1,9 +1,27 @@
 import assert from 'node:assert/strict';
 import type { FailReason } from '../src/contract/index.js';
 import {
-  genesysReasons, genesysStatusCodes, genesysStatusMessages, huaweiReasons, huaweiRetcodeMessages, huaweiRetcodes, mccFailReason, mccFailReasons,
-  platformFailure, platformReasons, reasons, xivoErrorNames, xivoErrors, xivoReasons,
-  type GenesysReasonTable, type GenesysStatusCode, type GenesysStatusTable, type HuaweiReasonTable, type HuaweiRetcodeTable, type Reason, type XivoReasonTable,
+  genesysReasons,
+  genesysStatusCodes,
+  genesysStatusMessages,
+  huaweiReasons,
+  huaweiRetcodeMessages,
+  huaweiRetcodes,
+  mccFailReason,
+  mccFailReasons,
+  platformFailure,
+  platformReasons,
+  reasons,
+  xivoErrorNames,
+  xivoErrors,
+  xivoReasons,
+  type GenesysReasonTable,
+  type GenesysStatusCode,
+  type GenesysStatusTable,
+  type HuaweiReasonTable,
+  type HuaweiRetcodeTable,
+  type Reason,
+  type XivoReasonTable,
 } from '../src/reasons/index.js';
 
 /**
@@ -59,10 +77,13 @@ describe('reason tables are total and typed (compile-time checks)', () => {
     const faceOnly = { AgentUnavailable: 'AGENT_UNAVAILABLE' } satisfies Partial<XivoReasonTable>;
     assert.equal(Object.keys(genesys).length + Object.keys(huawei).length, 2);
     assert.equal(reasons.includes(xivo.TokenExpired as Reason), false);
-    assert.equal(Object.keys(faceOnly).some((name) => name in xivoReasons), false);
+    assert.equal(
+      Object.keys(faceOnly).some((name) => name in xivoReasons),
+      false,
+    );
   });
 
-  it('an MCC fail-reason table cannot use a code outside its operation\'s enum', () => {
+  it("an MCC fail-reason table cannot use a code outside its operation's enum", () => {
     // @ts-expect-error NO_LICENSE is a startSession code, not a closeSession one
     const close: (typeof mccFailReasons)['closeSession'] = { ...mccFailReasons.closeSession, INTERNAL: 'NO_LICENSE' };
     // @ts-expect-error checkSessionState has INVALID_SESSION_ID only
@@ -83,18 +104,34 @@ describe('reason tables agree with each other (runtime)', () => {
     assert.deepEqual(sorted(genesysReasons), sorted(genesysStatusMessages));
     assert.deepEqual(sorted(huaweiReasons), sorted(huaweiRetcodeMessages));
     const faceOnly = ['AgentUnavailable', 'InvalidState', 'NotAuthorized'];
-    assert.deepEqual(sorted(xivoReasons), sorted(xivoErrorNames).filter((n) => !faceOnly.includes(n)));
+    assert.deepEqual(
+      sorted(xivoReasons),
+      sorted(xivoErrorNames).filter((n) => !faceOnly.includes(n)),
+    );
   });
 
   it('what a face says, an adapter reads back (except the XUC names no XUC source shows)', () => {
-    const lost = reasons.filter((r) => genesysReasons[genesysStatusCodes[r]] === undefined || huaweiReasons[huaweiRetcodes[r]] === undefined || xivoReasons[xivoErrors[r]] === undefined);
-    assert.deepEqual(lost, ['DUPLICATE_INTERACTION', 'INTERACTION_CLOSED', 'CLOSE_PENDING', 'OPERATION_PENDING', 'INVALID_STATE', 'AGENT_UNAVAILABLE', 'FORBIDDEN']);
+    const lost = reasons.filter(
+      (r) => genesysReasons[genesysStatusCodes[r]] === undefined || huaweiReasons[huaweiRetcodes[r]] === undefined || xivoReasons[xivoErrors[r]] === undefined,
+    );
+    assert.deepEqual(lost, [
+      'DUPLICATE_INTERACTION',
+      'INTERACTION_CLOSED',
+      'CLOSE_PENDING',
+      'OPERATION_PENDING',
+      'INVALID_STATE',
+      'AGENT_UNAVAILABLE',
+      'FORBIDDEN',
+    ]);
   });
 
   it('a vendor being unwell is a platform failure for the check operations too, but not the reverse', () => {
     const unwell = reasons.filter(platformFailure);
     assert.deepEqual(unwell, ['TIMEOUT', 'INVALID_RESPONSE', 'UNAVAILABLE']);
     for (const r of unwell) assert.ok(platformReasons.has(r), r);
-    assert.deepEqual([...platformReasons].filter((r) => !platformFailure(r)), ['STORE_ERROR', 'INTERNAL']);
+    assert.deepEqual(
+      [...platformReasons].filter((r) => !platformFailure(r)),
+      ['STORE_ERROR', 'INTERNAL'],
+    );
   });
 });

@@ -19,26 +19,41 @@ describe('the catalog of HTTP-level refusals', () => {
       .slice(0, section.indexOf('\n### ', 5))
       .split('\n')
       .filter((l) => /^\| (\d{3}|—) \| `/.test(l))
-      .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      );
     const expected = catalog.map(([code, def]) => [
       def.status === undefined ? '—' : String(def.status),
       `\`${code}\``,
       def.soap ? `\`${faultName(def.soap.fault)}\` (${def.soap.status})` : '—',
     ]);
-    assert.deepEqual(rows.map((r) => r.slice(0, 3)), expected);
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, 3)),
+      expected,
+    );
     for (const r of rows) assert.ok((r[3] ?? '').length > 10, `the README says when ${r[1]} is sent`);
   });
 
   it('is what the served OpenAPI document declares, on every operation that can send it', async () => {
     const b = await startTestBridge();
     try {
-      const doc = (await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json());
+      const doc = await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json();
       const rest = catalog.filter(([, def]) => def.status !== undefined);
       const ofOperations = rest.filter(([, def]) => def.operations !== undefined);
-      assert.deepEqual(Object.keys(doc.components.responses), ofOperations.map(([code]) => code));
-      assert.deepEqual(doc.components.schemas.Error.properties.error.enum, rest.map(([code]) => code));
+      assert.deepEqual(
+        Object.keys(doc.components.responses),
+        ofOperations.map(([code]) => code),
+      );
+      assert.deepEqual(
+        doc.components.schemas.Error.properties.error.enum,
+        rest.map(([code]) => code),
+      );
       // The refusals of other paths and methods are in the description, with their status.
-      for (const [code, def] of rest.filter(([, d]) => d.operations === undefined)) assert.ok(doc.info.description.includes(`HTTP ${def.status} \`${code}\``), code);
+      for (const [code, def] of rest.filter(([, d]) => d.operations === undefined))
+        assert.ok(doc.info.description.includes(`HTTP ${def.status} \`${code}\``), code);
       for (const op of operationNames) {
         const { method, path } = operations[op].rest;
         const { responses } = doc.paths[path][method.toLowerCase()];
@@ -79,7 +94,8 @@ describe('the catalog of HTTP-level refusals', () => {
       assert.match(res.text, new RegExp(`<faultcode[^>]*>${faultName(def.soap?.fault ?? '')}</faultcode>`));
     };
     const big = 'x'.repeat(2000);
-    const put = (body: string, type = 'application/json') => fetch(`${b.url}/mc/cxf/rest/json/setSessionData`, { method: 'PUT', headers: { 'content-type': type }, body });
+    const put = (body: string, type = 'application/json') =>
+      fetch(`${b.url}/mc/cxf/rest/json/setSessionData`, { method: 'PUT', headers: { 'content-type': type }, body });
 
     // One case per code and face; `internal` has none: no request provokes a bug without a mock of our own code.
     const cases: Record<RefusalCode, { rest?: () => Promise<void>; soap?: () => Promise<void> } | 'no request provokes it'> = {
@@ -89,20 +105,23 @@ describe('the catalog of HTTP-level refusals', () => {
       },
       unauthorized: {
         rest: async () => rest('unauthorized', await fetch(`${guarded.url}/mc/cxf/rest/json/checkSession?sessionId=x`)),
-        soap: async () => soap('unauthorized', await postSoap(guarded.url, envelope('<mcc:checkSessionState><sessionId>x</sessionId></mcc:checkSessionState>'))),
+        soap: async () =>
+          soap('unauthorized', await postSoap(guarded.url, envelope('<mcc:checkSessionState><sessionId>x</sessionId></mcc:checkSessionState>'))),
       },
       not_found: { rest: async () => rest('not_found', await fetch(`${b.url}/mc/cxf/rest/json/dropSession`)) },
       method_not_allowed: { rest: async () => rest('method_not_allowed', await fetch(`${b.url}/mc/cxf/rest/json/startSession`, { method: 'POST' })) },
       payload_too_large: {
         rest: async () => rest('payload_too_large', await put(JSON.stringify({ sessionId: 'x', sessionData: big }))),
-        soap: async () => soap('payload_too_large', await postSoap(b.url, envelope(`<mcc:checkSessionState><sessionId>${big}</sessionId></mcc:checkSessionState>`))),
+        soap: async () =>
+          soap('payload_too_large', await postSoap(b.url, envelope(`<mcc:checkSessionState><sessionId>${big}</sessionId></mcc:checkSessionState>`))),
       },
       unsupported_media_type: {
         rest: async () => rest('unsupported_media_type', await put('sessionId=x', 'application/x-www-form-urlencoded')),
         soap: async () => soap('unsupported_media_type', await postSoap(b.url, envelope(''), { 'content-type': 'application/json' })),
       },
       version_mismatch: {
-        soap: async () => soap('version_mismatch', await postSoap(b.url, '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>')),
+        soap: async () =>
+          soap('version_mismatch', await postSoap(b.url, '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>')),
       },
       must_understand: {
         soap: async () =>

@@ -40,14 +40,20 @@ describe('WS-Security replay protection', () => {
   it('still takes a fresh nonce spelled canonically, and PasswordText without a nonce when requireNonce is off', async () => {
     const fresh = await postSoap(b.url, tokenEnvelope({ ...users[0]!, digest: true }));
     assert.equal(fresh.status, 200, fresh.text);
-    const plain = await postSoap(b.url, tokenEnvelope({ ...users[0]!, nonceText: '' }).replace(/<wsse:Nonce[^>]*><\/wsse:Nonce>\s*<wsu:Created>[^<]*<\/wsu:Created>/, ''));
+    const plain = await postSoap(
+      b.url,
+      tokenEnvelope({ ...users[0]!, nonceText: '' }).replace(/<wsse:Nonce[^>]*><\/wsse:Nonce>\s*<wsu:Created>[^<]*<\/wsu:Created>/, ''),
+    );
     assert.equal(plain.status, 200, plain.text);
   });
 
   it('requireNonce refuses a PasswordText token without Nonce and Created', async () => {
     const strict = await startTestBridge({ security: { wsSecurity: { users, requireNonce: true } } });
     try {
-      const plain = await postSoap(strict.url, tokenEnvelope({ ...users[0]!, nonceText: '' }).replace(/<wsse:Nonce[^>]*><\/wsse:Nonce>\s*<wsu:Created>[^<]*<\/wsu:Created>/, ''));
+      const plain = await postSoap(
+        strict.url,
+        tokenEnvelope({ ...users[0]!, nonceText: '' }).replace(/<wsse:Nonce[^>]*><\/wsse:Nonce>\s*<wsu:Created>[^<]*<\/wsu:Created>/, ''),
+      );
       assert.equal(plain.status, 500, plain.text);
       assert.match(plain.text, /needs a Nonce and a Created/);
       const withNonce = await postSoap(strict.url, tokenEnvelope({ ...users[0]! }));

@@ -34,7 +34,7 @@ describe('authentication of the MCC faces', () => {
     const none = await fetch(url);
     assert.equal(none.status, 401);
     assert.equal(none.headers.get('www-authenticate'), 'Basic realm="mcc-bridge"');
-    assert.equal(((await none.json())).error, 'unauthorized');
+    assert.equal((await none.json()).error, 'unauthorized');
     assert.equal((await fetch(url, { headers: { Authorization: basic('integrator', 'wrong') } })).status, 401);
     assert.equal((await fetch(url, { headers: { 'X-API-Key': 'k3y-wrong-wrong-wrong' } })).status, 401);
     assert.equal((await fetch(url, { headers: { Authorization: basic('integrator', 'b4sic-secret') } })).status, 200);
@@ -54,9 +54,17 @@ describe('authentication of the MCC faces', () => {
     };
     await assert.rejects(call(), (e: any) => /FailedAuthentication/.test(String(e.body ?? e.message)));
     assert.equal((await call(new soap.BasicAuthSecurity('integrator', 'b4sic-secret'))).result, 'FAILED'); // in: INVALID_SESSION_ID
-    assert.equal((await call(new soap.WSSecurity('wsuser', 'ws-secret-pw', { passwordType: 'PasswordText', hasNonce: true }))).failReason, 'INVALID_SESSION_ID');
-    assert.equal((await call(new soap.WSSecurity('wsuser', 'ws-secret-pw', { passwordType: 'PasswordDigest', hasNonce: true }))).failReason, 'INVALID_SESSION_ID');
-    await assert.rejects(call(new soap.WSSecurity('wsuser', 'wrong', { passwordType: 'PasswordDigest', hasNonce: true })), (e: any) => /FailedAuthentication/.test(String(e.body)));
+    assert.equal(
+      (await call(new soap.WSSecurity('wsuser', 'ws-secret-pw', { passwordType: 'PasswordText', hasNonce: true }))).failReason,
+      'INVALID_SESSION_ID',
+    );
+    assert.equal(
+      (await call(new soap.WSSecurity('wsuser', 'ws-secret-pw', { passwordType: 'PasswordDigest', hasNonce: true }))).failReason,
+      'INVALID_SESSION_ID',
+    );
+    await assert.rejects(call(new soap.WSSecurity('wsuser', 'wrong', { passwordType: 'PasswordDigest', hasNonce: true })), (e: any) =>
+      /FailedAuthentication/.test(String(e.body)),
+    );
   });
 
   it('WS-Security: a replayed nonce, a wrong digest and a stale Created are refused with wsse:FailedAuthentication', async () => {
@@ -70,7 +78,10 @@ describe('authentication of the MCC faces', () => {
     assert.match(replay.text, /replay/);
     const wrong = await postSoap(b.url, tokenEnvelope({ username: 'wsuser', password: 'not-it', digest: true }));
     assert.match(wrong.text, /wsse:FailedAuthentication/);
-    const stale = await postSoap(b.url, tokenEnvelope({ username: 'wsuser', password: 'ws-secret-pw', digest: true, created: new Date(Date.now() - 3_600_000).toISOString() }));
+    const stale = await postSoap(
+      b.url,
+      tokenEnvelope({ username: 'wsuser', password: 'ws-secret-pw', digest: true, created: new Date(Date.now() - 3_600_000).toISOString() }),
+    );
     assert.match(stale.text, /expired/);
     const unknown = await postSoap(b.url, tokenEnvelope({ username: 'nobody', password: 'ws-secret-pw' }));
     assert.match(unknown.text, /wsse:FailedAuthentication/);
@@ -115,7 +126,7 @@ describe('rate limiting', () => {
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
       const limited = await fetch(`${b.url}/mc/cxf/rest/json/checkSession?sessionId=x`);
       assert.ok(Number(limited.headers.get('retry-after')) >= 1);
-      assert.equal(((await limited.json())).error, 'rate_limited');
+      assert.equal((await limited.json()).error, 'rate_limited');
       const fault = await postSoap(b.url, '<x/>');
       assert.equal(fault.status, 429);
       assert.match(fault.text, /<faultcode>soap:Client<\/faultcode><faultstring>Too many requests/);

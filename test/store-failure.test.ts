@@ -76,7 +76,11 @@ describe('a database that cannot be reached at start', () => {
 for (const kind of storeKinds) {
   describe(`restart recovery on ${kind}`, () => {
     it('an offer that expired while no process ran goes back to the queue at the restart', async () => {
-      const doc = { offerTimeoutSeconds: 0.2, channels: [{ id: 1003, license: 10, services: [{ code: 'CHAT' }] }], agents: [{ username: 'a', skills: ['CHAT'] }] };
+      const doc = {
+        offerTimeoutSeconds: 0.2,
+        channels: [{ id: 1003, license: 10, services: [{ code: 'CHAT' }] }],
+        agents: [{ username: 'a', skills: ['CHAT'] }],
+      };
       const { store, location } = await freshStore(kind);
       const first = new EmbeddedEngine(embeddedConfig(doc), store);
       await first.start();
@@ -111,7 +115,9 @@ describe('a PostgreSQL outage under a running bridge', function () {
     // Only a cluster this run started may be taken down (not one given by MCC_TEST_DATABASE_URL).
     if (!storeKinds.includes('postgres' as never) || !ownsPostgres()) this.skip();
     const url = await freshDatabase();
-    const bridge = await spawnBridge(writeConfig({ store: { kind: 'postgres', url }, embedded: { channels: [{ id: 1003, license: 100, services: [{ code: 'CHAT' }] }] } }));
+    const bridge = await spawnBridge(
+      writeConfig({ store: { kind: 'postgres', url }, embedded: { channels: [{ id: 1003, license: 100, services: [{ code: 'CHAT' }] }] } }),
+    );
     try {
       const before = await mcc(bridge.url, 'startSession', { channelId: '1003', serviceid: 'CHAT', sessionId: 'before-outage' });
       assert.equal(before?.result, 'SUCCESS');
@@ -126,7 +132,11 @@ describe('a PostgreSQL outage under a running bridge', function () {
       }
       assert.equal((await fetch(`${bridge.url}/readyz`)).status, 200);
       assert.equal((await mcc(bridge.url, 'checkSession', { sessionId: 'before-outage' }))?.status, 'NEW', 'the session from before is still there');
-      assert.equal((await mcc(bridge.url, 'checkSession', { sessionId: 'during-outage' }))?.failReason, 'INVALID_SESSION_ID', 'the refused one was not half-made');
+      assert.equal(
+        (await mcc(bridge.url, 'checkSession', { sessionId: 'during-outage' }))?.failReason,
+        'INVALID_SESSION_ID',
+        'the refused one was not half-made',
+      );
       assert.equal((await mcc(bridge.url, 'startSession', { channelId: '1003', serviceid: 'CHAT', sessionId: 'during-outage' }))?.result, 'SUCCESS');
     } finally {
       await bridge.kill();

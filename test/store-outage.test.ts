@@ -41,8 +41,9 @@ describe('two bridge processes on PostgreSQL through a crash-restart of the serv
     url.password = 's3cret-pg-pw'; // the server trusts loopback; the bridge must not log it anyway
     const dir = mkdtempSync(join(tmpdir(), 'mcc-pg-outage-'));
     const logs = [join(dir, 'a.log'), join(dir, 'b.log')];
-    const procs = await Promise.all(logs.map((file) =>
-      spawnBridge(writeConfig({ store: { kind: 'postgres', url: url.toString() }, embedded, logging: { level: 'info', file } }))));
+    const procs = await Promise.all(
+      logs.map((file) => spawnBridge(writeConfig({ store: { kind: 'postgres', url: url.toString() }, embedded, logging: { level: 'info', file } }))),
+    );
     const exits = procs.map(alive);
     const loads = procs.map((p, i) => new SessionLoad(p.url, `pg${i}`));
     let down = false;
@@ -63,9 +64,16 @@ describe('two bridge processes on PostgreSQL through a crash-restart of the serv
       await Promise.all(loads.map((l) => l.stop()));
       await new Promise((r) => setTimeout(r, 300)); // the log files flushed
 
-      assert.deepEqual(exits.map((e) => e()), [undefined, undefined], 'both processes are still running');
+      assert.deepEqual(
+        exits.map((e) => e()),
+        [undefined, undefined],
+        'both processes are still running',
+      );
       for (const l of loads) {
-        assert.ok(l.answers.some((a) => a.failReason === 'DATABASE_ERROR'), 'the outage was felt');
+        assert.ok(
+          l.answers.some((a) => a.failReason === 'DATABASE_ERROR'),
+          'the outage was felt',
+        );
         assertPlainFailures(l); // no 'NO ANSWER': never a dropped connection or a 5xx
       }
       const db = new pg.Client({ connectionString: url.toString() });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { eventually } from './support/agent-faces.js';
-import { startSimulator, startVendorBridge, vendorBackend, vendorInteraction, type Simulator, type VendorBridge, type VendorKind } from './support/simulator.js';
+import {
+  startSimulator,
+  startVendorBridge,
+  vendorBackend,
+  vendorInteraction,
+  type Simulator,
+  type VendorBridge,
+  type VendorKind,
+} from './support/simulator.js';
 
 /**
  * A slow, dead, failing or garbling vendor: every MCC call answers in time with the documented
@@ -70,7 +78,10 @@ for (const kind of ['genesys', 'huawei', 'xivo'] as const satisfies readonly Ven
         assert.ok(r.ms < DEADLINE_MS + 500, `${r.ms} ms`);
       }
       assert.equal(reasons[0], 'TIMEOUT_EXCEEDED');
-      assert.ok(reasons.every((r) => r === 'TIMEOUT_EXCEEDED' || r === 'GENERIC'), reasons.join());
+      assert.ok(
+        reasons.every((r) => r === 'TIMEOUT_EXCEEDED' || r === 'GENERIC'),
+        reasons.join(),
+      );
       if (kind !== 'xivo') {
         // Three failures opened the circuit: the next call is refused at once, without waiting.
         const fast = await timed(() => b.rest('sessionAccept', { sessionId: ids[3] as string }));
@@ -122,7 +133,11 @@ for (const kind of ['genesys', 'huawei', 'xivo'] as const satisfies readonly Ven
       // The next calls authenticate again by themselves.
       await eventually(async () => (await b.rest('sessionAccept', { sessionId: id })).result === 'SUCCESS', 10_000, 'accepted after expiry');
       await ready();
-      await eventually(async () => (await b.rest('checkSessionState', { sessionId: id })).status === 'BOOKED', 10_000, 'offered, seen through the new connection');
+      await eventually(
+        async () => (await b.rest('checkSessionState', { sessionId: id })).status === 'BOOKED',
+        10_000,
+        'offered, seen through the new connection',
+      );
       const i = await vendorInteraction(sim, id);
       await sim.control(`agents/201/accept/${i.id}`);
       await eventually(async () => (await b.rest('checkSessionState', { sessionId: id })).status === 'ASSIGNED', 10_000, 'assigned');

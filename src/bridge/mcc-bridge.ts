@@ -158,7 +158,9 @@ export class MccBridge implements Handlers {
    * Shared by both check operations (whose only fail reason is INVALID_SESSION_ID): the session's
    * status, or why it cannot be looked up.
    */
-  private async lookUp(sessionId: string | undefined): Promise<
+  private async lookUp(
+    sessionId: string | undefined,
+  ): Promise<
     | { found: true; view: { sessionId: string; status: SessionStatus; username?: string; customMessage: string }; interaction?: Interaction }
     | { found: false; message: string; echo: { sessionId?: string } }
   > {

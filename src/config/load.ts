@@ -56,7 +56,10 @@ export function parseConfig(doc: unknown, source = 'configuration', env: NodeJS.
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(source, parsed.error.issues.map((i) => `${keyPath(i.path) || '(top level)'}: ${i.message}`));
+    throw new ConfigError(
+      source,
+      parsed.error.issues.map((i) => `${keyPath(i.path) || '(top level)'}: ${i.message}`),
+    );
   }
   return parsed.data;
 }

@@ -33,8 +33,7 @@ export interface OperationDef {
 const result = { name: 'result', type: { enum: 'CommandResult' }, doc: 'Result state' } as const;
 const sessionId = { name: 'sessionId', type: 'string', doc: 'Session ID' } as const;
 const failMessage = { name: 'failReasonMessage', type: 'string', doc: 'Fail reason message (if operation failed)' } as const;
-const failReason = <E extends EnumName>(e: E) =>
-  ({ name: 'failReason', type: { enum: e }, doc: 'Fail reason code (if operation failed)' }) as const;
+const failReason = <E extends EnumName>(e: E) => ({ name: 'failReason', type: { enum: e }, doc: 'Fail reason code (if operation failed)' }) as const;
 const status = { name: 'status', type: { enum: 'SessionStatus' }, doc: 'Session status' } as const;
 const reqSessionId = { name: 'sessionId', type: 'string', required: true, doc: 'Session ID' } as const;
 const reqChannelId = { name: 'channelId', type: 'int', required: true, doc: 'Channel ID' } as const;
@@ -56,7 +55,10 @@ export const operations = {
     result: {
       type: 'StartSessionResult',
       fields: [
-        result, sessionId, failReason('StartSessionFailReasonCode'), failMessage,
+        result,
+        sessionId,
+        failReason('StartSessionFailReasonCode'),
+        failMessage,
         { name: 'contactId', type: 'string', doc: 'Addressbook contact UUID (if provided)' },
         { name: 'contactValue', type: 'string', doc: 'Addressbook contact value (if provided)' },
       ],
@@ -79,10 +81,13 @@ export const operations = {
     result: {
       type: 'CheckSessionResult',
       fields: [
-        result, sessionId, status,
+        result,
+        sessionId,
+        status,
         { name: 'username', type: 'string', doc: 'Username of the agent assigned to the session' },
         { name: 'customMessage', type: 'string', doc: 'Custom message' },
-        failReason('CheckSessionFailReasonCode'), failMessage,
+        failReason('CheckSessionFailReasonCode'),
+        failMessage,
       ],
     },
     failReason: 'CheckSessionFailReasonCode',
@@ -95,12 +100,15 @@ export const operations = {
     result: {
       type: 'CheckSessionWithDataResult',
       fields: [
-        result, sessionId, status,
+        result,
+        sessionId,
+        status,
         { name: 'username', type: 'string', doc: 'Username of the agent assigned to the session' },
         { name: 'customMessage', type: 'string', doc: 'Custom message' },
         { name: 'data', type: 'string', doc: 'Additional data populated at session start' },
         { name: 'sessionData', type: 'string', doc: 'Additional data populated while session is in progress' },
-        failReason('CheckSessionWithDataFailReasonCode'), failMessage,
+        failReason('CheckSessionWithDataFailReasonCode'),
+        failMessage,
       ],
     },
     failReason: 'CheckSessionWithDataFailReasonCode',
@@ -117,9 +125,11 @@ export const operations = {
     result: {
       type: 'SetSessionDataResult',
       fields: [
-        result, sessionId,
+        result,
+        sessionId,
         { name: 'sessionData', type: 'string', doc: 'Additional data populated while session is in progress' },
-        failReason('SetSessionDataFailReasonCode'), failMessage,
+        failReason('SetSessionDataFailReasonCode'),
+        failMessage,
       ],
     },
     failReason: 'SetSessionDataFailReasonCode',
@@ -143,7 +153,8 @@ export const operations = {
         result,
         { name: 'state', type: 'serviceStateMap', doc: 'Map of service states (service code to ServiceState)' },
         { name: 'channelId', type: 'int', doc: 'Channel ID' },
-        failReason('GetServiceStateResultFailReasonCode'), failMessage,
+        failReason('GetServiceStateResultFailReasonCode'),
+        failMessage,
       ],
     },
     failReason: 'GetServiceStateResultFailReasonCode',
@@ -159,7 +170,8 @@ export const operations = {
         result,
         { name: 'channelId', type: 'int', doc: 'Channel ID' },
         { name: 'agentUsername', type: 'string', doc: 'Username of the agent' },
-        failReason('LogoutAgentResultFailReasonCode'), failMessage,
+        failReason('LogoutAgentResultFailReasonCode'),
+        failMessage,
       ],
     },
     failReason: 'LogoutAgentResultFailReasonCode',
@@ -201,6 +213,4 @@ export type Result<Op extends OperationName> = {
 export type FailReason<Op extends OperationName> = EnumValue<Operations[Op]['failReason']>;
 
 /** The operation served at a REST path (e.g. `/checkSession` → checkSessionState). */
-export const operationByRestPath: ReadonlyMap<string, OperationName> = new Map(
-  operationNames.map((op) => [operations[op].rest.path, op]),
-);
+export const operationByRestPath: ReadonlyMap<string, OperationName> = new Map(operationNames.map((op) => [operations[op].rest.path, op]));

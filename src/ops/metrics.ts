@@ -30,37 +30,51 @@ export class Metrics {
       this.registry.removeSingleMetric(PREFIX + name);
     }
     this.requests = new Counter({
-      name: 'mcc_requests_total', help: 'Requests answered, by face, operation, result and fail reason',
-      labelNames: ['face', 'operation', 'result', 'fail_reason'], registers: [this.registry],
+      name: 'mcc_requests_total',
+      help: 'Requests answered, by face, operation, result and fail reason',
+      labelNames: ['face', 'operation', 'result', 'fail_reason'],
+      registers: [this.registry],
     });
     this.latency = new Histogram({
-      name: 'mcc_request_duration_seconds', help: 'Time to answer a request, by face and operation',
-      labelNames: ['face', 'operation'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      name: 'mcc_request_duration_seconds',
+      help: 'Time to answer a request, by face and operation',
+      labelNames: ['face', 'operation'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
     this.backendErrors = new Counter({
-      name: 'mcc_backend_errors_total', help: 'Failed calls to the contact center (vendor adapters), by reason',
-      labelNames: ['backend', 'reason'], registers: [this.registry],
+      name: 'mcc_backend_errors_total',
+      help: 'Failed calls to the contact center (vendor adapters), by reason',
+      labelNames: ['backend', 'reason'],
+      registers: [this.registry],
     });
     // collect() runs with `this` bound to its gauge: reach the metrics through these instead.
     const counts = () => this.counts();
     const circuitOpen = () => this.source?.circuitOpen;
     new Gauge({
-      name: 'mcc_sessions', help: 'Sessions in the store, by status', labelNames: ['status'], registers: [this.registry],
+      name: 'mcc_sessions',
+      help: 'Sessions in the store, by status',
+      labelNames: ['status'],
+      registers: [this.registry],
       async collect() {
         this.reset();
         for (const [status, n] of Object.entries((await counts()).sessions)) this.set({ status }, n);
       },
     });
     new Gauge({
-      name: 'mcc_agent_channels', help: 'Agent logins per channel, by state', labelNames: ['state'], registers: [this.registry],
+      name: 'mcc_agent_channels',
+      help: 'Agent logins per channel, by state',
+      labelNames: ['state'],
+      registers: [this.registry],
       async collect() {
         this.reset();
         for (const [state, n] of Object.entries((await counts()).agents)) this.set({ state }, n);
       },
     });
     new Gauge({
-      name: 'mcc_backend_circuit_open', help: '1 while the vendor circuit breaker is open', registers: [this.registry],
+      name: 'mcc_backend_circuit_open',
+      help: '1 while the vendor circuit breaker is open',
+      registers: [this.registry],
       collect() {
         const open = circuitOpen();
         if (open !== undefined) this.set(open ? 1 : 0);

@@ -41,7 +41,9 @@ export function opsRoutes({ backend, metrics, config, security, logger }: OpsRou
     const guard = metricsProtected(config)
       ? [
           answerErrors(jsonDialect, logger),
-          requireCredentials<FaceState>(security.credentials, security.throttle, { missing: 'credentials are required for the metrics: HTTP Basic or X-API-Key' }),
+          requireCredentials<FaceState>(security.credentials, security.throttle, {
+            missing: 'credentials are required for the metrics: HTTP Basic or X-API-Key',
+          }),
         ]
       : [];
     router.get(config.metrics.path, ...guard, async (ctx) => {

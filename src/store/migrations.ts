@@ -39,10 +39,7 @@ export const migrations: Migration[] = [
          idle_since BIGINT NOT NULL, PRIMARY KEY (username, channel_id))`,
     ],
     // PostgreSQL sequences hand out numbers without holding a lock until commit.
-    postgres: [
-      'CREATE SEQUENCE queue_tail START WITH 1',
-      'CREATE SEQUENCE queue_head INCREMENT BY -1 START WITH -1 MAXVALUE -1',
-    ],
+    postgres: ['CREATE SEQUENCE queue_tail START WITH 1', 'CREATE SEQUENCE queue_head INCREMENT BY -1 START WITH -1 MAXVALUE -1'],
     sqlite: [
       'CREATE TABLE queue_sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL)',
       "INSERT INTO queue_sequences (name, value) VALUES ('tail', 0), ('head', 0)",
@@ -51,14 +48,15 @@ export const migrations: Migration[] = [
   {
     version: 2,
     description: 'agent event log (what the agent faces deliver: polling, CometD, WebSocket)',
-    statements: [
-      'CREATE INDEX agent_events_agent ON agent_events (username, id)',
-      'CREATE INDEX agent_events_at ON agent_events (at)',
-    ],
+    statements: ['CREATE INDEX agent_events_agent ON agent_events (username, id)', 'CREATE INDEX agent_events_at ON agent_events (at)'],
     // The table first (its id column differs by database), then the shared indexes.
     before: {
-      postgres: ['CREATE TABLE agent_events (id BIGSERIAL PRIMARY KEY, username TEXT NOT NULL, channel_id INTEGER, kind TEXT NOT NULL, session_id TEXT, at BIGINT NOT NULL, detail TEXT)'],
-      sqlite: ['CREATE TABLE agent_events (id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL, channel_id INTEGER, kind TEXT NOT NULL, session_id TEXT, at BIGINT NOT NULL, detail TEXT)'],
+      postgres: [
+        'CREATE TABLE agent_events (id BIGSERIAL PRIMARY KEY, username TEXT NOT NULL, channel_id INTEGER, kind TEXT NOT NULL, session_id TEXT, at BIGINT NOT NULL, detail TEXT)',
+      ],
+      sqlite: [
+        'CREATE TABLE agent_events (id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL, channel_id INTEGER, kind TEXT NOT NULL, session_id TEXT, at BIGINT NOT NULL, detail TEXT)',
+      ],
     },
   },
   {

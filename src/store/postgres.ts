@@ -50,8 +50,7 @@ function where(url: string): string {
   }
 }
 
-const int8AsNumber = (oid: number, format?: string) =>
-  oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text');
+const int8AsNumber = (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'));
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
@@ -148,10 +147,15 @@ export class PostgresStore implements Store {
   /** The server answers, and takes writes (not a standby, not read-only). */
   ping(): Promise<boolean> {
     if (this.closing) return Promise.resolve(false); // closed on purpose (shutdown): no outage to log
-    return this.watch.around(true, async () => {
-      const [r] = await this.driver(this.pool).all(`SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable`);
-      if (!r?.writable) throw new StoreError('the database is read-only', 'PostgreSQL is read-only (a standby, or default_transaction_read_only)');
-    }).then(() => true, () => false);
+    return this.watch
+      .around(true, async () => {
+        const [r] = await this.driver(this.pool).all(`SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS writable`);
+        if (!r?.writable) throw new StoreError('the database is read-only', 'PostgreSQL is read-only (a standby, or default_transaction_read_only)');
+      })
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   /** Idempotent: closing twice is harmless. */

@@ -46,15 +46,45 @@ function toSession(r: Row): SessionRecord {
 }
 
 const sessionColumns = [
-  'channel_id', 'service_code', 'status', 'agent', 'data', 'description', 'contact_id', 'contact_value',
-  'user_data', 'seq', 'rejected_by', 'created_at', 'assigned_at', 'offer_expires_at', 'closed_at', 'workbin',
-  'vendor_id', 'synced_at',
+  'channel_id',
+  'service_code',
+  'status',
+  'agent',
+  'data',
+  'description',
+  'contact_id',
+  'contact_value',
+  'user_data',
+  'seq',
+  'rejected_by',
+  'created_at',
+  'assigned_at',
+  'offer_expires_at',
+  'closed_at',
+  'workbin',
+  'vendor_id',
+  'synced_at',
 ] as const;
 
 const sessionValues = (s: SessionRecord): unknown[] => [
-  s.channelId, s.serviceCode, s.status, s.agent ?? null, s.data ?? null, s.description ?? null, s.contactId ?? null,
-  s.contactValue ?? null, JSON.stringify(s.userData), s.seq, JSON.stringify(s.rejectedBy), s.createdAt,
-  s.assignedAt ?? null, s.offerExpiresAt ?? null, s.closedAt ?? null, s.workbin ?? null, s.vendorId ?? null, s.syncedAt ?? null,
+  s.channelId,
+  s.serviceCode,
+  s.status,
+  s.agent ?? null,
+  s.data ?? null,
+  s.description ?? null,
+  s.contactId ?? null,
+  s.contactValue ?? null,
+  JSON.stringify(s.userData),
+  s.seq,
+  JSON.stringify(s.rejectedBy),
+  s.createdAt,
+  s.assignedAt ?? null,
+  s.offerExpiresAt ?? null,
+  s.closedAt ?? null,
+  s.workbin ?? null,
+  s.vendorId ?? null,
+  s.syncedAt ?? null,
 ];
 
 const toAgentChannel = (r: Row): AgentChannelRecord => ({
@@ -127,18 +157,20 @@ export class SqlTx implements Tx {
   }
 
   async queued(channelId: number, serviceCode: string, limit: number): Promise<SessionRecord[]> {
-    const rows = await this.d.all(
-      `SELECT * FROM sessions WHERE channel_id = ? AND service_code = ? AND status = 'QUEUED' ORDER BY seq LIMIT ?`,
-      [channelId, serviceCode, limit],
-    );
+    const rows = await this.d.all(`SELECT * FROM sessions WHERE channel_id = ? AND service_code = ? AND status = 'QUEUED' ORDER BY seq LIMIT ?`, [
+      channelId,
+      serviceCode,
+      limit,
+    ]);
     return rows.map(toSession);
   }
 
   async queuePosition(s: SessionRecord): Promise<number> {
-    const [r] = await this.d.all(
-      `SELECT COUNT(*) AS n FROM sessions WHERE channel_id = ? AND service_code = ? AND status = 'QUEUED' AND seq <= ?`,
-      [s.channelId, s.serviceCode, s.seq],
-    );
+    const [r] = await this.d.all(`SELECT COUNT(*) AS n FROM sessions WHERE channel_id = ? AND service_code = ? AND status = 'QUEUED' AND seq <= ?`, [
+      s.channelId,
+      s.serviceCode,
+      s.seq,
+    ]);
     return Number(r?.n ?? 0);
   }
 
@@ -151,10 +183,7 @@ export class SqlTx implements Tx {
   }
 
   async expiredOffers(now: number, limit: number): Promise<SessionRecord[]> {
-    const rows = await this.d.all(
-      `SELECT * FROM sessions WHERE status = 'BOOKED' AND offer_expires_at <= ? ORDER BY offer_expires_at LIMIT ?`,
-      [now, limit],
-    );
+    const rows = await this.d.all(`SELECT * FROM sessions WHERE status = 'BOOKED' AND offer_expires_at <= ? ORDER BY offer_expires_at LIMIT ?`, [now, limit]);
     return rows.map(toSession);
   }
 
@@ -165,7 +194,12 @@ export class SqlTx implements Tx {
 
   async appendEvent(e: Omit<AgentEvent, 'id'>): Promise<void> {
     await this.d.run('INSERT INTO agent_events (username, channel_id, kind, session_id, at, detail) VALUES (?, ?, ?, ?, ?, ?)', [
-      e.username, e.channelId ?? null, e.kind, e.sessionId ?? null, e.at, e.reason ?? null,
+      e.username,
+      e.channelId ?? null,
+      e.kind,
+      e.sessionId ?? null,
+      e.at,
+      e.reason ?? null,
     ]);
   }
 
@@ -179,9 +213,10 @@ export class SqlTx implements Tx {
   }
 
   async lastEventId(username?: string): Promise<number> {
-    const [r] = username === undefined
-      ? await this.d.all('SELECT MAX(id) AS id FROM agent_events')
-      : await this.d.all('SELECT MAX(id) AS id FROM agent_events WHERE username = ?', [username]);
+    const [r] =
+      username === undefined
+        ? await this.d.all('SELECT MAX(id) AS id FROM agent_events')
+        : await this.d.all('SELECT MAX(id) AS id FROM agent_events WHERE username = ?', [username]);
     return Number(r?.id ?? 0);
   }
 
@@ -189,7 +224,8 @@ export class SqlTx implements Tx {
     const sessions: Record<string, number> = {};
     for (const r of await this.d.all('SELECT status, COUNT(*) AS n FROM sessions GROUP BY status')) sessions[String(r.status)] = Number(r.n);
     const agents: Record<string, number> = {};
-    for (const r of await this.d.all('SELECT ready, COUNT(*) AS n FROM agent_channels GROUP BY ready')) agents[Number(r.ready) === 1 ? 'ready' : 'not_ready'] = Number(r.n);
+    for (const r of await this.d.all('SELECT ready, COUNT(*) AS n FROM agent_channels GROUP BY ready'))
+      agents[Number(r.ready) === 1 ? 'ready' : 'not_ready'] = Number(r.n);
     return { sessions, agents };
   }
 
@@ -220,7 +256,11 @@ export class SqlTx implements Tx {
 
   async updateService(s: ServiceRecord): Promise<void> {
     await this.d.run('UPDATE services SET enabled = ?, out_of_service = ?, avg_handle_seconds = ? WHERE channel_id = ? AND code = ?', [
-      s.enabled ? 1 : 0, s.outOfService ? 1 : 0, s.avgHandleSeconds, s.channelId, s.code,
+      s.enabled ? 1 : 0,
+      s.outOfService ? 1 : 0,
+      s.avgHandleSeconds,
+      s.channelId,
+      s.code,
     ]);
   }
 
@@ -243,8 +283,15 @@ export class SqlTx implements Tx {
        ON CONFLICT (username, channel_id) DO UPDATE SET ready = excluded.ready, load = excluded.load, idle_since = excluded.idle_since,
          reason = excluded.reason, auto_answer = excluded.auto_answer, auto_idle = excluded.auto_idle, phone = excluded.phone`,
       [
-        a.username, a.channelId, a.ready ? 1 : 0, a.load, a.idleSince, a.reason ?? null,
-        a.autoAnswer === undefined ? null : a.autoAnswer ? 1 : 0, a.autoIdle ? 1 : 0, a.phone ?? null,
+        a.username,
+        a.channelId,
+        a.ready ? 1 : 0,
+        a.load,
+        a.idleSince,
+        a.reason ?? null,
+        a.autoAnswer === undefined ? null : a.autoAnswer ? 1 : 0,
+        a.autoIdle ? 1 : 0,
+        a.phone ?? null,
       ],
     );
   }
@@ -271,7 +318,11 @@ export class SqlTx implements Tx {
 
   async updateAgentSession(s: AgentSessionRecord): Promise<void> {
     await this.d.run('UPDATE agent_sessions SET expires_at = ?, logout_on_expiry = ?, cursor = ?, last_sent = ? WHERE token = ?', [
-      s.expiresAt, s.logoutOnExpiry ? 1 : 0, s.cursor, s.lastSent ?? null, s.token,
+      s.expiresAt,
+      s.logoutOnExpiry ? 1 : 0,
+      s.cursor,
+      s.lastSent ?? null,
+      s.token,
     ]);
   }
 
@@ -280,9 +331,10 @@ export class SqlTx implements Tx {
   }
 
   async agentSessionsOf(username: string, face?: string): Promise<AgentSessionRecord[]> {
-    const rows = face === undefined
-      ? await this.d.all('SELECT * FROM agent_sessions WHERE username = ? ORDER BY created_at', [username])
-      : await this.d.all('SELECT * FROM agent_sessions WHERE username = ? AND face = ? ORDER BY created_at', [username, face]);
+    const rows =
+      face === undefined
+        ? await this.d.all('SELECT * FROM agent_sessions WHERE username = ? ORDER BY created_at', [username])
+        : await this.d.all('SELECT * FROM agent_sessions WHERE username = ? AND face = ? ORDER BY created_at', [username, face]);
     return rows.map(toAgentSession);
   }
 

@@ -25,8 +25,7 @@ function clientMessage(e: unknown): string {
   return 'the database failed';
 }
 
-const sqliteError = (e: unknown, sql: string) =>
-  new StoreError(clientMessage(e), `SQLite: ${(e as Error).message} (${errorCode(e) || 'no code'}, in: ${sql})`);
+const sqliteError = (e: unknown, sql: string) => new StoreError(clientMessage(e), `SQLite: ${(e as Error).message} (${errorCode(e) || 'no code'}, in: ${sql})`);
 
 /**
  * SQLite, one file, one process: the zero-set-up default. WAL journal with synchronous=FULL, so a
@@ -59,7 +58,10 @@ export class SqliteStore implements Store {
   private readonly identity: { dev: number; ino: number };
   private readonly watch: OutageWatch;
 
-  constructor(readonly file: string, options: StoreOptions = {}) {
+  constructor(
+    readonly file: string,
+    options: StoreOptions = {},
+  ) {
     this.watch = new OutageWatch({ store: 'sqlite', where: file }, options.log);
     try {
       mkdirSync(dirname(file), { recursive: true });
@@ -87,10 +89,11 @@ export class SqliteStore implements Store {
       }
     };
     this.driver = {
-      all: async (sql, params = []) => guard(sql, () => {
-        const st = prepared(sql);
-        return (st.reader ? st.all(...params) : (st.run(...params), [])) as Row[];
-      }),
+      all: async (sql, params = []) =>
+        guard(sql, () => {
+          const st = prepared(sql);
+          return (st.reader ? st.all(...params) : (st.run(...params), [])) as Row[];
+        }),
       run: async (sql, params = []) => guard(sql, () => prepared(sql).run(...params).changes),
     };
   }
@@ -116,10 +119,14 @@ export class SqliteStore implements Store {
    * before it is on disk.
    */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.watch.around(true, () => new Promise<T>((resolve, reject) => {
-      this.batch.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      this.scheduleFlush();
-    }));
+    return this.watch.around(
+      true,
+      () =>
+        new Promise<T>((resolve, reject) => {
+          this.batch.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+          this.scheduleFlush();
+        }),
+    );
   }
 
   private readonly batch: Pending[] = [];
@@ -198,10 +205,12 @@ export class SqliteStore implements Store {
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.watch.around(false, () => this.inTurn(() => {
-      this.checkFile();
-      return fn(new SqlTx(this.driver, this.dialect));
-    }));
+    return this.watch.around(false, () =>
+      this.inTurn(() => {
+        this.checkFile();
+        return fn(new SqlTx(this.driver, this.dialect));
+      }),
+    );
   }
 
   /**
@@ -210,10 +219,17 @@ export class SqliteStore implements Store {
    */
   ping(): Promise<boolean> {
     if (!this.db.open) return Promise.resolve(false); // closed on purpose (shutdown): no outage to log
-    return this.watch.around(true, () => this.inTurn(async () => {
-      this.checkFile();
-      if (this.watch.failing) this.probeWrite();
-    })).then(() => true, () => false);
+    return this.watch
+      .around(true, () =>
+        this.inTurn(async () => {
+          this.checkFile();
+          if (this.watch.failing) this.probeWrite();
+        }),
+      )
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   /**

@@ -75,9 +75,17 @@ export interface AgentSessionRecord {
  * event exists exactly when its change does, whichever process made it.
  */
 export type AgentEventKind =
-  | 'LOGGED_IN' | 'LOGGED_OUT' | 'READY' | 'NOT_READY' | 'OFFERED' | 'ASSIGNED' | 'RELEASED' | 'CLOSED'
+  | 'LOGGED_IN'
+  | 'LOGGED_OUT'
+  | 'READY'
+  | 'NOT_READY'
+  | 'OFFERED'
+  | 'ASSIGNED'
+  | 'RELEASED'
+  | 'CLOSED'
   /** The user data of a held session changed; a session was parked in a workbin. */
-  | 'UPDATED' | 'PARKED';
+  | 'UPDATED'
+  | 'PARKED';
 export interface AgentEvent {
   /** Increasing: a face remembers the last one it delivered. */
   id: number;
@@ -163,7 +171,10 @@ export interface Tx {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Create or upgrade the schema, and seed the channel and service rows of the configuration. */
-  migrate(seed: { channels: Array<{ id: number; services: Array<{ code: string; enabled: boolean; outOfService: boolean }> }>; avgHandleSeconds: number }): Promise<void>;
+  migrate(seed: {
+    channels: Array<{ id: number; services: Array<{ code: string; enabled: boolean; outOfService: boolean }> }>;
+    avgHandleSeconds: number;
+  }): Promise<void>;
   /** Run `fn` in one transaction; committed (durably) before the promise resolves, rolled back if it throws. */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A read outside any transaction (sees everything committed). */
@@ -184,7 +195,10 @@ export interface Store {
  */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
-  constructor(readonly clientMessage: string, cause: string) {
+  constructor(
+    readonly clientMessage: string,
+    cause: string,
+  ) {
     super(cause);
   }
 }

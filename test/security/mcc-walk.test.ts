@@ -72,7 +72,13 @@ describe('security walk: every MCC route × every spelling', function () {
   this.timeout(60_000);
   let b: TestBridge;
   before(async () => {
-    b = await startTestBridge({ security: { apiKeys: [{ name: 'walk', key: API_KEY }], protectContracts: true, authFailures: { perIp: 100_000, perUsername: 100_000, windowSeconds: 60 } } });
+    b = await startTestBridge({
+      security: {
+        apiKeys: [{ name: 'walk', key: API_KEY }],
+        protectContracts: true,
+        authFailures: { perIp: 100_000, perUsername: 100_000, windowSeconds: 60 },
+      },
+    });
   });
   after(() => b.close());
 
@@ -111,6 +117,9 @@ describe('security walk: every MCC route × every spelling', function () {
     const open = await b.engine.openInteractions(1000);
     assert.ok(open.ok);
     // The only ones are the canonical authorised calls of the walk.
-    assert.deepEqual(open.value.map((i) => i.id).filter((id) => id.startsWith('walked-')), []);
+    assert.deepEqual(
+      open.value.map((i) => i.id).filter((id) => id.startsWith('walked-')),
+      [],
+    );
   });
 });

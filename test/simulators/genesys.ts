@@ -61,7 +61,11 @@ function skin(center: SimCenter): SimSkin {
   bayeux.bind('disconnect', (clientId) => clients.delete(clientId));
 
   const resource = (i: SimInteraction) => ({
-    id: i.id, state: STATES[i.state], mediaType: i.media, queue: i.queue, userData: { ...i.userData },
+    id: i.id,
+    state: STATES[i.state],
+    mediaType: i.media,
+    queue: i.queue,
+    userData: { ...i.userData },
     ...(i.agent && i.state !== 'Completed' ? { agent: i.agent } : {}),
   });
   const notify = (i: SimInteraction, notificationType: string) => {
@@ -75,7 +79,8 @@ function skin(center: SimCenter): SimSkin {
     const state = !a.loggedIn ? 'LoggedOut' : a.ready ? 'Ready' : 'NotReady';
     for (const service of center.services.keys()) {
       bayeux.getClient().publish(`/u/${hex(service)}/v2/me/agents`, {
-        messageType: 'DeviceStateChangeMessage', userName: a.id,
+        messageType: 'DeviceStateChangeMessage',
+        userName: a.id,
         devices: [{ id: `device-${a.id}`, deviceState: 'Active', userState: { id: state, displayName: state, state } }],
       });
     }
@@ -125,7 +130,8 @@ function skin(center: SimCenter): SimSkin {
       }
       const reply = (status: number, b: Record<string, unknown>) => send(res, status, b, headers);
       const ok = (extra: Record<string, unknown> = {}) => reply(200, { statusCode: 0, ...extra });
-      const error = (statusCode: number, statusMessage: string) => reply(statusCode === 6 ? 404 : statusCode === 20 ? 401 : statusCode === 5 ? 403 : 400, { statusCode, statusMessage });
+      const error = (statusCode: number, statusMessage: string) =>
+        reply(statusCode === 6 ? 404 : statusCode === 20 ? 401 : statusCode === 5 ? 403 : 400, { statusCode, statusMessage });
       if (body === INVALID_JSON) return (error(2, 'The body is not JSON'), true);
       const b = (body ?? {}) as Record<string, any>;
       const service = center.services.has(user);

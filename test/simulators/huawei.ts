@@ -39,9 +39,18 @@ const POLL_MS = 500;
 const GRACE_MS = 10_000;
 /** The routes served, each with its number of path segments after the agent id. */
 const ROUTES: Record<string, number> = {
-  'PUT onlineagent': 0, 'PUT onlineagent/loginex': 1, 'PUT onlineagent/forcelogin': 1, 'DELETE onlineagent/logout': 1, 'GET agentevent': 0,
-  'POST mediacall/createcall': 1, 'POST mediacall/transfer': 1, 'GET calldata/callinfo': 2, 'PUT calldata/appdata': 1,
-  'POST voicecall/dropcall': 2, 'POST queuedevice/queryacdstat': 1, 'DELETE qualitycontrol/forcelogout': 2,
+  'PUT onlineagent': 0,
+  'PUT onlineagent/loginex': 1,
+  'PUT onlineagent/forcelogin': 1,
+  'DELETE onlineagent/logout': 1,
+  'GET agentevent': 0,
+  'POST mediacall/createcall': 1,
+  'POST mediacall/transfer': 1,
+  'GET calldata/callinfo': 2,
+  'PUT calldata/appdata': 1,
+  'POST voicecall/dropcall': 2,
+  'POST queuedevice/queryacdstat': 1,
+  'DELETE qualitycontrol/forcelogout': 2,
 };
 const RESOURCE = /^\/agentgateway\/resource\/([a-z]+)\/([^/]+)((?:\/[^/]+)*)$/;
 
@@ -136,7 +145,12 @@ function skin(center: SimCenter, faults: SimFaults): SimSkin {
 
   const skillOf = (i: SimInteraction) => String(center.queues.get(i.queue)?.id ?? '');
   const callOf = (i: SimInteraction) => ({
-    caller: i.contact ?? '', called: skillOf(i), callid: i.id, type: 'main', feature: '0', mediaAbility: i.media === 'voice' ? '1' : '5',
+    caller: i.contact ?? '',
+    called: skillOf(i),
+    callid: i.id,
+    type: 'main',
+    feature: '0',
+    mediaAbility: i.media === 'voice' ? '1' : '5',
   });
   center.on('interaction', (i: SimInteraction) => {
     push(i.creator, 'AgentMediaCall_StateChange', { callid: i.id, state: STATES[i.state], workno: i.agent ?? '', skillid: skillOf(i) });
@@ -188,11 +202,22 @@ function skin(center: SimCenter, faults: SimFaults): SimSkin {
           push(id, 'AgentState_Ready', null);
           center.login(id, status === 4, b.phonenum !== undefined ? String(b.phonenum) : undefined);
         }
-        const result = { vdnid: 1, workno: id, mediatype: 'TTF', loginTime: String(Date.now()), isForceChange: 'false', serverName: 'AgentGateway', timeRemaining: '' };
+        const result = {
+          vdnid: 1,
+          workno: id,
+          mediatype: 'TTF',
+          loginTime: String(Date.now()),
+          isForceChange: 'false',
+          serverName: 'AgentGateway',
+          timeRemaining: '',
+        };
         return (reply('0', result), true);
       }
 
-      const guid = String(req.headers.guid ?? '').replace(/^JSESSIONID=/, '').split('.')[0] ?? '';
+      const guid =
+        String(req.headers.guid ?? '')
+          .replace(/^JSESSIONID=/, '')
+          .split('.')[0] ?? '';
       const session = sessions.get(guid);
       if (!session) return (reply('000-003'), true);
       if (session.owner !== id) return (reply('100-006'), true);

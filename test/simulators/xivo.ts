@@ -42,7 +42,13 @@ interface Conn {
 
 const TTL = 3600;
 const CTI_PATH = '/xuc/api/2.0/cti';
-const EVENT_TYPES: Record<string, string> = { Created: 'EventDialing', Queued: 'EventDialing', Offered: 'EventRinging', Handling: 'EventEstablished', Completed: 'EventReleased' };
+const EVENT_TYPES: Record<string, string> = {
+  Created: 'EventDialing',
+  Queued: 'EventDialing',
+  Offered: 'EventRinging',
+  Handling: 'EventEstablished',
+  Completed: 'EventReleased',
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function skin(center: SimCenter, faults: XivoFaults): SimSkin {
@@ -75,11 +81,23 @@ function skin(center: SimCenter, faults: XivoFaults): SimSkin {
   const queueIds = (a: SimAgent) => a.queues.map((n) => center.queues.get(n)?.id).filter((id): id is number => id !== undefined);
   const agentState = (a: SimAgent) => {
     const held = [...center.interactions.values()].filter((i) => i.agent === a.id);
-    const name = !a.loggedIn ? 'AgentLoggedOut'
-      : held.some((i) => i.state === 'Handling') ? 'AgentOnCall'
-      : held.some((i) => i.state === 'Offered') ? 'AgentRinging'
-      : a.ready ? 'AgentReady' : 'AgentOnPause';
-    return { name, agentId: Number(a.id), phoneNb: a.line ?? 'null', since: 0, queues: queueIds(a), ...(name === 'AgentOnPause' && a.reason !== undefined ? { cause: a.reason } : {}) };
+    const name = !a.loggedIn
+      ? 'AgentLoggedOut'
+      : held.some((i) => i.state === 'Handling')
+        ? 'AgentOnCall'
+        : held.some((i) => i.state === 'Offered')
+          ? 'AgentRinging'
+          : a.ready
+            ? 'AgentReady'
+            : 'AgentOnPause';
+    return {
+      name,
+      agentId: Number(a.id),
+      phoneNb: a.line ?? 'null',
+      since: 0,
+      queues: queueIds(a),
+      ...(name === 'AgentOnPause' && a.reason !== undefined ? { cause: a.reason } : {}),
+    };
   };
   const sendState = (c: Conn, a: SimAgent, always: boolean) => {
     const state = agentState(a);
@@ -91,7 +109,11 @@ function skin(center: SimCenter, faults: XivoFaults): SimSkin {
   const sendStats = (c: Conn, always: boolean) => {
     for (const q of center.queues.values()) {
       const s = center.stats(q.name);
-      const counters = [{ statName: 'WaitingCalls', value: s.waiting }, { statName: 'AvailableAgents', value: s.ready }, { statName: 'LoggedAgents', value: s.logged }];
+      const counters = [
+        { statName: 'WaitingCalls', value: s.waiting },
+        { statName: 'AvailableAgents', value: s.ready },
+        { statName: 'LoggedAgents', value: s.logged },
+      ];
       const key = JSON.stringify(counters);
       if (!always && c.statsSent.get(q.id) === key) continue;
       c.statsSent.set(q.id, key);
@@ -103,8 +125,13 @@ function skin(center: SimCenter, faults: XivoFaults): SimSkin {
     if (c.phoneSent.get(i.id) === eventType) return;
     c.phoneSent.set(i.id, eventType);
     out(c, 'PhoneEvent', {
-      eventType, DN: (i.agent ? center.agents.get(i.agent)?.line : undefined) ?? '', otherDN: i.contact ?? '', linkedId: i.id, uniqueId: i.id,
-      queueName: i.queue, agentId: i.agent ? Number(i.agent) : null,
+      eventType,
+      DN: (i.agent ? center.agents.get(i.agent)?.line : undefined) ?? '',
+      otherDN: i.contact ?? '',
+      linkedId: i.id,
+      uniqueId: i.id,
+      queueName: i.queue,
+      agentId: i.agent ? Number(i.agent) : null,
       userData: Object.fromEntries(Object.entries(i.userData).map(([k, v]) => [`USR_${k}`, v])),
     });
   };
@@ -179,16 +206,30 @@ function skin(center: SimCenter, faults: XivoFaults): SimSkin {
         c.queueStats = true;
         return sendStats(c, true);
       case 'getList':
-        if (m.objectType === 'queue') return out(c, 'QueueList', [...center.queues.values()].map((q) => ({ id: q.id, name: q.name, number: String(q.id) })));
+        if (m.objectType === 'queue')
+          return out(
+            c,
+            'QueueList',
+            [...center.queues.values()].map((q) => ({ id: q.id, name: q.name, number: String(q.id) })),
+          );
         if (m.objectType === 'agent') {
-          return out(c, 'AgentList', [...center.agents.values()].map((a) => ({ id: Number(a.id), firstName: a.id, lastName: '', number: a.id, context: 'default', groupId: 1 })));
+          return out(
+            c,
+            'AgentList',
+            [...center.agents.values()].map((a) => ({ id: Number(a.id), firstName: a.id, lastName: '', number: a.id, context: 'default', groupId: 1 })),
+          );
         }
         return error(c, 'InvalidJson', command);
       case 'dialFromQueue': {
         const q = [...center.queues.values()].find((x) => x.id === Number(m.queueId));
         if (!q) return error(c, 'QueueNotFound', command);
         const vars = typeof m.variables === 'object' && m.variables !== null ? (m.variables as Args) : {};
-        const i = center.create(c.login, q.name, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])), typeof m.destination === 'string' ? m.destination : undefined);
+        const i = center.create(
+          c.login,
+          q.name,
+          Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])),
+          typeof m.destination === 'string' ? m.destination : undefined,
+        );
         return center.enqueue(i);
       }
       case 'hangup': {
@@ -205,7 +246,17 @@ function skin(center: SimCenter, faults: XivoFaults): SimSkin {
     const login = tokens.get(token);
     if (login === undefined) return out({ ws, chain: Promise.resolve() }, 'LoggedOnError', { Error: 'loggedOnFailed' }, () => ws.close());
     const service = center.services.has(login);
-    const c: Conn = { ws, login, service, agentEvents: false, queueStats: false, agentSent: new Map(), statsSent: new Map(), phoneSent: new Map(), chain: Promise.resolve() };
+    const c: Conn = {
+      ws,
+      login,
+      service,
+      agentEvents: false,
+      queueStats: false,
+      agentSent: new Map(),
+      statsSent: new Map(),
+      phoneSent: new Map(),
+      chain: Promise.resolve(),
+    };
     conns.add(c);
     ws.on('close', () => conns.delete(c));
     ws.on('error', () => undefined);

@@ -93,7 +93,10 @@ export async function startTestBridge(overrides: Record<string, unknown> = {}): 
     logFile,
     logLines() {
       try {
-        return readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        return readFileSync(logFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
       } catch {
         return [];
       }

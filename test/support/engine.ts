@@ -13,7 +13,10 @@ export type StoreKind = (typeof storeKinds)[number];
 
 export function databaseUrl(): string {
   const url = process.env.MCC_TEST_DATABASE_URL;
-  if (!url) throw new Error('no PostgreSQL for the tests: run scripts/install-test-deps.sh, or set MCC_TEST_DATABASE_URL (MCC_TEST_SKIP_POSTGRES=1 leaves these tests out)');
+  if (!url)
+    throw new Error(
+      'no PostgreSQL for the tests: run scripts/install-test-deps.sh, or set MCC_TEST_DATABASE_URL (MCC_TEST_SKIP_POSTGRES=1 leaves these tests out)',
+    );
   return url;
 }
 

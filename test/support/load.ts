@@ -21,7 +21,11 @@ export class SessionLoad {
   private stopped = false;
   private readonly running: Promise<void[]>;
 
-  constructor(private readonly url: string, prefix: string, workers = 8) {
+  constructor(
+    private readonly url: string,
+    prefix: string,
+    workers = 8,
+  ) {
     this.running = Promise.all(Array.from({ length: workers }, (_, w) => this.worker(`${prefix}-${w}`)));
   }
 
@@ -62,7 +66,10 @@ export const readyStatus = async (url: string) => (await fetch(`${url}/readyz`))
 /** The JSON lines of a bridge's log file. */
 export function logLines(file: string): Array<Record<string, any>> {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, any>);
 }
 
 export const outageLines = (file: string) => logLines(file).filter((l) => /session store is failing/.test(l.message));

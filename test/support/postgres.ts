@@ -14,7 +14,9 @@ let pgBin: string | undefined;
 
 const asPostgres = (cmd: string, args: string[]) => {
   const isRoot = process.getuid?.() === 0;
-  const r = isRoot ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', [cmd, ...args].map((a) => `'${a}'`).join(' ')], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+  const r = isRoot
+    ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', [cmd, ...args].map((a) => `'${a}'`).join(' ')], { encoding: 'utf8' })
+    : spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
 };
 
@@ -34,7 +36,8 @@ export function startThrowawayPostgres(): string | undefined {
   if (!versions[0]) return undefined;
   pgBin = `/usr/lib/postgresql/${versions[0]}/bin`;
   dataDir = mkdtempSync(join(tmpdir(), 'mcc-pg-'));
-  if (process.getuid?.() === 0) chownSync(dataDir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+  if (process.getuid?.() === 0)
+    chownSync(dataDir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
   const port = 20000 + Math.floor(Math.random() * 20000);
   asPostgres(`${pgBin}/initdb`, ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   // The options live in the cluster's own configuration, so a restart (outage tests) keeps the port.

@@ -66,7 +66,11 @@ export async function mcc(url: string, path: string, params: Record<string, stri
 
 export async function mccPut(url: string, body: Record<string, string>): Promise<Record<string, any> | undefined> {
   try {
-    const res = await fetch(`${url}/mc/cxf/rest/json/setSessionData`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}/mc/cxf/rest/json/setSessionData`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return (await res.json()) as Record<string, any>;
   } catch {
     return undefined;

@@ -31,7 +31,10 @@ export const SIM_SETUP: SimSetup = {
     { name: 'CHAT_Q', id: 10, media: 'chat' },
     { name: 'SALES_Q', id: 11, media: 'chat' },
   ],
-  services: [{ id: 'bridge', password: 'bridge-pw' }, { id: '59000', password: 'bridge-pw' }],
+  services: [
+    { id: 'bridge', password: 'bridge-pw' },
+    { id: '59000', password: 'bridge-pw' },
+  ],
 };
 
 function launch(kind: VendorKind, setupFile: string, port: number): Promise<{ child: ChildProcess; port: number }> {
@@ -78,7 +81,12 @@ export async function startSimulator(kind: VendorKind, setup: SimSetup = SIM_SET
 /** The bridge mapping onto a simulator: channel 1003 with CHAT and SALES, alice = 201, bob = 202. */
 export function vendorBackend(kind: VendorKind, sim: Simulator, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const numeric = kind !== 'genesys';
-  const account = kind === 'genesys' ? { username: 'bridge', password: 'bridge-pw' } : kind === 'huawei' ? { agentId: '59000', password: 'bridge-pw' } : { login: 'bridge', password: 'bridge-pw' };
+  const account =
+    kind === 'genesys'
+      ? { username: 'bridge', password: 'bridge-pw' }
+      : kind === 'huawei'
+        ? { agentId: '59000', password: 'bridge-pw' }
+        : { login: 'bridge', password: 'bridge-pw' };
   return {
     kind,
     url: sim.url,
@@ -86,8 +94,20 @@ export function vendorBackend(kind: VendorKind, sim: Simulator, extra: Record<st
     deadlineMs: 1500,
     resyncSeconds: 1,
     breaker: { failures: 3, resetSeconds: 0.5 },
-    channels: [{ id: 1003, media: 'chat', services: [{ code: 'CHAT', queue: numeric ? '10' : 'CHAT_Q' }, { code: 'SALES', queue: numeric ? '11' : 'SALES_Q' }] }],
-    agents: [{ username: 'alice', vendorId: '201' }, { username: 'bob', vendorId: '202' }],
+    channels: [
+      {
+        id: 1003,
+        media: 'chat',
+        services: [
+          { code: 'CHAT', queue: numeric ? '10' : 'CHAT_Q' },
+          { code: 'SALES', queue: numeric ? '11' : 'SALES_Q' },
+        ],
+      },
+    ],
+    agents: [
+      { username: 'alice', vendorId: '201' },
+      { username: 'bob', vendorId: '202' },
+    ],
     ...extra,
   };
 }

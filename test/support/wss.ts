@@ -5,7 +5,11 @@ import { DEFAULT_TARGET_NAMESPACE } from '../../src/contract/index.js';
 export function tokenEnvelope(t: { username: string; password: string; digest?: boolean; nonce?: Buffer; created?: string; nonceText?: string }): string {
   const created = t.created ?? new Date().toISOString();
   const nonce = t.nonce ?? randomBytes(16);
-  const password = t.digest ? createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(t.password)])).digest('base64') : t.password;
+  const password = t.digest
+    ? createHash('sha1')
+        .update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(t.password)]))
+        .digest('base64')
+    : t.password;
   const type = t.digest ? 'PasswordDigest' : 'PasswordText';
   return `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:mcc="${DEFAULT_TARGET_NAMESPACE}">
 <soapenv:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd">

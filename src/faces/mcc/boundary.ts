@@ -9,7 +9,8 @@ import { Refusal } from './refusals.js';
 function refusalOf(e: unknown, state: FaceState, path: string, logger: Logger): Refusal {
   if (e instanceof Refusal) return e;
   if (e instanceof InvalidRequest) return new Refusal('bad_request', e.message);
-  if (e instanceof BodyError) return new Refusal(e.status === 413 ? 'payload_too_large' : e.status === 415 ? 'unsupported_media_type' : 'bad_request', e.message);
+  if (e instanceof BodyError)
+    return new Refusal(e.status === 413 ? 'payload_too_large' : e.status === 415 ? 'unsupported_media_type' : 'bad_request', e.message);
   logger.error('unhandled error', { requestId: state.requestId, path, error: e });
   return new Refusal('internal', `internal error (request id ${state.requestId})`);
 }

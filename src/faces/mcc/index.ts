@@ -73,7 +73,11 @@ export function mccFace(options: MccFaceOptions) {
       // Without a guard the budget is the IP's and can be spent before any reading; with one, it is
       // the principal's, known only once the guard (after the reading: WS-Security) has decided.
       ...(guarded(route)
-        ? [...read(route), requireCredentials<MccState>(credentials, throttle, { missing: route.missing ?? 'credentials are required', token: route.token }), ...limit]
+        ? [
+            ...read(route),
+            requireCredentials<MccState>(credentials, throttle, { missing: route.missing ?? 'credentials are required', token: route.token }),
+            ...limit,
+          ]
         : [...limit, ...read(route)]),
       ...(route.runsOperation && route.methods !== 'all' ? [refuseHead(route.methods.join(', '))] : []),
       route.handle,

@@ -44,7 +44,10 @@ export function renderOpenApi({ base, auth = DOCUMENTED_AUTH }: { base: string; 
   const sentByOperations = restRefusals.filter(([, def]) => def.operations !== undefined);
   const elsewhere = restRefusals.filter(([, def]) => def.operations === undefined);
   const refusalResponses = Object.fromEntries(
-    sentByOperations.map(([code, def]) => [code, { description: `HTTP ${def.status} \`${code}\`: ${def.when}`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+    sentByOperations.map(([code, def]) => [
+      code,
+      { description: `HTTP ${def.status} \`${code}\`: ${def.when}`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    ]),
   );
   const schemes = {
     ...(auth.basic ? { basic: { type: 'http', scheme: 'basic' } } : {}),
@@ -61,7 +64,10 @@ export function renderOpenApi({ base, auth = DOCUMENTED_AUTH }: { base: string; 
       required: ['result'],
     };
     const responses: Record<string, unknown> = {
-      200: { description: `${resultName}: result SUCCESS or FAILED with a failReason`, content: { 'application/json': { schema: { $ref: `#/components/schemas/${resultName}` } } } },
+      200: {
+        description: `${resultName}: result SUCCESS or FAILED with a failReason`,
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${resultName}` } } },
+      },
     };
     for (const [code, refusal] of sentByOperations) {
       const sends = refusal.operations === 'all' || (refusal.operations === 'withBody' && def.rest.method === 'PUT');

@@ -1,6 +1,15 @@
 import type { Context } from 'koa';
 import type { MccBridge } from '../../bridge/index.js';
-import { jsonAnswer, operationNames, operations, schemaRequest, type OperationDef, type OperationName, type WireRules, type WireValues } from '../../contract/index.js';
+import {
+  jsonAnswer,
+  operationNames,
+  operations,
+  schemaRequest,
+  type OperationDef,
+  type OperationName,
+  type WireRules,
+  type WireValues,
+} from '../../contract/index.js';
 import { BodyError, readText } from '../http.js';
 import type { Credentials } from '../security/credentials.js';
 import type { Cors } from './cors.js';
@@ -42,7 +51,8 @@ async function fromJsonBody(ctx: Context, op: OperationName, limit: number): Pro
   } catch (e) {
     throw new BodyError(400, `the body is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BodyError(400, `the body must be a JSON object (${(operations[op].rest as OperationDef['rest']).body ?? 'request'})`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BodyError(400, `the body must be a JSON object (${(operations[op].rest as OperationDef['rest']).body ?? 'request'})`);
   const values: Record<string, string[]> = {};
   for (const field of operations[op].request) {
     const v = (body as Record<string, unknown>)[field.name];

@@ -1,6 +1,17 @@
 import { EntityDecoder } from '@nodable/entities';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { codePointName, isXmlCodePoint, operations, schemaRequest, soapReturn, xmlSafe, type OperationName, type RawRequest, type Result, type WireRules } from '../../contract/index.js';
+import {
+  codePointName,
+  isXmlCodePoint,
+  operations,
+  schemaRequest,
+  soapReturn,
+  xmlSafe,
+  type OperationName,
+  type RawRequest,
+  type Result,
+  type WireRules,
+} from '../../contract/index.js';
 import type { UsernameToken } from '../security/credentials.js';
 import { Refusal, type FaultCode } from './refusals.js';
 
@@ -101,7 +112,9 @@ function refuseNonXmlReferences(xml: string): void {
     if (isXmlCodePoint(cp)) continue;
     const element = /<([^\s/>!?]+)[^<]*$/.exec(markup.slice(0, ref.index))?.[1];
     const where = element ? `element ${localName(element)}` : 'the message';
-    throw clientFault(`${where} holds the character reference ${ref[0].slice(0, 16)} (${cp > 0x10ffff ? 'beyond Unicode' : codePointName(cp)}), which is not an XML 1.0 character`);
+    throw clientFault(
+      `${where} holds the character reference ${ref[0].slice(0, 16)} (${cp > 0x10ffff ? 'beyond Unicode' : codePointName(cp)}), which is not an XML 1.0 character`,
+    );
   }
 }
 
@@ -110,7 +123,10 @@ function mustUnderstand(block: Node | string, scopes: Node[]): boolean {
   if (typeof block !== 'object') return false;
   return Object.entries(block).some(
     ([k, v]) =>
-      k.startsWith('@_') && localName(k.slice(2)) === 'mustUnderstand' && (v === '1' || v === 'true') && namespaceOf(prefixOf(k.slice(2)), [...scopes, block]) === SOAP11_NS,
+      k.startsWith('@_') &&
+      localName(k.slice(2)) === 'mustUnderstand' &&
+      (v === '1' || v === 'true') &&
+      namespaceOf(prefixOf(k.slice(2)), [...scopes, block]) === SOAP11_NS,
   );
 }
 
@@ -121,7 +137,10 @@ function refuseNotUnderstood(header: Node | string | undefined, scopes: Node[], 
     if (!mustUnderstand(block, [...scopes, header])) continue;
     const ns = namespaceOf(prefixOf(name), [...scopes, header, ...(typeof block === 'object' ? [block] : [])]);
     if (wsSecurity && localName(name) === 'Security' && ns === WSSE_NS) continue;
-    throw new Refusal('must_understand', `The header block ${localName(name).slice(0, 64)}${ns ? ` (${ns.slice(0, 120)})` : ''} has mustUnderstand="1" and is not processed here`);
+    throw new Refusal(
+      'must_understand',
+      `The header block ${localName(name).slice(0, 64)}${ns ? ` (${ns.slice(0, 120)})` : ''} has mustUnderstand="1" and is not processed here`,
+    );
   }
 }
 
@@ -190,7 +209,9 @@ export function readSoapRequest(xml: string, reading: SoapReading): SoapCall {
   // Children may come qualified or not, in any namespace; the operation element names the service.
   const opNs = namespaceOf(prefixOf(callName), scopes);
   if (opNs !== reading.targetNamespace) {
-    throw clientFault(`The operation element ${op} must be in the namespace ${reading.targetNamespace}, not ${opNs === undefined ? 'none' : opNs.slice(0, 120)}`);
+    throw clientFault(
+      `The operation element ${op} must be in the namespace ${reading.targetNamespace}, not ${opNs === undefined ? 'none' : opNs.slice(0, 120)}`,
+    );
   }
 
   const children = typeof call === 'object' ? childElements(call) : [];

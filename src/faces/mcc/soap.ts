@@ -34,7 +34,10 @@ function readEnvelope(bodyLimit: number, reading: SoapReading): Middleware<MccSt
     const call = readSoapRequest(xml, reading);
     ctx.state.operation = call.op;
     // Our WSDL declares soapAction="": an action naming another operation is a client mistake.
-    const action = ctx.get('soapaction').trim().replace(/^"(.*)"$/, '$1');
+    const action = ctx
+      .get('soapaction')
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (action !== '' && action !== call.op && ![`/${call.op}`, `#${call.op}`, `:${call.op}`].some((end) => action.endsWith(end))) {
       throw new Refusal('bad_request', `The SOAPAction "${action.slice(0, 80)}" does not match the operation ${call.op}`);
     }

@@ -12,8 +12,7 @@ export const PORT_NAME = 'MultiChannelConnectorPort';
 export const PORT_TYPE_NAME = 'MultiChannelConnector';
 export const BINDING_NAME = `${SERVICE_NAME}SoapBinding`;
 
-const xsType = (t: Exclude<FieldType, 'serviceStateMap'>): string =>
-  t === 'int' ? 'xs:int' : t === 'string' ? 'xs:string' : `tns:${jaxbName(t.enum)}`;
+const xsType = (t: Exclude<FieldType, 'serviceStateMap'>): string => (t === 'int' ? 'xs:int' : t === 'string' ? 'xs:string' : `tns:${jaxbName(t.enum)}`);
 
 const STATE_MAP =
   '<xs:complexType><xs:sequence><xs:element name="entry" minOccurs="0" maxOccurs="unbounded"><xs:complexType><xs:sequence>' +
@@ -115,4 +114,3 @@ export function renderWsdl({ targetNamespace, address }: { targetNamespace: stri
   );
   return lines.join('\n');
 }
-

@@ -99,7 +99,9 @@ export class Credentials {
     const nonce = t.nonce === undefined ? undefined : canonicalBase64(t.nonce);
     if (nonce === null) return { ok: false, message: 'The Nonce is not canonical base64' };
     if (t.passwordType === 'PasswordDigest') {
-      const expected = createHash('sha1').update(Buffer.concat([nonce as Buffer, Buffer.from(t.created as string, 'utf8'), Buffer.from(user.password, 'utf8')])).digest('base64');
+      const expected = createHash('sha1')
+        .update(Buffer.concat([nonce as Buffer, Buffer.from(t.created as string, 'utf8'), Buffer.from(user.password, 'utf8')]))
+        .digest('base64');
       if (!same(expected, t.password)) return { ok: false, message: 'The security token could not be authenticated or authorized' };
     } else if (!same(user.password, t.password)) {
       return { ok: false, message: 'The security token could not be authenticated or authorized' };
