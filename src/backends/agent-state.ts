@@ -37,6 +37,13 @@ import { decodeNotReady, type NotReadyReason } from './not-ready.js';
  *
  * A face that shows activity elsewhere (GWS: calls and chats are their own resources) reports the
  * availability part alone, with the same precedence restricted to the availability states.
+ *
+ * A face that reports changes as events in order (the Huawei AgentState_* poll) reads each
+ * channel's change through availabilityOf as it happens: the same state twice in a row is told
+ * once (several channels), unless a session event came between (a second wrap-up after another
+ * session is a new state), and leaving one channel of several is no logout. Known limit: a channel
+ * made ready while another stays not ready still tells its Cancel* event, though the one state
+ * stays not ready; the state read afterwards (agentstatus) is the model's.
  */
 
 export type Availability =
@@ -55,7 +62,7 @@ export const PRECEDENCE: readonly StateKind[] = ['in-session', 'offered', 'wrap-
 /** One state, and since when (ms) the channel that gave it has been in it. */
 export type OneState = (Availability | Activity) & { readonly since: number; readonly channelId?: number | undefined };
 
-export interface ChannelState {
+interface ChannelState {
   readonly channelId: number;
   readonly availability: Availability;
   /** What the agent does on the channel, if anything. */
@@ -72,7 +79,7 @@ export function availabilityOf(ready: boolean | undefined, stored?: string): Ava
 }
 
 /** Every channel the agent is logged in on, with its availability and activity (from the sessions it holds). */
-export function channelStates(state: AgentState, held: readonly Interaction[] = []): ChannelState[] {
+function channelStates(state: AgentState, held: readonly Interaction[] = []): ChannelState[] {
   return state.channels.map((c) => {
     const mine = held.filter((i) => i.channelId === c.channelId);
     const working = mine.find(inProgress);
