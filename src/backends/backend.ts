@@ -100,7 +100,7 @@ export interface Backend {
   updateUserData(id: string, data: Record<string, string>): Promise<Outcome<Interaction>>;
 
   // ---- agents ----
-  /** Log out of one channel, or of all when channelId is absent; held sessions go back to the head of their queues. */
+  /** Log out of one channel, or of all when channelId is absent; held sessions go back to their places in their queues (agents.ts). */
   agentLogout(username: string, channelId?: number): Promise<Outcome<AgentState>>;
 
   /** Can it serve right now (its store or vendor reachable)? For /readyz. */

@@ -80,8 +80,13 @@ export function agentLogout(e: EngineContext, username: string, channelId?: numb
 
 /** Log an agent out of one channel, under that channel's lock. */
 async function logoutRow(e: EngineContext, tx: Tx, row: AgentChannelRecord, why?: string): Promise<void> {
-  // Sessions the agent held go back to the head of their queues: no customer is dropped.
-  for (const s of await tx.heldBy(row.username, row.channelId)) await requeue(e, tx, s, 'head', 'logout');
+  // Sessions the agent held go back to their queues, no customer dropped: each to the place it had
+  // (its seq), so they keep their order among themselves and ahead of everyone who came after.
+  // One offered directly, never queued (seq 0), goes to the head; those are given head places
+  // newest first, so they too keep the order they came in.
+  const held = await tx.heldBy(row.username, row.channelId);
+  for (const s of held.filter((h) => h.seq === 0).sort((x, y) => y.createdAt - x.createdAt)) s.seq = await tx.nextSeq('head');
+  for (const s of held) await requeue(e, tx, s, 'original', 'logout');
   await tx.deleteAgentChannel(row.username, row.channelId);
   await event(e, tx, row.username, 'LOGGED_OUT', { channelId: row.channelId, reason: why });
   await route(e, tx, row.channelId);

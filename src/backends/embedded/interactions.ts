@@ -5,7 +5,7 @@ import { storeGuard, type SessionRecord, type Tx } from '../../store/index.js';
 import type { TransferTarget } from '../agent-desk.js';
 import type { CloseParty, Interaction, NewInteraction } from '../backend.js';
 import { change, changeOpen, event, skillCheck, unknownSession, type EngineContext } from './context.js';
-import { disabledService } from './services.js';
+import { unavailableService } from './services.js';
 import { afterSession, agentAbleToTake, assign, offer, releaseAgent, requeue, route } from './transitions.js';
 import { interactionView as view, reread } from './views.js';
 
@@ -67,8 +67,8 @@ export function getInteraction(e: EngineContext, id: string): Promise<Outcome<In
 
 export function placeInQueue(e: EngineContext, id: string): Promise<Outcome<Interaction>> {
   return changeOpen(e, id, async (tx, s) => {
-    const disabled = await disabledService(tx, s);
-    if (disabled) return disabled;
+    const unavailable = await unavailableService(e, tx, s);
+    if (unavailable) return unavailable;
     if (s.status === 'NEW') {
       s.status = 'QUEUED';
       s.seq = await tx.nextSeq('tail');
@@ -81,8 +81,8 @@ export function placeInQueue(e: EngineContext, id: string): Promise<Outcome<Inte
 
 export function offerTo(e: EngineContext, id: string, username: string): Promise<Outcome<Interaction>> {
   return changeOpen(e, id, async (tx, s) => {
-    const disabled = await disabledService(tx, s);
-    if (disabled) return disabled;
+    const unavailable = await unavailableService(e, tx, s);
+    if (unavailable) return unavailable;
     if (s.status === 'BOOKED' || s.status === 'ASSIGNED') {
       return s.agent === username ? ok(await view(e, tx, s)) : fail('INVALID_STATE', `session ${id} is already ${s.status.toLowerCase()} to another agent`);
     }

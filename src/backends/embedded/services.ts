@@ -48,8 +48,13 @@ export function setServiceFlag(e: EngineContext, channelId: number, code: string
   );
 }
 
-/** SERVICE_DISABLED when the session's service is switched off. */
-export async function disabledService(tx: Tx, s: SessionRecord): Promise<Outcome<never> | undefined> {
+/**
+ * Why the session's service cannot take it now: UNKNOWN_SERVICE once a reload removed it from the
+ * configuration (its store row stays, but no routing pass reads its queue again: queuing there would
+ * strand the customer), SERVICE_DISABLED when it is switched off.
+ */
+export async function unavailableService(e: EngineContext, tx: Tx, s: SessionRecord): Promise<Outcome<never> | undefined> {
+  if (!e.roster.serviceConfig(s.channelId, s.serviceCode)) return fail('UNKNOWN_SERVICE', `service ${s.serviceCode} is no longer configured on channel ${s.channelId}`);
   const service = await tx.getService(s.channelId, s.serviceCode);
   return service?.enabled ? undefined : fail('SERVICE_DISABLED', `service ${s.serviceCode} is not enabled on channel ${s.channelId}`);
 }

@@ -1,6 +1,7 @@
 import type { RouterContext } from '@koa/router';
 import type { AgentState, Interaction } from '../../backends/backend.js';
-import { decodeNotReady, encodeNotReady } from '../../backends/not-ready.js';
+import { agentAvailability, availabilityOf, type Availability } from '../../backends/agent-state.js';
+import { encodeNotReady, WRAP_UP } from '../../backends/not-ready.js';
 import type { AgentConfig } from '../../config/index.js';
 import { genesysHttpStatus, genesysStatusCodes, genesysStatusMessages, type Failure } from '../../reasons/index.js';
 import type { AgentRoster } from '../../backends/agent-desk.js';
@@ -97,28 +98,28 @@ export function interactionResource(i: Interaction, dir: AgentRoster, base: stri
 }
 
 /**
- * userState of a channel or of the agent's device. Wrap-up is AfterCallWork, any other not-ready
- * reason AuxWork; the reason is shown as the store words it, plain busy as "Not Ready".
+ * userState of a channel or of the agent's device, from an availability of the shared model
+ * (backends/agent-state.ts; genesys.md §4 DeviceStateChangeMessage): Ready, NotReady with workMode
+ * AfterCallWork for wrap-up and AuxWork for any other reason (shown as the store words it, plain
+ * busy as "Not Ready"), LoggedOut.
  */
-function userState(ready: boolean | undefined, stored?: string): Body {
-  if (ready === undefined) return { id: 'LoggedOut', displayName: 'Offline', state: 'LoggedOut' };
-  if (ready) return { id: 'Ready', displayName: 'Ready', state: 'Ready' };
-  const reason = stored === undefined ? undefined : decodeNotReady(stored);
+function userState(a: Availability): Body {
+  if (a.kind === 'logged-out') return { id: 'LoggedOut', displayName: 'Offline', state: 'LoggedOut' };
+  if (a.kind === 'ready') return { id: 'Ready', displayName: 'Ready', state: 'Ready' };
+  const reason = a.kind === 'wrap-up' ? WRAP_UP : a.reason;
   const text = reason === undefined ? undefined : encodeNotReady(reason);
-  const workMode = reason?.kind === 'wrap-up' ? 'AfterCallWork' : 'AuxWork';
+  const workMode = a.kind === 'wrap-up' ? 'AfterCallWork' : 'AuxWork';
   const plainBusy = reason === undefined || (reason.kind === 'busy' && reason.code === undefined);
   // A stored '' is a label nobody can read: shown as "Not Ready" and not given, as always.
   return { id: `NotReady-${workMode}`, displayName: !plainBusy && text ? text : 'Not Ready', state: 'NotReady', workMode, ...(text ? { reason: text } : {}) };
 }
 
-/** The agent's one device: Ready when ready anywhere, NotReady when logged in, LoggedOut otherwise. */
+/** The agent's one device, in the agent's one availability (agent-state.ts's precedence). */
 export function deviceResource(a: AgentState, base: string, extra: Body = {}): Body {
-  const ready = a.loggedIn ? a.channels.some((c) => c.ready) : undefined;
-  const reason = a.channels.find((c) => !c.ready)?.reason;
   return {
     id: `device-${a.username}`,
     deviceState: 'Active',
-    userState: userState(ready, ready ? undefined : reason),
+    userState: userState(agentAvailability(a)),
     phoneNumber: a.phone ?? '',
     e164Number: '',
     telephonyNetwork: 'Private',
@@ -133,6 +134,6 @@ export function deviceResource(a: AgentState, base: string, extra: Body = {}): B
 export function channelResources(a: AgentState, dir: AgentRoster, channelIds: readonly number[]): Body[] {
   return channelIds.map((id) => {
     const c = a.channels.find((x) => x.channelId === id);
-    return { channel: dir.mediaType(id), userState: userState(c?.ready, c?.reason) };
+    return { channel: dir.mediaType(id), userState: userState(availabilityOf(c?.ready, c?.reason)) };
   });
 }

@@ -1,15 +1,34 @@
 import type { AgentDesk, AgentEvent } from '../../backends/agent-desk.js';
-import { decodeNotReady, type NotReadyReason } from '../../backends/not-ready.js';
+import { availabilityOf, type Availability } from '../../backends/agent-state.js';
+import type { NotReadyReason } from '../../backends/not-ready.js';
 import type { HuaweiFace } from './index.js';
 import { answer, failed, setGuid, type HuaweiContext, type HuaweiEvent } from './wire.js';
 
-/** The gateway's three not-ready states: wrap-up (work), rest, and busy for every other reason. */
-const kindOf = (r: NotReadyReason) => (r.kind === 'wrap-up' ? 'work' : r.kind === 'rest' ? 'rest' : 'busy');
-
 /** AgentState_SetNotReady_Success reason codes: 2 forced busy after no answer, 200–250 custom, 1 agent busy. */
-function busyCode(r: NotReadyReason): string {
-  if (r.kind === 'no-answer') return '2';
-  return r.kind === 'busy' && r.code !== undefined ? String(r.code) : '1';
+function busyCode(r: NotReadyReason | undefined): string {
+  if (r?.kind === 'no-answer') return '2';
+  return r?.kind === 'busy' && r.code !== undefined ? String(r.code) : '1';
+}
+
+/**
+ * The AgentState_* event a channel's change of availability (backends/agent-state.ts) reads as:
+ * the gateway's three not-ready states are wrap-up (work), rest, and busy for every other reason,
+ * each with its own event in and out (huawei.md §5). `left` is the availability a READY ends, `why`
+ * the reason of a logout.
+ */
+function stateEvent(now: Availability, left?: Availability, why?: string): [string, unknown] {
+  switch (now.kind) {
+    case 'logged-out':
+      return ['AgentOther_ShutdownService', { loginTime: '', reason: why ?? '' }];
+    case 'wrap-up':
+      return ['AgentState_Work', null];
+    case 'not-ready':
+      return now.reason?.kind === 'rest' ? ['AgentState_SetRest_Success', { restcause: String(now.reason.cause) }] : ['AgentState_SetNotReady_Success', { reason: busyCode(now.reason) }];
+    case 'ready':
+      if (left?.kind === 'wrap-up') return ['AgentState_CancelWork_Success', null];
+      if (left?.kind !== 'not-ready' || left.reason === undefined || left.reason.kind === 'no-answer') return ['AgentState_Ready', null];
+      return [left.reason.kind === 'rest' ? 'AgentState_CancelRest_Success' : 'AgentState_CancelNotReady_Success', null];
+  }
 }
 
 /**
@@ -21,21 +40,18 @@ export async function huaweiEvent(engine: AgentDesk, workNo: string, e: AgentEve
   switch (e.kind) {
     case 'LOGGED_IN':
       return make('AgentOther_InService');
-    case 'LOGGED_OUT':
-      return make('AgentOther_ShutdownService', { loginTime: '', reason: e.reason ?? '' });
-    case 'READY': {
+    case 'LOGGED_OUT': {
+      // Logged out only when logged in nowhere (agent-state.ts): leaving one channel of several is
+      // no ShutdownService for the gateway, whose agent is one.
+      const now = await engine.agentState(e.username);
+      if (now.ok && now.value.loggedIn) return undefined;
+      return make(...stateEvent(availabilityOf(undefined), undefined, e.reason));
+    }
+    case 'READY':
       // The reason of a READY event is the not-ready state it ends.
-      const left = e.reason === undefined ? undefined : decodeNotReady(e.reason);
-      if (left === undefined || left.kind === 'no-answer') return make('AgentState_Ready');
-      const kind = kindOf(left);
-      return make(kind === 'work' ? 'AgentState_CancelWork_Success' : kind === 'rest' ? 'AgentState_CancelRest_Success' : 'AgentState_CancelNotReady_Success');
-    }
-    case 'NOT_READY': {
-      const reason = decodeNotReady(e.reason ?? 'busy');
-      if (reason.kind === 'wrap-up') return make('AgentState_Work');
-      if (reason.kind === 'rest') return make('AgentState_SetRest_Success', { restcause: String(reason.cause) });
-      return make('AgentState_SetNotReady_Success', { reason: busyCode(reason) });
-    }
+      return make(...stateEvent(availabilityOf(true), e.reason === undefined ? undefined : availabilityOf(false, e.reason)));
+    case 'NOT_READY':
+      return make(...stateEvent(availabilityOf(false, e.reason ?? 'busy')));
     default:
       break;
   }
@@ -95,10 +111,11 @@ export const pollEvent = (face: HuaweiFace) => async function pollEvent(ctx: Hua
     for (const e of found.value) {
       session.cursor = e.id;
       const event = await huaweiEvent(engine, workno, e, (channelId) => (channelId === 1003 ? '5' : '1'));
-      // Several channels report one agent: the same state twice in a row is said once.
+      // Several channels report one agent: the same state twice in a row is said once. A call
+      // event between them makes the second a new state (a second wrap-up after another call).
       const key = event && e.sessionId === undefined ? `${event.eventType} ${JSON.stringify(event.content)}` : undefined;
       if (!event || (key !== undefined && key === session.lastSent)) continue;
-      if (key !== undefined) session.lastSent = key;
+      session.lastSent = key;
       wait.cancel();
       await engine.sessions.save(session);
       return answer(ctx, '0', { event }, '');

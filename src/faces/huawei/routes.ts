@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { inProgress } from '../../backends/backend.js';
-import { BUSY, decodeNotReady, WRAP_UP } from '../../backends/not-ready.js';
+import { agentStateOf, type OneState } from '../../backends/agent-state.js';
+import { BUSY, WRAP_UP } from '../../backends/not-ready.js';
 import { fail } from '../../reasons/index.js';
 import { refuse } from '../agents/refusal.js';
 import { readJson } from '../http.js';
@@ -76,17 +77,36 @@ const autoEnterIdle = (face: HuaweiFace) => async function autoEnterIdle(ctx: Hu
   done(ctx, await face.engine.setAgentOptions(ctx.state.agent.username, { autoIdle: ctx.params.flag === 'true' }));
 };
 
-/** Gateway agent states: 2 signed out, 3 busy, 4 idle, 5 wrap-up, 7 talking, 8 rest (huawei.md §3.3). */
+/**
+ * Gateway agent states (huawei.md §3.3, "Agent Status" api-cec/cec_07_0581.html): 2 signed out,
+ * 3 busy, 4 idle, 5 wrap-up, 7 talking, 8 rest; the one state comes from the shared model
+ * (backends/agent-state.ts). The gateway has no ringing state: an offer reads as the availability
+ * under it, and AgentEvent_Ringing tells the client.
+ */
+export function gatewayState(one: OneState): number {
+  switch (one.kind) {
+    case 'logged-out':
+      return 2;
+    case 'in-session':
+      return 7;
+    case 'wrap-up':
+      return 5;
+    case 'ready':
+      return 4;
+    case 'not-ready':
+      return one.reason?.kind === 'rest' ? 8 : 3;
+    case 'offered':
+      return 4; // not reached: agentStatus does not show offers
+  }
+}
+
 const agentStatus = (face: HuaweiFace) => async function agentStatus(ctx: HuaweiContext) {
   const { username } = ctx.state.agent;
   const [state, held] = await Promise.all([face.engine.agentState(username), face.engine.heldInteractions(username)]);
   if (!state.ok) return failed(ctx, state);
   if (!held.ok) return failed(ctx, held);
-  const talking = held.value.some(inProgress);
-  const stored = state.value.channels.find((c) => !c.ready)?.reason;
-  const reason = stored === undefined ? undefined : decodeNotReady(stored).kind;
-  const code = !state.value.loggedIn ? 2 : talking ? 7 : state.value.channels.some((c) => c.ready) ? 4 : reason === 'wrap-up' ? 5 : reason === 'rest' ? 8 : 3;
-  answer(ctx, '0', { result: { agentState: code, isWorking: talking } });
+  const one = agentStateOf(state.value, held.value, ['in-session']);
+  answer(ctx, '0', { result: { agentState: gatewayState(one), isWorking: one.kind === 'in-session' } });
 };
 
 // ------------------------------------------------------------------ calls (MCC sessions)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { inProgress, type AgentState, type Interaction } from '../../backends/backend.js';
+import { agentStateOf } from '../../backends/agent-state.js';
+import type { AgentState, Interaction } from '../../backends/backend.js';
 import { decodeNotReady, encodeNotReady } from '../../backends/not-ready.js';
 import type { AgentConfig } from '../../config/index.js';
 import { xivoErrors, type Failure } from '../../reasons/index.js';
@@ -37,28 +38,37 @@ export function queueEntry(s: ServiceEntry, dir: AgentRoster): Json {
   return { id: s.queueId, name: s.code, displayName: s.name, number: String(s.queueId), context: 'default', mediaType: dir.mediaType(s.channelId) };
 }
 
-/** The XUC state of an agent, from its desk state and what it holds. */
+/**
+ * The XUC state of an agent (xivo.md §4.1 AgentStateEvent names), from the one state of the shared
+ * model (backends/agent-state.ts): AgentOnCall, AgentRinging / AgentDialing, AgentOnWrapup,
+ * AgentReady, AgentOnPause, AgentLoggedOut.
+ */
 export function agentStateEvent(a: AgentConfig, state: AgentState, held: readonly Interaction[], queues: number[], now: number): Json {
   const base = { agentId: a.agentId, phoneNb: state.phone ?? 'null', queues };
-  if (!state.loggedIn) return { name: 'AgentLoggedOut', ...base, since: 0 };
-  const since = Math.max(0, Math.round((now - Math.max(...state.channels.map((c) => c.since))) / 1000));
-  const onCall = held.find(inProgress);
-  if (onCall) {
-    const outgoing = onCall.userData.direction === 'Outgoing';
-    return {
-      name: 'AgentOnCall', ...base, since, acd: !outgoing, direction: outgoing ? 'Outgoing' : 'Incoming', callType: 'External',
-      monitorState: onCall.userData.monitorState === 'PAUSED' ? 'PAUSED' : 'ACTIVE',
-    };
+  const one = agentStateOf(state, held);
+  const since = one.kind === 'logged-out' ? 0 : Math.max(0, Math.round((now - one.since) / 1000));
+  switch (one.kind) {
+    case 'logged-out':
+      return { name: 'AgentLoggedOut', ...base, since };
+    case 'in-session': {
+      const call = one.interaction;
+      const outgoing = call.userData.direction === 'Outgoing';
+      return {
+        name: 'AgentOnCall', ...base, since, acd: !outgoing, direction: outgoing ? 'Outgoing' : 'Incoming', callType: 'External',
+        monitorState: call.userData.monitorState === 'PAUSED' ? 'PAUSED' : 'ACTIVE',
+      };
+    }
+    case 'offered':
+      // A dialFromQueue call rings the agent first, then dials the customer: AgentDialing.
+      return { name: one.interaction.userData.direction === 'Outgoing' ? 'AgentDialing' : 'AgentRinging', ...base, since };
+    case 'ready':
+      return { name: 'AgentReady', ...base, since, cause: 'available' };
+    case 'wrap-up':
+      return { name: 'AgentOnWrapup', ...base, since };
+    case 'not-ready':
+      // The cause is the reason in the store's words (a pause label as the agent gave it).
+      return { name: 'AgentOnPause', ...base, since, cause: one.reason === undefined ? 'paused' : encodeNotReady(one.reason) };
   }
-  const offered = held.find((i) => i.status === 'BOOKED');
-  // A dialFromQueue call rings the agent first, then dials the customer: AgentDialing.
-  if (offered) return { name: offered.userData.direction === 'Outgoing' ? 'AgentDialing' : 'AgentRinging', ...base, since };
-  if (state.channels.some((c) => c.ready)) return { name: 'AgentReady', ...base, since, cause: 'available' };
-  const stored = state.channels.find((c) => !c.ready)?.reason;
-  const reason = stored === undefined ? undefined : decodeNotReady(stored);
-  if (reason?.kind === 'wrap-up') return { name: 'AgentOnWrapup', ...base, since };
-  // The cause is the reason in the store's words (a pause label as the agent gave it).
-  return { name: 'AgentOnPause', ...base, since, cause: reason === undefined ? 'paused' : encodeNotReady(reason) };
 }
 
 /** A stable UUID for a callback list (one per service). */
