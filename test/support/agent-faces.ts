@@ -97,6 +97,17 @@ export class XucClient {
     return this.frames.length;
   }
 
+  /**
+   * The frames that answer what was sent before now: the server handles a socket's frames in order,
+   * so once the Pong of a ping sent now is back, everything before it has been answered (or not).
+   */
+  async settle(): Promise<Array<{ msgType: string; ctiMessage: any }>> {
+    const from = this.count;
+    this.ws.send(JSON.stringify({ claz: 'ping' }));
+    await this.next('Pong', () => true, from);
+    return this.frames.slice(from).filter((f) => f.msgType !== 'Pong');
+  }
+
   close(): void {
     this.ws.close();
   }
