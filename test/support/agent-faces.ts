@@ -73,8 +73,9 @@ export class XucClient {
     ws.on('message', (raw) => this.frames.push(JSON.parse(String(raw))));
   }
 
-  static async connect(url: string, token: string): Promise<XucClient> {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/xuc/api/2.0/cti?token=${encodeURIComponent(token)}`);
+  /** `options.autoPong: false`: a client whose pongs never come back, as one whose connection died mid-delivery. */
+  static async connect(url: string, token: string, options: WebSocket.ClientOptions = {}): Promise<XucClient> {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/xuc/api/2.0/cti?token=${encodeURIComponent(token)}`, options);
     const c = new XucClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
