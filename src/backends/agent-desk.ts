@@ -107,6 +107,8 @@ export interface AgentSessions {
   /** The live session of a token on a face, its expiry pushed out by `extendMs` when given. */
   find(token: string, face: string, extendMs?: number): Promise<Outcome<AgentSession>>;
   save(session: AgentSession): Promise<Outcome<void>>;
+  /** Move a session's cursor forward to `cursor` (never back), leaving the rest of it as the store has it. */
+  advanceCursor(token: string, cursor: number): Promise<Outcome<void>>;
   /** A new token for the session; the old one keeps working for `graceMs`. */
   rotate(session: AgentSession, ttlMs: number, graceMs: number): Promise<Outcome<AgentSession>>;
   close(which: { token: string } | { username: string; face: string }): Promise<Outcome<void>>;

@@ -73,8 +73,9 @@ export class XucClient {
     ws.on('message', (raw) => this.frames.push(JSON.parse(String(raw))));
   }
 
-  static async connect(url: string, token: string): Promise<XucClient> {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/xuc/api/2.0/cti?token=${encodeURIComponent(token)}`);
+  /** `options.autoPong: false`: a client whose pongs never come back, as one whose connection died mid-delivery. */
+  static async connect(url: string, token: string, options: WebSocket.ClientOptions = {}): Promise<XucClient> {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/xuc/api/2.0/cti?token=${encodeURIComponent(token)}`, options);
     const c = new XucClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -95,6 +96,17 @@ export class XucClient {
 
   get count(): number {
     return this.frames.length;
+  }
+
+  /**
+   * The frames that answer what was sent before now: the server handles a socket's frames in order,
+   * so once the Pong of a ping sent now is back, everything before it has been answered (or not).
+   */
+  async settle(): Promise<Array<{ msgType: string; ctiMessage: any }>> {
+    const from = this.count;
+    this.ws.send(JSON.stringify({ claz: 'ping' }));
+    await this.next('Pong', () => true, from);
+    return this.frames.slice(from).filter((f) => f.msgType !== 'Pong');
   }
 
   close(): void {

@@ -72,6 +72,20 @@ export class StoredAgentSessions implements AgentSessions {
   }
 
   /**
+   * Only the cursor, read and written in one transaction: a socket acknowledging events must not
+   * write back an expiry that a rotation shortened meanwhile (XiVO face, cti.ts).
+   */
+  advanceCursor(token: string, cursor: number): Promise<Outcome<void>> {
+    return storeGuard(() =>
+      this.store.tx(async (tx) => {
+        const rec = await tx.getAgentSession(token);
+        if (rec && rec.cursor < cursor) await tx.updateAgentSession({ ...rec, cursor });
+        return ok(undefined);
+      }),
+    );
+  }
+
+  /**
    * Dynamic authentication: a new token carrying the session on; the old one keeps working for
    * `graceMs` (requests already on their way) and then lapses without signing the agent out.
    */

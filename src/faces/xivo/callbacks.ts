@@ -37,7 +37,72 @@ export const CALLBACK_COMMANDS: Record<string, XucCommand> = {
   releaseCallback: command('Error', uuidOf, release),
   startCallback: command('Error', (_s, f) => ok({ uuid: String(f.uuid ?? ''), number: f.number }), start),
   updateCallbackTicket: command('Error', ticket, updateTicket),
+  // Callback.findCallbackRequest(id, filters, offset, limit): xucmgt's XucCallback resolves the
+  // request whose `id` FindCallbackResponseWithId echoes, reading `response.list` (and `total`).
+  findCallbackRequest: command('Error', findArgs, find),
+  // Callback.listenCallbackMessage(voiceMessageRef) rings the user's phone to play the voice message
+  // left with the request; no request carries one on this engine, so every reference is unknown.
+  listenCallbackMessage: command('Error', (_s, f) => ok(String(f.voiceMessageRef ?? '')), async (_s, ref) =>
+    fail('UNKNOWN_INTERACTION', `no voice message ${ref}`),
+  ),
 };
+
+/**
+ * A filter of findCallbackRequest, `{field, operator, value}` on a callback request's fields, with
+ * the comparison operators of XUC's dynamic filters; several filters must all hold.
+ */
+type Filter = { field: string; operator: string; value: unknown };
+const OPERATORS: Record<string, (a: unknown, b: unknown) => boolean> = {
+  '=': (a, b) => a === b || String(a) === String(b),
+  '!=': (a, b) => String(a) !== String(b),
+  '<': (a, b) => String(a) < String(b),
+  '<=': (a, b) => String(a) <= String(b),
+  '>': (a, b) => String(a) > String(b),
+  '>=': (a, b) => String(a) >= String(b),
+  like: (a, b) => likeMatch(String(a ?? ''), String(b), false),
+  ilike: (a, b) => likeMatch(String(a ?? ''), String(b), true),
+  'is null': (a) => a === null || a === undefined,
+  'is not null': (a) => a !== null && a !== undefined,
+};
+
+/** SQL LIKE: % any run, _ one character. */
+function likeMatch(text: string, pattern: string, ci: boolean): boolean {
+  const re = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  return new RegExp(`^${re}$`, ci ? 'is' : 's').test(text);
+}
+
+type Find = { id: unknown; filters: Filter[]; offset: number; limit: number };
+function findArgs(_s: XucSession, f: Frame): Outcome<Find> {
+  const request = (typeof f.request === 'object' && f.request !== null ? f.request : {}) as Record<string, unknown>;
+  const raw = Array.isArray(request.filters) ? request.filters : [];
+  const filters: Filter[] = [];
+  for (const x of raw) {
+    const r = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+    const operator = String(r.operator ?? '=');
+    if (typeof r.field !== 'string' || !(operator in OPERATORS)) return fail('INVALID_PARAMETER', `a filter is {field, operator (${Object.keys(OPERATORS).join(', ')}), value}`);
+    filters.push({ field: r.field, operator, value: r.value });
+  }
+  const offset = Number(request.offset ?? 0);
+  const limit = Number(request.limit ?? 100);
+  if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 0 || limit > 1000) return fail('INVALID_PARAMETER', 'offset from 0, limit from 0 to 1000');
+  return ok({ id: f.id ?? null, filters, offset, limit });
+}
+
+/** The requests the user lists, in every list, filtered, then one page of them. */
+async function find(s: XucSession, { id, filters, offset, limit }: Find): Promise<Outcome<unknown>> {
+  const { directory: dir, engine } = s.face;
+  const open = await engine.openInteractions();
+  if (!open.ok) return open;
+  const rights = s.rights;
+  const agentIdOf = (u: string) => dir.user(u)?.agentId;
+  const all = open.value.flatMap((i) => {
+    const q = dir.service(i.channelId, i.serviceCode);
+    return q && rights.queue(q) && listed(rights, i) ? [callbackRequest(i, listUuid(q), agentIdOf)] : [];
+  });
+  const matching = all.filter((r) => filters.every((x) => OPERATORS[x.operator]?.(r[x.field], x.value) ?? false));
+  s.send('FindCallbackResponseWithId', { id, response: { total: matching.length, list: matching.slice(offset, offset + limit) } });
+  return ok(undefined);
+}
 
 /** A request is in a session's lists when its user sees it (holds it, supervises its queue) or may take it. */
 const listed = (r: Rights, i: Interaction) => r.sees(i) || r.mayTake(i);

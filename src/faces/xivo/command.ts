@@ -4,8 +4,11 @@ import type { Frame } from './wire.js';
 
 /** One entry of the XUC command table (commands.ts, callbacks.ts). */
 export interface XucCommand {
-  /** The error frame its failures answer: AgentError for the agent commands, Error for the rest. */
-  readonly errors: 'AgentError' | 'Error';
+  /**
+   * The error frame its failures answer: AgentError for the agent commands, Error for the rest;
+   * 'silent' for those XUC answers nothing on failure (seed 004: setAgentQueue, removeAgentFromQueue).
+   */
+  readonly errors: 'AgentError' | 'Error' | 'silent';
   handle(s: XucSession, f: Frame): Promise<Outcome<unknown>>;
 }
 

@@ -8,8 +8,13 @@ import type { XucSession } from './cti.js';
 import { sendState, sendStatistics } from './events.js';
 import { XUC_LISTS } from './lists.js';
 import { command, none, type XucCommand } from './command.js';
+import { MEMBERSHIP_COMMANDS } from './membership.js';
+import { lineConfig, PHONE_COMMANDS } from './phone.js';
+import { setMembership, type Membership } from './queue-members.js';
+import { QUEUE_STAT_COMMANDS } from './queue-stats.js';
 import { DIALED_BY, lineAllowed, withinDialLimit } from './rights.js';
-import { agentConfig, agentEntry, agentStateEvent, groupIds, type Frame } from './wire.js';
+import { USER_STATUSES } from './statuses.js';
+import { agentEntry, agentStateEvent, type Frame } from './wire.js';
 
 /**
  * The XUC commands (xivo.md §3–§6): each name with how its arguments are read and checked from the
@@ -35,7 +40,6 @@ function agentAndPause(s: XucSession, f: Frame): Outcome<{ agent: AgentConfig; r
   return a.ok ? ok({ agent: a.value, reason: decodeNotReady(typeof f.reason === 'string' && f.reason !== '' ? f.reason : 'paused') }) : a;
 }
 
-type Membership = { agent: AgentConfig; queue: ServiceEntry; penalty: number };
 const membership = (remove: boolean) => (s: XucSession, f: Frame): Outcome<Membership> => {
   const a = s.target(f);
   if (!a.ok) return a;
@@ -80,8 +84,26 @@ const XUC_COMMANDS: Record<string, XucCommand> = {
   agentLogout: command('AgentError', agent, (s, a) => s.face.engine.agentLogout(a.username, undefined, 'agentLogout')),
   pauseAgent: command('AgentError', agentAndPause, (s, { agent: a, reason }) => s.face.engine.agentNotReady(a.username, undefined, reason)),
   unpauseAgent: command('AgentError', agent, (s, a) => s.face.engine.agentReady(a.username)),
-  setAgentQueue: command('AgentError', membership(false), setMembership),
-  removeAgentFromQueue: command('AgentError', membership(true), setMembership),
+  // Seed 004: "On success triggers a Queue Member event, does not send anything in case of failure".
+  setAgentQueue: command('silent', membership(false), setMembership),
+  removeAgentFromQueue: command('silent', membership(true), setMembership),
+  // Cti.changeUserStatus(status) (xucmgt's pause menu, XucAgentUser._switchAgentState): a status
+  // of UsersStatuses whose actions pause (queuepause_all) or unpause (queueunpause_all) the agent's
+  // queues does so (its AgentStateEvent follows); every socket of the user hears UserStatusUpdate
+  // {status}, which GLPI's js/xuc.js userStatusUpdate reads.
+  userStatusUpdate: command('Error', (_s, f) => {
+    const status = USER_STATUSES.find((u) => u.name === f.status);
+    return status ? ok(status) : fail('INVALID_PARAMETER', `unknown status ${String(f.status)}`);
+  }, async (s, status) => {
+    const { engine } = s.face;
+    const state = await engine.agentState(s.user.username);
+    if (state.ok && state.value.loggedIn) {
+      const out = status.pauses ? await engine.agentNotReady(s.user.username, undefined, decodeNotReady(status.name)) : await engine.agentReady(s.user.username);
+      if (!out.ok) return out;
+    }
+    for (const c of s.face.sessions) if (c.user.username === s.user.username) c.send('UserStatusUpdate', { status: status.name });
+    return done;
+  }),
   listenAgent: command('AgentError', agent, async (s, a) => {
     const state = await s.face.engine.agentState(a.username);
     if (!state.ok) return state;
@@ -93,13 +115,13 @@ const XUC_COMMANDS: Record<string, XucCommand> = {
   monitorUnpause: command('AgentError', agent, (s, a) => setMonitorState(s, a, 'ACTIVE')),
 
   subscribeToAgentEvents: command('Error', none, async (s) => {
-    await s.watchEveryone();
+    await s.watchAgents();
     return sendStates(s);
   }),
   getAgentStates: command('Error', none, sendStates),
   subscribeToAgentStats: command('Error', none, async (s) => {
     s.stats = true;
-    await s.watchEveryone();
+    await s.watchAgents();
     for (const a of s.visibleAgents()) await sendStatistics(s, a);
     return done;
   }),
@@ -108,6 +130,8 @@ const XUC_COMMANDS: Record<string, XucCommand> = {
     const list = XUC_LISTS.get(objectType);
     return list ? ok(list) : fail('INVALID_PARAMETER', `unknown list ${objectType}`);
   }, (s, list) => list(s)),
+  // Cti.getConfig(objectType): "line" is what xucmgt and xc_webrtc ask right after LoggedOn.
+  getConfig: command('Error', (_s, f) => (f.objectType === 'line' ? ok(undefined) : fail('INVALID_PARAMETER', `unknown config ${String(f.objectType)}`)), async (s) => lineConfig(s)),
   getAgentDirectory: command('Error', none, async (s) => {
     const { engine, directory: dir } = s.face;
     const directory = [];
@@ -128,6 +152,9 @@ const XUC_COMMANDS: Record<string, XucCommand> = {
     return call.ok ? s.face.engine.complete(call.value, 'agent', s.user.username) : call;
   }),
   ...CALLBACK_COMMANDS,
+  ...PHONE_COMMANDS,
+  ...QUEUE_STAT_COMMANDS,
+  ...MEMBERSHIP_COMMANDS,
 };
 
 const byName = new Map(Object.entries(XUC_COMMANDS));
@@ -140,26 +167,6 @@ export const commandNamed = (name: string): XucCommand | undefined => byName.get
 async function sendStates(s: XucSession): Promise<Outcome<unknown>> {
   for (const a of s.visibleAgents()) await sendState(s, a, true);
   return done;
-}
-
-async function setMembership(s: XucSession, { agent: a, queue, penalty }: Membership): Promise<Outcome<unknown>> {
-  const out = await s.face.engine.setQueueMembership(a.username, queue.code, penalty);
-  if (out.ok) await broadcastMembership(s, a, queue, penalty);
-  return out;
-}
-
-/** A membership changed: QueueMember to whoever sees the queue, AgentConfig to whoever sees the agent. */
-async function broadcastMembership(s: XucSession, agent: AgentConfig, service: ServiceEntry, penalty: number): Promise<void> {
-  const { engine, directory: dir, sessions } = s.face;
-  const all = await engine.queueMembership();
-  const members = all.ok
-    ? all.value.filter((m) => m.username === agent.username).flatMap((m) => dir.services.filter((x) => x.code === m.serviceCode).map((x) => ({ service: x, penalty: m.penalty })))
-    : [];
-  const config = agentConfig(agent, dir, groupIds(dir), members);
-  for (const c of sessions) {
-    if (c.rights.member(agent, service)) c.send('QueueMember', { agentId: agent.agentId, queueId: service.queueId, penalty });
-    if (c.rights.agent(agent)) c.send('AgentConfig', config);
-  }
 }
 
 /** Recording state is the call's: kept in its user data, seen by every face. */

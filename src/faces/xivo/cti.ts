@@ -6,29 +6,38 @@ import { fail, ok, type Failure, type Outcome } from '../../reasons/index.js';
 import type { ServiceEntry } from '../../backends/agent-desk.js';
 import { EVERYONE } from '../agents/feed.js';
 import { rightsOf, type Rights } from '../agents/rights.js';
-import { XIVO_FACE } from './auth.js';
+import type { AgentSession } from '../../backends/agent-desk.js';
+import { admitted, cutOff, XIVO_FACE } from './access.js';
 import { commandNamed } from './commands.js';
-import { agentChanged, ownEvent } from './events.js';
+import { OwnEventDelivery } from './delivery.js';
+import { agentChanged } from './events.js';
 import type { XivoFace } from './index.js';
+import { hintsChanged } from './phone.js';
 import { XUC_PROFILES } from './rights.js';
-import { errorMessage, frame, groupIds, type Frame } from './wire.js';
+import { usersStatuses } from './statuses.js';
+import { errorMessage, frame, groupIds, userIdOf, type Frame } from './wire.js';
+
+/** The Error of a command XUC does not know (the wire's word; XUC's own text is not published). */
+export const UNKNOWN_COMMAND = 'UnknownCommand';
 
 export const CTI_PATH = '/xuc/api/2.0/cti';
 
 /**
  * A new XUC CTI WebSocket (`/xuc/api/2.0/cti?token=…`): a session for the token's user, or
- * LoggedOnError and close, as newer XUC servers do (xivo.md §1.2).
+ * LoggedOnError and close, as newer XUC servers do (xivo.md §1.2). A token that opens nothing is a
+ * failed authentication for the shared throttle (index.ts refuses the upgrade once it is spent).
  */
-export async function openSession(face: XivoFace, ws: WebSocket, req: IncomingMessage): Promise<void> {
+export async function openSession(face: XivoFace, ws: WebSocket, req: IncomingMessage, ip: string): Promise<void> {
   const token = new URL(req.url ?? '', 'http://x').searchParams.get('token') ?? '';
   const session = token ? await face.engine.sessions.find(token, XIVO_FACE) : undefined;
-  const user = session?.ok ? face.directory.user(session.value.username) : undefined;
-  if (!user) {
+  const user = session?.ok && admitted(face, session.value.username) ? face.directory.user(session.value.username) : undefined;
+  if (!session?.ok || !user) {
+    if (token) await face.security.throttle.failed(ip);
     ws.send(frame('LoggedOnError', { Error: 'loggedOnFailed' }));
     ws.close(1008, 'invalid token');
     return;
   }
-  const s = new XucSession(face, ws, user);
+  const s = new XucSession(face, ws, user, session.value);
   face.sessions.add(s);
   ws.on('close', () => {
     face.sessions.delete(s);
@@ -40,7 +49,8 @@ export async function openSession(face: XivoFace, ws: WebSocket, req: IncomingMe
 /**
  * One user's CTI socket: frames `{claz:"web", command, …}` in, `{msgType, ctiMessage}` out
  * (xivo.md §2). Commands come from the table in commands.ts; what the user sees is filtered by
- * its profile. Frames and events are handled one at a time, in order.
+ * its profile. Frames and events are handled one at a time, in order; its own events are
+ * delivered exactly once across its token's sockets (delivery.ts).
  */
 export class XucSession {
   /** Agent groups, numbered as this session names them. */
@@ -51,16 +61,28 @@ export class XucSession {
   stats = false;
   /** The last AgentStateEvent sent per agent, to send changes only. */
   readonly lastState = new Map<string, string>();
+  /** Subscribed phone hints: number → the status last sent. */
+  readonly hints = new Map<string, number | undefined>();
+  /** Queue statistics last sent: queueId → counter → value. */
+  readonly queueCounters = new Map<number, Map<string, number>>();
+  /** Hold state last told per call. */
+  readonly onHold = new Map<string, boolean>();
+  /** It hears every visible agent's state (subscribeToAgentEvents, subscribeToAgentStats). */
+  private agentEvents = false;
   private everyone = false;
+  private ended = false;
   private readonly stops: Array<() => void> = [];
   private chain = Promise.resolve();
+  private readonly own: OwnEventDelivery;
 
   constructor(
     readonly face: XivoFace,
     private readonly ws: WebSocket,
     readonly user: AgentConfig,
+    session: AgentSession,
   ) {
     this.groups = groupIds(face.directory);
+    this.own = new OwnEventDelivery(this, ws, session.token, session.cursor);
   }
 
   /** What the user may see and act on (../agents/rights.ts), from the roster as it is now (SIGHUP may change profiles). */
@@ -69,7 +91,7 @@ export class XucSession {
   }
 
   get watchesEveryone(): boolean {
-    return this.everyone;
+    return this.agentEvents;
   }
 
   send(msgType: string, ctiMessage: unknown): void {
@@ -77,39 +99,74 @@ export class XucSession {
   }
 
   close(): void {
+    this.ended = true;
+    this.face.queueStats.unsubscribe(this);
     for (const stop of this.stops.splice(0)) stop();
   }
 
-  /** The bridge is stopping: drop the socket too. */
+  /** The bridge is stopping, or the user is gone from the configuration: drop the socket too. */
   terminate(): void {
     this.close();
     this.ws.terminate();
   }
 
   async start(): Promise<void> {
+    const { directory } = this.face;
     this.send('LoggedOn', {});
     this.send('RightProfile', { profile: XUC_PROFILES[this.rights.rank], rights: [] });
-    this.send('UserConfigUpdate', { userId: this.user.username, agentId: this.user.agentId ?? null, fullName: this.face.directory.displayName(this.user), mobileNumber: null });
-    this.send('UsersStatuses', [
-      { name: 'available', color: '#00FF00', longName: 'Available', actions: [{ name: 'queueunpause_all', parameters: '' }] },
-      { name: 'paused', color: '#FF0000', longName: 'Paused', actions: [{ name: 'queuepause_all', parameters: '' }] },
-    ]);
-    this.stops.push(await this.face.feed.on(this.user.username, (e) => this.queue(() => ownEvent(this, e))));
+    // The fields xucserver's sample page reads from it (app/assets/javascripts/pages/sample.js
+    // userConfigHandler): a numeric userId, and voicemail and forwards (none here: null destinations
+    // leave the sample's forward boxes alone).
+    this.send('UserConfigUpdate', {
+      userId: userIdOf(this.user), agentId: this.user.agentId ?? null, fullName: directory.displayName(this.user), mobileNumber: null,
+      voiceMailId: null, voiceMailEnabled: false,
+      naFwdEnabled: false, naFwdDestination: null, uncFwdEnabled: false, uncFwdDestination: null, busyFwdEnabled: false, busyFwdDestination: null,
+    });
+    this.send('UsersStatuses', usersStatuses());
+    // What the token's earlier sockets left unproven comes first, then the live events; the
+    // catching up starts once the feed listens, so nothing falls between the two.
+    let listening!: () => void;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    this.queue(() => ready.then(() => this.own.catchUp()));
+    this.stops.push(await this.face.feed.on(this.user.username, (e) => this.queue(() => this.own.deliver(e))));
+    listening();
     this.ws.on('message', (raw) => this.queue(() => this.receive(String(raw))));
   }
 
-  /** From now on, hear every agent's events (supervision, statistics). */
+  /** From now on, hear every visible agent's state. */
+  async watchAgents(): Promise<void> {
+    this.agentEvents = true;
+    await this.watchEveryone();
+  }
+
+  /** Every agent's events (agent states, phone hints). */
   async watchEveryone(): Promise<void> {
     if (this.everyone) return;
     this.everyone = true;
-    this.stops.push(await this.face.feed.on(EVERYONE, (e) => this.queue(() => agentChanged(this, e))));
+    this.stops.push(
+      await this.face.feed.on(EVERYONE, (e) =>
+        this.queue(async () => {
+          if (this.agentEvents) await agentChanged(this, e);
+          await hintsChanged(this, e);
+        }),
+      ),
+    );
   }
 
-  /** Frames are handled one at a time, in order, events included. */
+  /**
+   * Frames are handled one at a time, in order, events included. A user the configuration no
+   * longer admits (removed or left without a password by a reload) is cut off before anything runs.
+   */
   private queue(work: () => Promise<void>): void {
-    this.chain = this.chain.then(work).catch((e: unknown) => {
-      this.face.logger.warn('xuc frame failed', { username: this.user.username, error: e });
-    });
+    this.chain = this.chain
+      .then(() => {
+        if (this.ended) return;
+        if (!admitted(this.face, this.user.username)) return cutOff(this.face, this.user.username);
+        return work();
+      })
+      .catch((e: unknown) => {
+        this.face.logger.warn('xuc frame failed', { username: this.user.username, error: e });
+      });
   }
 
   /**
@@ -129,9 +186,13 @@ export class XucSession {
     if (f.claz === 'ping') return this.send('Pong', {});
     if (typeof f.command !== 'string') return this.error('Error', fail('MISSING_PARAMETER', 'the frame has no command'));
     const command = commandNamed(f.command);
-    if (!command) return this.error('Error', fail('INVALID_PARAMETER', `unknown command ${f.command}`), f.command);
+    // A well-formed frame naming a command XUC does not know is not malformed JSON: it is answered
+    // as an unknown command, under Error (the generic "service answered abnormally" of cti.js).
+    if (!command) return this.send('Error', { Error: UNKNOWN_COMMAND, message: `unknown command ${f.command}`, command: f.command });
     const out = await command.handle(this, f as Frame);
-    if (!out.ok) this.error(command.errors, out, f.command);
+    if (out.ok) return;
+    if (command.errors !== 'silent') return this.error(command.errors, out, f.command);
+    this.face.logger.debug('xuc command failed, unanswered as in XUC', { username: this.user.username, command: f.command, reason: out.reason });
   }
 
   private error(msgType: string, f: Failure, command?: string): void {

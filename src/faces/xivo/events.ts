@@ -1,6 +1,8 @@
 import type { AgentEvent } from '../../backends/agent-desk.js';
+import type { Interaction } from '../../backends/backend.js';
 import type { AgentConfig } from '../../config/index.js';
 import type { XucSession } from './cti.js';
+import { currentEventType, isOnHold, phoneEvent, sheet } from './phone-events.js';
 import { agentStateEvent, isWrapUp } from './wire.js';
 
 /** Desk events as XUC events: PhoneEvent for the user's own calls, AgentStateEvent and AgentStatistics for the agents it sees. */
@@ -15,13 +17,24 @@ export async function ownEvent(s: XucSession, e: AgentEvent): Promise<void> {
   const found = await engine.getInteraction(e.sessionId);
   if (!found.ok) return;
   const i = found.value;
-  const eventType = e.kind === 'OFFERED' ? (i.userData.direction === 'Outgoing' ? 'EventDialing' : 'EventRinging') : phoneEvents[e.kind];
+  const eventType = e.kind === 'OFFERED' ? currentEventType({ ...i, status: 'BOOKED' }) : e.kind === 'UPDATED' ? holdChange(s, i) : phoneEvents[e.kind];
+  if (e.kind !== 'UPDATED') s.onHold.delete(i.id);
   if (!eventType) return;
+  // The sheet of the attached data pops with the ringing, as XUC sends it (seed 004 "Sheet").
+  if (e.kind === 'OFFERED') s.send('Sheet', sheet(i, Date.now()));
   const state = await engine.agentState(s.user.username);
-  s.send('PhoneEvent', {
-    eventType, DN: (state.ok ? state.value.phone : undefined) ?? '', otherDN: i.contactValue ?? '', linkedId: i.id, uniqueId: i.id, queueName: i.serviceCode,
-    userData: Object.fromEntries(Object.entries(i.userData).map(([k, v]) => [`USR_${k}`, v])),
-  });
+  s.send('PhoneEvent', phoneEvent(i, eventType, state.ok ? state.value.phone : undefined));
+}
+
+/**
+ * A call's user data changed: EventOnHold / EventEstablished when its hold flag is not what this
+ * socket last told (xucmgt XucPhoneEventListener EVENT_ONHOLD); other changes are no phone event.
+ */
+function holdChange(s: XucSession, i: Interaction): string | undefined {
+  const held = isOnHold(i);
+  if ((s.onHold.get(i.id) ?? false) === held) return undefined;
+  s.onHold.set(i.id, held);
+  return held ? 'EventOnHold' : 'EventEstablished';
 }
 
 /** An agent's state after one of its events, if visible and changed. */

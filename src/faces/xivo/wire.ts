@@ -29,9 +29,25 @@ export function groupIds(dir: AgentRoster): Map<string, number> {
   return ids;
 }
 
+/**
+ * A user's numeric XUC userId: xucmgt matches users by it with `===` (XucAgent.getUser, the
+ * membership requests of XucMembership), and cti.js's sample shows it as a number
+ * (xucserver app/assets/javascripts/pages/sample.js userConfigHandler). An agent's is its agentId;
+ * another user's is derived from its username (stable across reloads and processes), above the
+ * agentId range (101–59999) so the two never meet.
+ */
+export function userIdOf(a: AgentConfig): number {
+  if (a.agentId !== undefined) return a.agentId;
+  return 1_000_000 + (createHash('sha1').update(`xuc-user/${a.username}`).digest().readUInt32BE(0) % 9_000_000);
+}
+
+/** The user a userId names (userIdOf), if any. */
+export const userById = (dir: AgentRoster, userId: unknown): AgentConfig | undefined => dir.agents.find((a) => userIdOf(a) === Number(userId));
+
 export function agentEntry(a: AgentConfig, dir: AgentRoster, groups: Map<string, number>): Json {
   const [firstName = '', ...rest] = dir.displayName(a).split(' ');
-  return { id: a.agentId, firstName, lastName: rest.join(' '), number: String(a.agentId), context: 'default', groupId: groups.get(a.group) ?? 0 };
+  // userId: xucmgt's XucAgent.onAgentConfig keys agents by id and userId (its default membership view).
+  return { id: a.agentId, userId: userIdOf(a), firstName, lastName: rest.join(' '), number: String(a.agentId), context: 'default', groupId: groups.get(a.group) ?? 0 };
 }
 
 export function queueEntry(s: ServiceEntry, dir: AgentRoster): Json {
