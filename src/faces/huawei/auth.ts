@@ -1,10 +1,11 @@
 import { isIPv4 } from 'node:net';
-import type { LoginOptions } from '../../backends/agent-desk.js';
+import type { AgentSession, LoginOptions } from '../../backends/agent-desk.js';
 import { inProgress } from '../../backends/backend.js';
 import { BUSY, WRAP_UP } from '../../backends/not-ready.js';
-import { fail, huaweiSignInRetcodes } from '../../reasons/index.js';
+import { fail, huaweiSignInRetcodes, type Failure } from '../../reasons/index.js';
 import { refuse } from '../agents/refusal.js';
 import { readJson } from '../http.js';
+import { deliveryOf, withDelivery } from './delivery.js';
 import type { HuaweiFace } from './index.js';
 import { answer, bool, failed, int, isTextChannel, refuseWith, setGuid, text, tokenOf, workNo, type Body, type HuaweiContext } from './wire.js';
 
@@ -28,10 +29,15 @@ export function gone(face: HuaweiFace, username: string): boolean {
   return !user || !user.profiles.includes('agent') || user.agentId === undefined || user.password === undefined;
 }
 
-/** End every Guid of a user the configuration no longer has as an agent, and its login. */
-export async function endGuids(face: HuaweiFace, username: string): Promise<void> {
-  await face.engine.agentLogout(username, undefined, 'removed from the configuration');
-  await face.engine.sessions.close({ username, face: HUAWEI_FACE });
+/**
+ * End a Guid of a user the configuration no longer has as an agent, and its login. The Guid is kept,
+ * marked, so later calls with it hear "not signed in" (100-006) rather than "unknown Guid"; it no
+ * longer signs anyone out when it lapses. Each of the agent's Guids is ended the first time it is used.
+ */
+export async function endGuid(face: HuaweiFace, session: AgentSession): Promise<Failure> {
+  await face.engine.agentLogout(session.username, undefined, 'removed from the configuration');
+  await face.engine.sessions.save(withDelivery({ ...session, logoutOnExpiry: false }, { ...deliveryOf(session), ended: true }));
+  return fail('AGENT_NOT_LOGGED_IN', 'the agent is no longer configured: sign in again');
 }
 
 /**
@@ -45,11 +51,9 @@ export const signedIn = (face: HuaweiFace) => async function signedIn(ctx: Huawe
   const session = guid ? await face.engine.sessions.find(tokenOf(guid), HUAWEI_FACE, face.keepAliveMs) : fail('SESSION_EXPIRED');
   if (!session.ok) return failed(ctx, session.reason === 'SESSION_EXPIRED' ? fail('SESSION_EXPIRED', 'the Guid is missing, unknown or expired: sign in again') : session);
   const { username } = session.value;
-  if (gone(face, username)) {
-    // A reload removed or disabled the agent: its Guids end, and it hears "not signed in" (huawei.md §1.2, 100-006).
-    await endGuids(face, username);
-    return failed(ctx, fail('AGENT_NOT_LOGGED_IN', `agent ${id} is no longer configured: sign in again`));
-  }
+  // A reload removed or disabled the agent: its Guids end, and it hears "not signed in" (huawei.md §1.2, 100-006).
+  if (deliveryOf(session.value).ended) return failed(ctx, fail('AGENT_NOT_LOGGED_IN', 'the agent is no longer configured: sign in again'));
+  if (gone(face, username)) return failed(ctx, await endGuid(face, session.value));
   const agent = face.directory.agentById(id);
   // A Guid of another agent: the gateway answers "not signed in" (huawei.md §2.1).
   if (!agent || agent.username !== username) return failed(ctx, fail('AGENT_NOT_LOGGED_IN', `agent ${id} is not signed in with this Guid`));

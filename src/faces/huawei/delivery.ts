@@ -17,6 +17,8 @@ export interface Delivery {
   pending?: { to: number; said?: string | undefined } | undefined;
   /** When this Guid last handed out a successor (dynamic authentication); its creation until then. */
   rotatedAt?: number | undefined;
+  /** A reload removed or disabled its agent: the Guid answers "not signed in" until it lapses, even if the agent comes back. */
+  ended?: true | undefined;
 }
 
 /** The delivery of a session; a bare string (written before deliveries were acknowledged) is what was said. */

@@ -1,7 +1,6 @@
 import type { AgentSession } from '../../backends/agent-desk.js';
-import { fail } from '../../reasons/index.js';
 import { acknowledge, deliveryOf, withDelivery } from './delivery.js';
-import { endGuids, gone, HUAWEI_FACE } from './auth.js';
+import { endGuid, gone, HUAWEI_FACE } from './auth.js';
 import { huaweiEvent } from './events.js';
 import type { HuaweiFace } from './index.js';
 import { answer, failed, isTextChannel, setGuid, type HuaweiContext } from './wire.js';
@@ -80,10 +79,7 @@ export const pollEvent = (face: HuaweiFace) => async function pollEvent(ctx: Hua
       await Promise.race([wait.woken, interrupted]);
       wait.cancel();
       // A reload woke it: an agent no longer configured has no Guid any more.
-      if (gone(face, session.username)) {
-        await endGuids(face, session.username);
-        return failed(ctx, fail('AGENT_NOT_LOGGED_IN', `agent ${workno} is no longer configured: sign in again`));
-      }
+      if (gone(face, session.username)) return failed(ctx, await endGuid(face, session));
     }
   } finally {
     face.heldPolls.delete(interrupt);
