@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseConfig } from '../src/config/index.js';
 import { startTestBridge, type TestBridge } from './support/bridge.js';
 import { FACES_EMBEDDED, http, logoutEveryone, soapStart, soapStatus, startFacesBridge } from './support/agent-faces.js';
 import { BrowserConsole, JavaDemo } from './support/huawei-clients.js';

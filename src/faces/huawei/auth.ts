@@ -115,11 +115,12 @@ export const signIn = (face: HuaweiFace, mode: 'login' | 'loginex' | 'forcelogin
   const channels = dir.workChannels(agent).filter((c) => checkInWebm || !isTextChannel(c));
   const session = await engine.sessions.open(agent.username, HUAWEI_FACE, { ttlMs: face.keepAliveMs, logoutOnExpiry: true, signIn: channels });
   if (!session.ok) return failed(ctx, session.reason === 'AGENT_ALREADY_LOGGED_IN' ? already : session);
+  const line = phone ?? agent.line;
   const login: LoginOptions = {
     autoAnswer,
     autoIdle,
     initial: status === 4 ? { ready: true } : { ready: false, reason: status === 5 ? WRAP_UP : BUSY },
-    ...((phone ?? agent.line) !== undefined ? { phone: (phone ?? agent.line) as string } : {}),
+    ...(line !== undefined ? { phone: line } : {}),
   };
   const out = await engine.agentLogin(agent.username, channels, login);
   if (!out.ok) {
