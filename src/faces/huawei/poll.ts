@@ -22,15 +22,16 @@ export const pollEvent = (face: HuaweiFace) => async function pollEvent(ctx: Hua
   const workno = String(agent.agentId);
   let { session, changed } = acknowledge(ctx.state.session);
   let left = false;
-  let interrupt!: () => void;
-  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+  // Each wait can be cut short: by the client leaving, or by a reload (re-armed every round).
+  let interrupt = () => {};
+  const wake = () => interrupt();
   // The client abandoning its poll closes the response before anything is written.
   const onClose = () => {
     left = true;
     interrupt();
   };
   ctx.res.once('close', onClose);
-  face.heldPolls.add(interrupt);
+  face.heldPolls.add(wake);
   const save = async (s: AgentSession) => {
     const saved = await engine.sessions.save(s);
     changed = false;
@@ -76,13 +77,13 @@ export const pollEvent = (face: HuaweiFace) => async function pollEvent(ctx: Hua
         if (changed || rotated !== session) await save(rotated);
         return answer(ctx, '0', { event: null }, '');
       }
-      await Promise.race([wait.woken, interrupted]);
+      await Promise.race([wait.woken, new Promise<void>((resolve) => (interrupt = resolve))]);
       wait.cancel();
       // A reload woke it: an agent no longer configured has no Guid any more.
       if (gone(face, session.username)) return failed(ctx, await endGuid(face, session));
     }
   } finally {
-    face.heldPolls.delete(interrupt);
+    face.heldPolls.delete(wake);
     ctx.res.off('close', onClose);
   }
 };
