@@ -76,8 +76,10 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     backend,
     logger,
     async reload(next: Config) {
-      // The agent faces read the engine's roster, which the reload replaces: nothing more to tell them.
+      // The agent faces read the engine's roster, which the reload replaces; they are told so they
+      // can end what they hold for agents that are gone (a Huawei poll waiting on one).
       await center.reload?.(next);
+      faces?.reloaded();
     },
     async close(graceSeconds = config.server.shutdownGraceSeconds) {
       stopping = true;

@@ -112,9 +112,9 @@ describe('Huawei CC-Gateway face', () => {
       [ALICE, { password: 'alice-pw', phonenum: '1'.repeat(25) }, 'loginex', huaweiSignInRetcodes.INVALID_PARAMETER],
       [ALICE, { password: 'alice-pw' }, '', huaweiSignInRetcodes.MISSING_PARAMETER], // plain sign-in needs phonenum
       [ALICE, { password: 'alice-pw', status: 6 }, 'loginex', huaweiSignInRetcodes.INVALID_PARAMETER],
-      [ALICE, { password: 'alice-pw', agenttype: 5 }, 'loginex', huaweiSignInRetcodes.INVALID_PARAMETER],
-      [ALICE, { password: 'alice-pw', ip: '::1' }, 'loginex', huaweiSignInRetcodes.INVALID_PARAMETER],
-      [ALICE, { password: 'alice-pw', ip: '1234567890123456' }, 'loginex', huaweiSignInRetcodes.INVALID_PARAMETER],
+      [ALICE, { password: 'alice-pw', agenttype: 5 }, 'loginex', '100-012'],
+      [ALICE, { password: 'alice-pw', ip: '::1' }, 'loginex', '100-016'],
+      [ALICE, { password: 'alice-pw', ip: '1234567890123456' }, 'loginex', '100-016'],
       [ALICE, { password: 'alice-pw', autoanswer: 'maybe' }, 'loginex', huaweiSignInRetcodes.INVALID_PARAMETER],
       [ALICE, { password: 'wrong' }, 'loginex', huaweiSignInRetcodes.UNAUTHENTICATED],
       [299, { password: 'alice-pw' }, 'loginex', huaweiSignInRetcodes.UNAUTHENTICATED],

@@ -122,6 +122,8 @@ export interface QueueMember {
 
 export interface AgentDesk {
   readonly sessions: AgentSessions;
+  /** The desk's clock, the one session times are written in (tests simulate it). */
+  readonly now: () => number;
   readonly roster: AgentRoster;
 
   // ---- interactions an agent sees or works on ----

@@ -301,6 +301,13 @@ export const configSchema = z.strictObject({
           keepAliveSeconds: z.number().min(1).default(120),
           /** Dynamic authentication: a poll hands out a new Guid (Set-GUID) once the current one is this old. */
           guidRotateSeconds: z.number().min(0.1).default(300),
+          /**
+           * AgentEvent_Call_Release's content: 'callid', the bare call id of the CEC gateway docs
+           * (2023–2025, api-ccfs-cec/cec_07_1363); 'object', `{"callid": …}` as the older gateway of
+           * Huawei's browser agent console sends it (MoonShadowFei/HWCallCenter eventProcess.js reads
+           * event.content.callid).
+           */
+          callReleaseContent: z.enum(['callid', 'object']).default('callid'),
         })
         .prefault({}),
       xivo: z

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import soap from 'soap';
-import { EmbeddedEngine } from '../../src/backends/embedded/index.js';
+import { EmbeddedEngine, type EngineOptions } from '../../src/backends/embedded/index.js';
 import { embeddedCenter } from '../../src/backends/contact-center.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { parseConfig, type Config } from '../../src/config/index.js';
@@ -77,13 +77,14 @@ export function mccCallers(url: string): Pick<TestBridge, 'rest' | 'soap' | 'soa
   };
 }
 
-export async function startTestBridge(overrides: Record<string, unknown> = {}): Promise<TestBridge> {
+/** `engine` options: a simulated clock (`now`) for what happens over hours. */
+export async function startTestBridge(overrides: Record<string, unknown> = {}, engineOptions: EngineOptions = {}): Promise<TestBridge> {
   const dir = mkdtempSync(join(tmpdir(), 'mcc-test-'));
   const logFile = join(dir, 'bridge.log');
   const config: Config = parseConfig({ server: { port: 0, host: '127.0.0.1' }, embedded: TEST_EMBEDDED, ...overrides }, 'test');
   // Only the file, which tests read: stdout would drown the mocha report.
   const logger = createLogger({ level: 'info', file: logFile, stdout: false });
-  const engine = new EmbeddedEngine(config.embedded, new SqliteStore(join(dir, 'bridge.sqlite')));
+  const engine = new EmbeddedEngine(config.embedded, new SqliteStore(join(dir, 'bridge.sqlite')), engineOptions);
   await engine.start();
   const running = await startBridge(config, { logger, center: embeddedCenter(engine) });
   const bridge: TestBridge = {

@@ -8,5 +8,7 @@ export interface AgentFace {
   install(app: Koa): void;
   /** A WebSocket upgrade on the face's path; false when the path is not its own. */
   handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** The configuration was reloaded (SIGHUP): what the face holds for agents it no longer has ends now. */
+  reloaded?(): void;
   close?(): void;
 }

@@ -16,6 +16,8 @@ export interface AgentFaces {
   install(app: Koa): void;
   /** WebSocket upgrades (CometD, XUC CTI); false when the path is not theirs. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Tell the faces the configuration was reloaded. */
+  reloaded(): void;
   close(): void;
 }
 
@@ -34,6 +36,7 @@ export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logg
       pollWaitMs: huawei.pollWaitSeconds * 1000,
       keepAliveMs: huawei.keepAliveSeconds * 1000,
       guidRotateMs: huawei.guidRotateSeconds * 1000,
+      callReleaseContent: huawei.callReleaseContent,
     }));
   }
   if (xivo.enabled) faces.push(xivoFace({ engine, security, directory, feed, logger, bodyLimit, tokenTtlMs: xivo.tokenTtlSeconds * 1000, maxOutgoingPerAgent: xivo.maxOutgoingPerAgent }));
@@ -44,6 +47,9 @@ export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logg
     },
     handleUpgrade(req, socket, head) {
       return faces.some((face) => face.handleUpgrade?.(req, socket, head) ?? false);
+    },
+    reloaded() {
+      for (const face of faces) face.reloaded?.();
     },
     close() {
       feed.close(); // waiting event polls answer now

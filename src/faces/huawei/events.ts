@@ -1,8 +1,15 @@
 import type { AgentDesk, AgentEvent } from '../../backends/agent-desk.js';
 import { availabilityOf, type Availability } from '../../backends/agent-state.js';
-import type { NotReadyReason } from '../../backends/not-ready.js';
-import type { HuaweiFace } from './index.js';
-import { answer, failed, setGuid, type HuaweiContext, type HuaweiEvent } from './wire.js';
+import { decodeNotReady, type NotReadyReason } from '../../backends/not-ready.js';
+import type { HuaweiEvent } from './wire.js';
+
+/**
+ * AgentEvent_Call_Release's content differs by gateway generation: the CEC docs (2023–2025,
+ * api-ccfs-cec/cec_07_1363.md) give the bare call id; the older gateway Huawei's browser agent console
+ * was written for sends an object, whose `callid` it reads (Proc_agentEvent_callRelease in
+ * MoonShadowFei/HWCallCenter page/js/eventHandle/eventProcess.js).
+ */
+export type CallReleaseContent = 'callid' | 'object';
 
 /** AgentState_SetNotReady_Success reason codes: 2 forced busy after no answer, 200–250 custom, 1 agent busy. */
 function busyCode(r: NotReadyReason | undefined): string {
@@ -35,7 +42,13 @@ function stateEvent(now: Availability, left?: Availability, why?: string): [stri
  * One desk event as the CC-Gateway would report it, or nothing (events it has no name for).
  * Interaction events read the session for caller and media; `content` follows the seed's examples.
  */
-export async function huaweiEvent(engine: AgentDesk, workNo: string, e: AgentEvent, mediaAbility: (channelId: number) => string): Promise<HuaweiEvent | undefined> {
+export async function huaweiEvent(
+  engine: AgentDesk,
+  workNo: string,
+  e: AgentEvent,
+  mediaAbility: (channelId: number) => string,
+  releaseContent: CallReleaseContent = 'callid',
+): Promise<HuaweiEvent | undefined> {
   const make = (eventType: string, content: unknown = null): HuaweiEvent => ({ eventType, workNo, content, eventGenTime: e.at });
   switch (e.kind) {
     case 'LOGGED_IN':
@@ -66,65 +79,19 @@ export async function huaweiEvent(engine: AgentDesk, workNo: string, e: AgentEve
     feature: '0',
     mediaAbility: mediaAbility(e.channelId ?? s?.channelId ?? 0),
   };
+  const released = releaseContent === 'object' ? { callid: e.sessionId } : e.sessionId;
   switch (e.kind) {
     case 'OFFERED':
       return make('AgentEvent_Ringing', { ...call, transfer: 'no', transfrom: '' });
     case 'ASSIGNED':
       return make('AgentEvent_Talking', call);
     case 'RELEASED':
-      return make('AgentEvent_Call_Release', e.sessionId);
+      return make('AgentEvent_Call_Release', released);
     case 'CLOSED':
       return e.reason === 'closed by the caller'
         ? make('AgentEvent_Customer_Release', { callid: e.sessionId, number: call.caller })
-        : make('AgentEvent_Call_Release', e.sessionId);
+        : make('AgentEvent_Call_Release', released);
     default:
       return undefined; // UPDATED, PARKED: the gateway has no event for them
   }
 }
-
-/**
- * GET agentevent: the next event of the agent, waiting up to pollWaitMs for one. Polling keeps the
- * Guid alive, and hands out the next Guid once the current one is old (dynamic authentication).
- */
-export const pollEvent = (face: HuaweiFace) => async function pollEvent(ctx: HuaweiContext) {
-  const { engine } = face;
-  const { agent } = ctx.state;
-  let session = ctx.state.session;
-  if (Date.now() - session.createdAt >= face.guidRotateMs) {
-    // The client switches to the new Guid (huawei.md §0); the old one keeps working a while.
-    const next = await engine.sessions.rotate(session, face.keepAliveMs, 30_000);
-    if (next.ok) {
-      session = next.value;
-      setGuid(ctx, session.token);
-    }
-  }
-  const workno = String(agent.agentId);
-  const deadline = Date.now() + face.pollWaitMs;
-  for (;;) {
-    // The event feed (one store read for everyone) wakes this poll; it does not re-read on a timer.
-    const wait = await face.feed.next(agent.username, Math.max(0, deadline - Date.now()));
-    const found = await engine.agentEvents(agent.username, session.cursor, 20);
-    if (!found.ok) {
-      wait.cancel();
-      return failed(ctx, found);
-    }
-    for (const e of found.value) {
-      session.cursor = e.id;
-      const event = await huaweiEvent(engine, workno, e, (channelId) => (channelId === 1003 ? '5' : '1'));
-      // Several channels report one agent: the same state twice in a row is said once. A call
-      // event between them makes the second a new state (a second wrap-up after another call).
-      const key = event && e.sessionId === undefined ? `${event.eventType} ${JSON.stringify(event.content)}` : undefined;
-      if (!event || (key !== undefined && key === session.lastSent)) continue;
-      session.lastSent = key;
-      wait.cancel();
-      await engine.sessions.save(session);
-      return answer(ctx, '0', { event }, '');
-    }
-    if (found.value.length > 0) await engine.sessions.save(session);
-    if (Date.now() >= deadline || ctx.req.destroyed || face.feed.closing) {
-      wait.cancel();
-      return answer(ctx, '0', { event: null }, '');
-    }
-    await wait.woken;
-  }
-};

@@ -1,14 +1,14 @@
 import type Router from '@koa/router';
 import { inProgress } from '../../backends/backend.js';
 import { agentStateOf, type OneState } from '../../backends/agent-state.js';
-import { BUSY, WRAP_UP } from '../../backends/not-ready.js';
+import { BUSY, decodeNotReady, WRAP_UP } from '../../backends/not-ready.js';
 import { fail } from '../../reasons/index.js';
 import { refuse } from '../agents/refusal.js';
-import { readJson } from '../http.js';
 import { signedIn, signIn, signOut } from './auth.js';
-import { pollEvent } from './events.js';
+import { answerCall, appData, callInfo, dropCall, releaseCall, setCallData } from './calls.js';
 import type { HuaweiFace } from './index.js';
-import { answer, bool, done, failed, text, type Body, type HuaweiContext, type HuaweiState } from './wire.js';
+import { pollEvent } from './poll.js';
+import { answer, bool, done, failed, type HuaweiContext, type HuaweiState } from './wire.js';
 
 /** The CC-Gateway routes (under /agentgateway/resource): sign-in, agent states, events, calls. */
 export function huaweiRoutes(router: Router<HuaweiState>, face: HuaweiFace): void {
@@ -19,6 +19,7 @@ export function huaweiRoutes(router: Router<HuaweiState>, face: HuaweiFace): voi
   router.put('/onlineagent/:agentid/forcelogin', signIn(face, 'forcelogin'));
   router.delete('/onlineagent/:agentid/logout', agent, signOut(face, false));
   router.delete('/onlineagent/:agentid/forcelogout', agent, signOut(face, true));
+  router.post('/onlineagent/:agentid/resetskill/:autoflag', agent, resetSkill(face));
 
   router.post('/onlineagent/:agentid/sayfree', agent, ready(face));
   router.post('/onlineagent/:agentid/saybusy', agent, sayBusy(face));
@@ -42,9 +43,35 @@ export function huaweiRoutes(router: Router<HuaweiState>, face: HuaweiFace): voi
   router.post('/voicecall/:agentid/dropcall/:callid', agent, dropCall(face));
   router.delete('/voicecall/:agentid/release', agent, releaseCall(face));
   router.put('/calldata/:agentid/appdata', agent, setCallData(face));
+  // The Java agent demo sets call data with setcalldataex, the same body (QueryCallDataService.java
+  // in Huawei/CloudIPCC_AgentServerDemo_Java src/AgentServerDemo/src/com/huawei/agentdemo/service/).
+  router.put('/calldata/:agentid/setcalldataex', agent, setCallData(face));
+  router.get('/calldata/:agentid/appdata', agent, appData(face));
+  router.get('/calldata/:agentid/callinfobycallid/:callid', agent, callInfo(face));
 }
 
 // ------------------------------------------------------------------ agent states
+
+/**
+ * resetskill (api-cec/cec_07_1209): sign in to skills. Huawei's browser agent console calls it after
+ * sign-in and starts polling only once it answers 0 (agentLogin_loginSuccess in
+ * MoonShadowFei/HWCallCenter page/js/operation/agentLogin.js), as does the Java demo's RESETSKILL
+ * (OnlineAgentService.resetSkills, Huawei/CloudIPCC_AgentServerDemo_Java). `true` signs in to every
+ * configured skill, which the engine's agent already serves; a `skillid` list (1;2;3) must name
+ * skills (queue ids) of the agent, but the engine routes on all of them: a subset is not applied.
+ */
+const resetSkill = (face: HuaweiFace) => async function resetSkill(ctx: HuaweiContext) {
+  const raw = ctx.query.skillid;
+  if (ctx.params.autoflag !== 'true' && typeof raw === 'string' && raw !== '') {
+    if (raw.length > 4000 || !/^\d+(;\d+)*;?$/.test(raw)) refuse('INVALID_PARAMETER', 'skillid must be skill ids separated by ";"');
+    const own = new Set(ctx.state.agent.skills);
+    for (const id of raw.split(';').filter(Boolean)) {
+      const service = face.directory.serviceByQueueId(Number(id));
+      if (!service || !own.has(service.code)) refuse('INVALID_SERVICE_CODES', `skill ${id} is not one of agent ${ctx.params.agentid}'s`);
+    }
+  }
+  answer(ctx, '0', { result: {} });
+};
 
 /** sayfree, cancelbusy, cancelrest and cancelwork all end the not-ready state. */
 const ready = (face: HuaweiFace) => async function ready(ctx: HuaweiContext) {
@@ -107,41 +134,4 @@ const agentStatus = (face: HuaweiFace) => async function agentStatus(ctx: Huawei
   if (!held.ok) return failed(ctx, held);
   const one = agentStateOf(state.value, held.value, ['in-session']);
   answer(ctx, '0', { result: { agentState: gatewayState(one), isWorking: one.kind === 'in-session' } });
-};
-
-// ------------------------------------------------------------------ calls (MCC sessions)
-
-function callIdOf(ctx: HuaweiContext, from: 'query' | 'param'): string {
-  const id = from === 'query' ? ctx.query.callid : ctx.params.callid;
-  return typeof id === 'string' && id !== '' ? id : refuse('MISSING_PARAMETER', 'callid is required');
-}
-
-const answerCall = (face: HuaweiFace) => async function answerCall(ctx: HuaweiContext) {
-  const id = callIdOf(ctx, 'query');
-  done(ctx, await face.engine.accept(id, ctx.state.agent.username));
-};
-
-const dropCall = (face: HuaweiFace) => async function dropCall(ctx: HuaweiContext) {
-  done(ctx, await face.engine.complete(callIdOf(ctx, 'param'), 'agent', ctx.state.agent.username));
-};
-
-/** Release the current call: the one the agent is talking on. */
-const releaseCall = (face: HuaweiFace) => async function releaseCall(ctx: HuaweiContext) {
-  const { username } = ctx.state.agent;
-  const held = await face.engine.heldInteractions(username);
-  if (!held.ok) return failed(ctx, held);
-  const current = held.value.find(inProgress);
-  if (!current) return failed(ctx, fail('UNKNOWN_INTERACTION', 'the agent is not talking'));
-  done(ctx, await face.engine.complete(current.id, 'agent', username));
-};
-
-/** Call-associated data: `calldata` becomes the session's MCC sessionData; other keys are kept beside it. */
-const setCallData = (face: HuaweiFace) => async function setCallData(ctx: HuaweiContext) {
-  const body = ((await readJson(ctx, face.bodyLimit)) ?? {}) as Body;
-  const callid = text(body, 'callid', 64, true) as string;
-  const data = text(body, 'calldata', 16384, true) as string;
-  const found = await face.engine.getInteraction(callid);
-  if (!found.ok) return failed(ctx, found);
-  if (found.value.agent?.username !== ctx.state.agent.username) return failed(ctx, fail('INVALID_STATE', `call ${callid} is not the agent's`));
-  done(ctx, await face.engine.updateUserData(callid, { sessionData: data }));
 };

@@ -29,17 +29,39 @@ export interface HuaweiEvent {
 
 const SERVER_NAME = 'AgentGateway0';
 
+/** The MCC's chat channel (LiveHelp) is the gateway's text media (mediaAbility 5, WebM); the others are voice (1). */
+export const isTextChannel = (channelId: number) => channelId === 1003;
+
 /** The Guid header: the part after "JSESSIONID=" if present, without the ".AgentGatewayN" node suffix. */
 export const tokenOf = (guid: string) => guid.replace(/^JSESSIONID=/i, '').split('.')[0] ?? '';
 
 /** The Set-GUID header handing a session's token to the client. */
 export const setGuid = (ctx: HuaweiContext, token: string) => ctx.set('Set-GUID', `JSESSIONID=${token}.${SERVER_NAME}`);
 
-export function answer(ctx: HuaweiContext, retcode: HuaweiRetcode | '0', extra: Body = {}, message?: string): void {
-  ctx.status = 200; // business errors travel in retcode (huawei.md §1.1)
+export function answer(ctx: HuaweiContext, retcode: HuaweiRetcode | '0', extra: Body = {}, message?: string, status = 200): void {
+  ctx.status = status; // business errors travel in retcode with HTTP 200 (huawei.md §1.1)
   ctx.body = { message: message ?? (retcode === '0' ? 'success' : huaweiRetcodeMessages[retcode]), retcode, ...extra };
+  // Exactly `application/json`, no charset: Huawei's browser agent console parses a body as JSON only
+  // when the Content-Type equals that string (REST._isJSONMIME in MoonShadowFei/HWCallCenter
+  // HWCallCenter/Scripts/new_agent_resource.js); with Koa's "; charset=utf-8" it sees text and never
+  // reads an event.
+  ctx.set('Content-Type', 'application/json');
   ctx.state.result = retcode === '0' ? 'SUCCESS' : 'FAILED';
 }
+
+/** A refusal the gateway answers with its own retcode rather than a shared reason's (sign-in's 100-012, 100-016, 110-016). */
+export class RetcodeRefusal extends Error {
+  constructor(
+    readonly retcode: HuaweiRetcode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const refuseWith = (retcode: HuaweiRetcode, message: string): never => {
+  throw new RetcodeRefusal(retcode, message);
+};
 
 export function failed(ctx: HuaweiContext, f: Failure): void {
   ctx.state.failReason = f.reason;
