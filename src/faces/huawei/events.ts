@@ -1,6 +1,6 @@
 import type { AgentDesk, AgentEvent } from '../../backends/agent-desk.js';
 import { availabilityOf, type Availability } from '../../backends/agent-state.js';
-import { decodeNotReady, type NotReadyReason } from '../../backends/not-ready.js';
+import type { NotReadyReason } from '../../backends/not-ready.js';
 import type { HuaweiEvent } from './wire.js';
 
 /**

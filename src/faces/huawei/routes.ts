@@ -1,8 +1,6 @@
 import type Router from '@koa/router';
-import { inProgress } from '../../backends/backend.js';
 import { agentStateOf, type OneState } from '../../backends/agent-state.js';
-import { BUSY, decodeNotReady, WRAP_UP } from '../../backends/not-ready.js';
-import { fail } from '../../reasons/index.js';
+import { BUSY, WRAP_UP } from '../../backends/not-ready.js';
 import { refuse } from '../agents/refusal.js';
 import { signedIn, signIn, signOut } from './auth.js';
 import { answerCall, appData, callInfo, dropCall, releaseCall, setCallData } from './calls.js';
