@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import WebSocket from 'ws';
 import { xivoReasons } from '../../../reasons/index.js';
 import type { InteractionStatus } from '../../../contract/index.js';
@@ -16,6 +17,8 @@ const PHONE_STATES: Record<string, InteractionStatus> = { EventDialing: 'QUEUED'
 /** cti.js pings every 5 s and gives up after 3 silent intervals (xivo.md §2); so does the bridge. */
 const PING_MS = 5000;
 const SILENCE_MS = 15_000;
+/** How long after LoggedOn a queue without statistics yet may still get them (they follow subscribeToQueueStats). */
+const STATS_GRACE_MS = 2000;
 
 /**
  * XiVO XUC, as the bridge's own (administrator) user: a token from /xuc/api/2.0/auth/login, the
@@ -33,6 +36,10 @@ export class XivoClient implements VendorClient {
   private stopped = false;
   private readonly waiters = new Set<(f: Frame) => boolean>();
   private readonly queueStats = new Map<string, { logged: number; ready: number }>();
+  /** Emits a queue id when its statistics arrive (subscribeToQueueStats answers one frame per queue, after LoggedOn). */
+  private readonly statsArrived = new EventEmitter();
+  /** When the link last came up: the statistics of every queue follow it shortly. */
+  private loggedOnAt = 0;
   private readonly calls = new Map<string, VendorStatus>();
   private link: VendorLink | undefined;
 
@@ -115,6 +122,7 @@ export class XivoClient implements VendorClient {
       case 'LoggedOn':
         ws.send(JSON.stringify({ claz: 'web', command: 'subscribeToQueueStats' }));
         ws.send(JSON.stringify({ claz: 'web', command: 'subscribeToAgentEvents' }));
+        this.loggedOnAt = Date.now();
         this.link?.up();
         break;
       case 'LoggedOnError':
@@ -127,6 +135,7 @@ export class XivoClient implements VendorClient {
           if (c.statName === 'AvailableAgents') prev.ready = Number(c.value);
         }
         this.queueStats.set(String(m.queueId), prev);
+        this.statsArrived.emit(String(m.queueId));
         break;
       }
       case 'PhoneEvent': {
@@ -208,7 +217,14 @@ export class XivoClient implements VendorClient {
 
   async queueState(queue: string): Promise<QueueState> {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) throw new Error('XUC is not connected');
-    const stats = this.queueStats.get(queue);
+    let stats = this.queueStats.get(queue);
+    // Right after a (re)connection the statistics may still be on their way: wait for them a little
+    // rather than call a queue unknown that XUC has not reported yet.
+    const grace = this.loggedOnAt + STATS_GRACE_MS - Date.now();
+    if (!stats && grace > 0) {
+      await once(this.statsArrived, queue, { signal: AbortSignal.timeout(grace) }).catch(() => undefined);
+      stats = this.queueStats.get(queue);
+    }
     if (!stats) throw new VendorError('UNKNOWN_SERVICE', `XUC reports no queue ${queue}`);
     return { open: true, ...stats };
   }
