@@ -81,7 +81,7 @@ export const signedIn = (face: GenesysFace) => async function signedIn(ctx: Gene
  * statusCode for it; 3, "operation forbidden" (genesys.md §1), is the nearest.
  */
 export function tooMany(ctx: GenesysContext, waitSeconds: number, what: string): void {
-  failed(ctx, fail('FORBIDDEN', `${what}: retry in ${waitSeconds} s`));
+  failed(ctx, fail('REQUEST_REJECTED', `${what}: retry in ${waitSeconds} s`));
   ctx.status = 429;
   ctx.set('Retry-After', String(waitSeconds));
 }
