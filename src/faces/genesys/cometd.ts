@@ -76,7 +76,7 @@ export class GenesysNotifications {
       const bayeux = new faye.NodeAdapter({ mount: NOTIFICATIONS_PATH, timeout: 25 });
       bayeux.addExtension({
         incoming: (message, request, callback) => void this.incoming(message, request, callback),
-        outgoing: (message, request, callback) => callback(this.outgoing(message, request)),
+        outgoing: (message, request, pass) => pass(this.outgoing(message, request)),
       });
       bayeux.bind('disconnect', (clientId) => this.forget(clientId));
       this.bayeux = bayeux;

@@ -92,7 +92,7 @@ const operate = (face: GenesysFace, collectionOf: CollectionOf) => async functio
       const queueName = op === 'Complete' ? (field(body, 'queueName', 'string') as string | undefined) : undefined;
       if (!found.ok) return answer(found);
       const next = queueName !== undefined && dir.service(channelId, queueName) !== undefined;
-      return answer(next ? await engine.transfer(id, user, { serviceCode: queueName as string }) : await engine.complete(id, 'agent', user));
+      return answer(next ? await engine.transfer(id, user, { serviceCode: queueName }) : await engine.complete(id, 'agent', user));
     }
     case 'Transfer': {
       // targetUri names a user (…/api/v2/users/{id}) or queueName a queue (ChatSingleStepTransfer page).
