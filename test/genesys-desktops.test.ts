@@ -58,6 +58,16 @@ describe('Genesys GWS desktops on the sample configuration', () => {
       assert.deepEqual((await http('GET', `${api()}/me/workitems/wi-1`, undefined, agent1)).body.workitem.userData.customer, { id: 7, tags: ['gold'] });
       assert.deepEqual((await http('POST', `${api()}/me/workitems/wi-1`, { operationName: 'DeleteUserData', keys: ['note'] }, agent1)).body, { statusCode: 0 });
 
+      // workbin.js: park it, read the workbin, pull it back.
+      assert.deepEqual((await http('POST', `${api()}/workbins/later`, { operationName: 'AddWorkitem', id: 'wi-1' }, agent1)).body, { statusCode: 0 });
+      await desk.next((m) => m.data.workitem?.state === 'InWorkbin', 'InWorkbin');
+      assert.deepEqual((await http('GET', `${api()}/me/workbins?fields=*`, undefined, agent1)).body.workbins.map((w: any) => w.id), ['later']);
+      const parked = await http('GET', `${api()}/workbins/later/workitems?fields=*`, undefined, agent1);
+      assert.deepEqual(parked.body.workitems.map((w: any) => [w.id, w.state]), [['wi-1', 'InWorkbin']]);
+      assert.equal((await http('POST', `${api()}/workbins/other`, { operationName: 'PullWorkitem', id: 'wi-1' }, agent1)).body.statusCode, 2);
+      assert.deepEqual((await http('POST', `${api()}/workbins/later`, { operationName: 'PullWorkitem', id: 'wi-1' }, agent1)).body, { statusCode: 0 });
+      assert.equal((await http('GET', `${api()}/me/workitems/wi-1`, undefined, agent1)).body.workitem.state, 'Processing');
+
       // workitem.js completes into config.COMPLETED_QUEUE, a queue beyond the contact center.
       assert.deepEqual((await http('POST', `${api()}/me/workitems/wi-1`, { operationName: 'Complete', queueName: 'Done' }, agent1)).body, { statusCode: 0 });
       assert.equal((await soapStatus(b, 'wi-1')).status, 'CLOSED');
@@ -73,6 +83,8 @@ describe('Genesys GWS desktops on the sample configuration', () => {
     const desk = await GwsDesktop.open(b.url, 'alice', 'change-me-alice', ['/v2/me/chats', '/v2/me/devices']);
     try {
       await http('POST', `${api()}/me`, { operationName: 'StartContactCenterSession', channels: ['chat', 'workitem'] }, alice);
+      await desk.next((m) => m.channel === '/v2/me/devices' && m.data.devices[0].userState.state === 'NotReady', 'device NotReady');
+      await new Promise((r) => setTimeout(r, 300)); // both channels' logins are told by now
       await http('POST', `${api()}/me`, { operationName: 'Ready' }, alice);
       await desk.next((m) => m.channel === '/v2/me/devices' && m.data.devices[0].userState.state === 'Ready', 'device Ready');
       await soapStart(b, 'SALES', 'ch-1', 1003);
@@ -127,6 +139,7 @@ describe('Genesys GWS desktops on the sample configuration', () => {
     assert.equal(states.body.statusCode, 0);
     assert.deepEqual(states.body.settings.map((s: any) => s.operationName), ['Ready', 'NotReady', 'AuxWork', 'AfterCallWork']);
     assert.deepEqual((await http('GET', `${api()}/me/workbins`, undefined, alice)).body, { statusCode: 0, uris: [] });
+    assert.equal((await http('POST', `${api()}/workbins/later`, { operationName: 'Shred', id: 'x' }, alice)).body.statusCode, 2);
     const missing = await http('GET', `${api()}/me/nothing-here`, undefined, alice);
     assert.equal(missing.status, 404);
     assert.equal(missing.body.statusCode, 6);

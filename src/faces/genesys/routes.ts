@@ -6,6 +6,7 @@ import { refuse } from '../agents/refusal.js';
 import { endHttpSession } from './auth.js';
 import type { GenesysFace } from './index.js';
 import { mediaRoutes } from './media-routes.js';
+import { workbinRoutes } from './workbins.js';
 import { interactionOperation, listHeld, listOpen, readInteraction, updateInteraction } from './interactions.js';
 import { bodyOf, channelResources, deviceResource, failed, field, reply, statusOf, type Body, type GenesysContext, type GenesysState } from './wire.js';
 
@@ -23,7 +24,7 @@ export function genesysRoutes(router: Router<GenesysState>, face: GenesysFace): 
 
   mediaRoutes(router, face);
   router.get('/settings/agent-states', agentStates);
-  router.get('/me/workbins', workbins(face));
+  workbinRoutes(router, face);
   // Whatever else is asked answers in GWS's envelope too: statusCode 6, "resource not found" (genesys.md §1).
   router.all('/{*rest}', (ctx: GenesysContext) => failed(ctx, fail('UNKNOWN_INTERACTION', `No resource at ${ctx.path}`)));
 }
@@ -43,20 +44,6 @@ const AGENT_STATES = [
 function agentStates(ctx: GenesysContext) {
   reply(ctx, { statusCode: 0, settings: AGENT_STATES }, 0);
 }
-
-/**
- * `GET /me/workbins`: the workbins holding the agent's parked interactions, as URIs or, with
- * `fields`, as resources (`?fields=*` as chaosloth/genesys-concierge-ui js/gws/capability/workbin.js asks).
- */
-const workbins = (face: GenesysFace) => async function workbins(ctx: GenesysContext) {
-  const held = await face.engine.heldInteractions(ctx.state.user.username);
-  if (!held.ok) return failed(ctx, held);
-  const base = face.base(ctx);
-  const names = [...new Set(held.value.flatMap((i) => (i.workbin !== undefined ? [i.workbin] : [])))];
-  const resources = names.map((name) => ({ id: name, name, displayName: name, uri: `${base}/api/v2/workbins/${encodeURIComponent(name)}`, path: `/workbins/${name}` }));
-  if (ctx.query.fields !== undefined) return reply(ctx, { statusCode: 0, workbins: resources }, 0);
-  return reply(ctx, { statusCode: 0, uris: resources.map((r) => r.uri) }, 0);
-};
 
 const WORKMODES = ['ManualIn', 'AutoIn'];
 const CHANNEL_OPERATIONS = ['Ready', 'NotReady', 'AuxWork', 'AfterCallWork'];
