@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adapt } from 'cometd-nodejs-client';
-import { CometD, type Message } from 'cometd';
+import { AckExtension, CometD, type Message } from 'cometd';
 import { parse } from 'yaml';
 import { basic, eventually } from './agent-faces.js';
 
@@ -22,8 +22,10 @@ export class GwsDesktop {
     this.cometd.configure({ url: `${url}/api/v2/notifications`, requestHeaders: headers, logLevel: 'warn' });
   }
 
-  static async open(url: string, user: string, password: string, topics: string[] = ['/v2/me/*'], headers: Record<string, string> = {}): Promise<GwsDesktop> {
+  /** `acks`: with the CometD acknowledgement extension, as a client registers it (cometd/AckExtension.js). */
+  static async open(url: string, user: string, password: string, topics: string[] = ['/v2/me/*'], headers: Record<string, string> = {}, acks = false): Promise<GwsDesktop> {
     const d = new GwsDesktop(url, { Authorization: basic(user, password), ...headers });
+    if (acks) d.cometd.registerExtension('ack', new AckExtension());
     await new Promise<void>((resolve, reject) => {
       d.cometd.handshake((reply: Message) => {
         if (!reply.successful) return reject(new Error(`handshake failed: ${JSON.stringify(reply)}`));

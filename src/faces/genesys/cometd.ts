@@ -4,6 +4,7 @@ import type { BayeuxMessage, NodeAdapter } from 'faye';
 import type { AgentEvent } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
 import { genesysCaller, mayUseFace, SESSION_COOKIE } from './auth.js';
+import { AckedDelivery, type Delivered } from './acks.js';
 import type { CorsPolicy } from './cors.js';
 import { genesysMessages } from './events.js';
 import type { GenesysFace } from './index.js';
@@ -27,7 +28,11 @@ export type NotificationRequest = IncomingMessage & {
   /** Who the handshake authenticated. */
   mccUser?: string;
   /** Notifications faye put in this long poll's answer (channel as published, data). */
-  mccDelivered?: Array<{ channel: string; data: Body }>;
+  mccDelivered?: Delivered[];
+  /** The handshake asked for the acknowledgement extension (acks.ts). */
+  mccAck?: boolean;
+  /** The client of this /meta/connect, when it acknowledges. */
+  mccAcked?: boolean;
 };
 
 interface Client {
@@ -35,6 +40,8 @@ interface Client {
   base: string;
   /** The last state notification sent per topic, so one state change is one notification. */
   last: Map<string, string>;
+  /** Batches not yet acknowledged, for a client that acknowledges (acks.ts). */
+  acks?: AckedDelivery | undefined;
 }
 
 /** Topics whose message is a whole state: the same state twice in a row says nothing new. */
@@ -50,9 +57,11 @@ const SWEEP_MS = 1000;
  * /v2/me/chats, /v2/me/workitems, /v2/me/interactions, /v2/me/workbins, …) with the wildcard
  * subscriptions real clients use (/v2/me/*, /**). Clients cannot publish.
  *
- * Delivery: a long poll whose connection is gone when faye answers it (or that closes before the
- * answer is written out) did not deliver; its notifications are given again to that client, whose
- * next /meta/connect gets them once. A client that got an answer is never sent its content again.
+ * Delivery: a client that acknowledges (the CometD ack extension, acks.ts) is given again, once,
+ * whatever an answer it does not acknowledge carried. For the others, a long poll whose connection
+ * is gone when faye answers it (or that closes before the answer is written out) did not deliver;
+ * its notifications are given again to that client, whose next /meta/connect gets them once. A
+ * client that got an answer is never sent its content again.
  */
 export class GenesysNotifications {
   private bayeux: NodeAdapter | undefined;
@@ -118,7 +127,8 @@ export class GenesysNotifications {
   private watchDelivery(req: NotificationRequest, res: ServerResponse): void {
     let lost = false;
     const redeliver = () => {
-      if (lost) return;
+      // A client that acknowledges says itself what it lacks (acks.ts).
+      if (lost || req.mccAcked) return;
       lost = true;
       for (const m of req.mccDelivered ?? []) this.bayeux?.getClient().publish(m.channel, m.data);
     };
@@ -167,7 +177,7 @@ export class GenesysNotifications {
       const caller = await this.authenticate(request);
       if (caller === undefined) message.error = '401::Access denied';
       else if ('wait' in caller) message.error = `429:${caller.wait}:Too many failed authentications`;
-      else (request as NotificationRequest).mccUser = caller.user.username;
+      else Object.assign(request as NotificationRequest, { mccUser: caller.user.username, mccAck: message.ext?.ack === true });
       return callback(message);
     }
     if (message.channel === '/meta/subscribe' || message.channel === '/meta/unsubscribe') {
@@ -185,8 +195,18 @@ export class GenesysNotifications {
       message.subscription = channels.map((c) => `${prefix}${c}`);
       return callback(message);
     }
+    if (message.channel === '/meta/connect') this.acknowledged(message, request as NotificationRequest);
     if (!message.channel.startsWith('/meta/')) message.error = '403::Clients cannot publish';
     return callback(message);
+  }
+
+  /** A /meta/connect of a client that acknowledges: what its last answers lost is published to it again, once. */
+  private acknowledged(message: BayeuxMessage, request: NotificationRequest): void {
+    const acks = this.clients.get(message.clientId ?? '')?.acks;
+    if (acks === undefined) return;
+    request.mccAcked = true;
+    const batch = message.ext?.ack;
+    for (const m of acks.acknowledge(typeof batch === 'number' ? batch : 0)) this.bayeux?.getClient().publish(m.channel, m.data);
   }
 
   /** Give clients the GWS names back; remember who a new client is and what each long poll carries. */
@@ -194,12 +214,24 @@ export class GenesysNotifications {
     const carrier = (request ?? {}) as NotificationRequest;
     const { mccUser: username, mccBase: base } = carrier;
     if (message.channel === '/meta/handshake') {
-      if (message.successful && message.clientId && username !== undefined && base !== undefined) this.remember(message.clientId, username, base);
+      if (message.successful && message.clientId && username !== undefined && base !== undefined) {
+        this.remember(message.clientId, username, base, carrier.mccAck === true);
+        if (carrier.mccAck) message.ext = { ...message.ext, ack: true };
+      }
       // Refused: a client retrying with the same credentials would only spend the throttle's budget.
       if (!message.successful) message.advice = { reconnect: 'none' };
     }
     if (message.channel === '/meta/connect' && message.clientId !== undefined && this.revoked.delete(message.clientId)) {
       Object.assign(message, { successful: false, error: '401::The agent can no longer sign in', advice: { reconnect: 'none' } });
+    }
+    if (message.channel === '/meta/connect' && message.successful && message.clientId !== undefined) {
+      const acks = this.clients.get(message.clientId)?.acks;
+      if (acks !== undefined) {
+        // What this answer carries (the messages after it) is this batch's.
+        const { batch, carried } = acks.open();
+        message.ext = { ...message.ext, ack: batch };
+        carrier.mccDelivered = carried;
+      }
     }
     if (!message.channel.startsWith('/meta/')) carrier.mccDelivered?.push({ channel: message.channel, data: message.data as Body });
     const strip = (c: string) => (c.startsWith('/c/') ? c.slice(c.indexOf('/', 3)) : c);
@@ -214,8 +246,8 @@ export class GenesysNotifications {
     return genesysCaller(this.face, (request as NotificationRequest).mccIp ?? request.socket.remoteAddress ?? '', request.headers.authorization, cookie);
   }
 
-  private remember(clientId: string, username: string, base: string): void {
-    this.clients.set(clientId, { username, base, last: new Map() });
+  private remember(clientId: string, username: string, base: string, acks: boolean): void {
+    this.clients.set(clientId, { username, base, last: new Map(), acks: acks ? new AckedDelivery() : undefined });
     this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
     if (this.watches.has(username)) return;
     const stopped = () => undefined;
