@@ -195,7 +195,7 @@ export class GenesysNotifications {
       message.subscription = channels.map((c) => `${prefix}${c}`);
       return callback(message);
     }
-    if (message.channel === '/meta/connect') this.acknowledged(message, request as NotificationRequest);
+    if (message.channel === '/meta/connect') this.acknowledged(message, request);
     if (!message.channel.startsWith('/meta/')) message.error = '403::Clients cannot publish';
     return callback(message);
   }
