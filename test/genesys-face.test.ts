@@ -53,17 +53,17 @@ describe('Genesys GWS face', () => {
       const full = await http('GET', `${api()}/me/interactions?fields=*`, undefined, alice);
       assert.equal(full.body.interactions[0].state, 'Invited');
 
-      assert.deepEqual((await http('POST', `${api()}/me/interactions/gws-1`, { operationName: 'Accept' }, alice)).body, { status: 'ok' });
+      assert.deepEqual((await http('POST', `${api()}/me/interactions/gws-1`, { operationName: 'Accept' }, alice)).body, { status: 'ok', statusCode: 0 });
       const assigned = await soapStatus(b, 'gws-1');
       assert.equal(assigned.status, 'ASSIGNED');
       assert.equal(assigned.username, 'alice');
       await eventually(() => messages.find((m) => m.data.interaction?.state === 'Processing'), 5000, 'Processing');
 
       const update = await http('POST', `${api()}/me/interactions/gws-1`, { operationName: 'UpdateUserData', userData: { sessionData: 'ticket 77', extra: { a: 1 } } }, alice);
-      assert.deepEqual(update.body, { status: 'ok' });
+      assert.deepEqual(update.body, { status: 'ok', statusCode: 0 });
       assert.equal((await b.soap('checkSessionStateWithData', { sessionId: 'gws-1' })).sessionData, 'ticket 77');
-      const props = await eventually(() => messages.find((m) => m.data.notificationType === 'PropertiesUpdated'), 5000, 'PropertiesUpdated');
-      assert.equal(props.data.interaction.userData.extra, '{"a":1}');
+      const props = await eventually(() => messages.find((m) => m.channel === '/v2/me/interactions' && m.data.notificationType === 'PropertiesUpdated'), 5000, 'PropertiesUpdated');
+      assert.deepEqual(props.data.interaction.userData.extra, { a: 1 }); // nested userData keeps its structure (issue 12 point 11)
       const one = await http('GET', `${api()}/interactions/gws-1`, undefined, alice);
       assert.equal(one.body.interaction.userData.sessionData, 'ticket 77');
 
@@ -87,15 +87,15 @@ describe('Genesys GWS face', () => {
     assert.equal((await start({ channels: ['chat'], loginCode: '202' })).body.statusCode, genesysStatusCodes.FORBIDDEN);
     assert.equal((await start({ channels: ['chat'], loginCode: '201', agentLoginPassword: 'nope' })).body.statusCode, genesysStatusCodes.UNAUTHENTICATED);
     assert.equal((await start({ channels: ['chat'], queue: 'NOPE' })).body.statusCode, genesysStatusCodes.UNKNOWN_SERVICE);
-    const nothing = await start({ channels: ['voice'] });
+    const nothing = await start({ channels: ['sms'] });
     assert.deepEqual(Object.keys(nothing.body).sort(), ['statusCode', 'statusMessage']);
     assert.equal(nothing.body.statusCode, genesysStatusCodes.UNKNOWN_CHANNEL);
     assert.equal((await b.engine.agentState('alice') as any).value.loggedIn, false, 'refusals change nothing');
 
-    const partial = await start({ channels: ['voice', 'chat'], place: 'SIP_5000', loginCode: '201', agentLoginPassword: 'alice-pw', queue: 'CHAT', workmode: 'AutoIn' });
+    const partial = await start({ channels: ['sms', 'chat'], place: 'SIP_5000', loginCode: '201', agentLoginPassword: 'alice-pw', queue: 'CHAT', workmode: 'AutoIn' });
     assert.equal(partial.body.statusCode, 7);
     assert.deepEqual(partial.body.succeeded, [{ channel: 'chat', statusCode: 0 }]);
-    assert.equal(partial.body.failed[0].channel, 'voice');
+    assert.equal(partial.body.failed[0].channel, 'sms');
     assert.equal(partial.body.failed[0].statusCode, 3);
     // AutoIn: offered sessions are answered at once
     await http('POST', `${api()}/me/channels/chat`, { operationName: 'Ready' }, alice);
@@ -134,7 +134,7 @@ describe('Genesys GWS face', () => {
     }
     await http('POST', `${api()}/me`, { operationName: 'Ready' }, alice);
     await soapStart(b, 'CHAT', 'g-2');
-    assert.deepEqual((await op('g-2', { operationName: 'Reject' })).body, { status: 'ok' });
+    assert.deepEqual((await op('g-2', { operationName: 'Reject' })).body, { status: 'ok', statusCode: 0 });
     assert.equal((await soapStatus(b, 'g-2')).status, 'QUEUED');
     const notMine = await op('g-2', { operationName: 'Accept' });
     assert.equal(notMine.body.status, 'error');
@@ -144,17 +144,19 @@ describe('Genesys GWS face', () => {
 
     await soapStart(b, 'CHAT', 'g-3');
     await op('g-3', { operationName: 'Accept' });
-    assert.deepEqual((await op('g-3', { operationName: 'AttachUserData', userData: { k1: 'v1', k2: 'v2' } })).body, { status: 'ok' });
-    assert.deepEqual((await op('g-3', { operationName: 'DeleteUserData', userData: { k1: '' } })).body, { status: 'ok' });
+    assert.deepEqual((await op('g-3', { operationName: 'AttachUserData', userData: { k1: 'v1', k2: 'v2' } })).body, { status: 'ok', statusCode: 0 });
+    assert.deepEqual((await op('g-3', { operationName: 'DeleteUserData', userData: { k1: '' } })).body, { status: 'ok', statusCode: 0 });
     assert.deepEqual((await http('GET', `${api()}/interactions/g-3`, undefined, alice)).body.interaction.userData, { k2: 'v2' });
     assert.deepEqual((await http('PUT', `${api()}/interactions/g-3`, { userData: { k3: 'v3' } }, alice)).body, { statusCode: 0 });
-    assert.deepEqual((await op('g-3', { operationName: 'PlaceInWorkbin', workbin: 'later' })).body, { status: 'ok' });
+    assert.deepEqual((await op('g-3', { operationName: 'PlaceInWorkbin', workbin: 'later' })).body, { status: 'ok', statusCode: 0 });
     const content = await op('g-3', { operationName: 'GetWorkbinContent', workbin: 'later' });
     assert.equal(content.body.status, 'ok');
     assert.deepEqual(content.body.interactions.map((i: any) => [i.id, i.state]), [['g-3', 'InWorkbin']]);
-    assert.deepEqual((await op('g-3', { operationName: 'Accept' })).body, { status: 'ok' }); // pulled back
-    assert.equal((await op('g-3', { operationName: 'Cancel' })).body.status, 0);
-    assert.equal((await soapStatus(b, 'g-3')).status !== 'ASSIGNED' || (await soapStatus(b, 'g-3')).username !== 'alice', true);
+    assert.deepEqual((await op('g-3', { operationName: 'Accept' })).body, { status: 'ok', statusCode: 0 }); // pulled back
+    // Cancel drops a Reply in progress (seed 003); there is none, so nothing moves (issue 12 point 11).
+    assert.equal((await op('g-3', { operationName: 'Cancel' })).body.statusCode, genesysStatusCodes.INVALID_STATE);
+    assert.equal((await soapStatus(b, 'g-3')).status, 'ASSIGNED');
+    assert.equal((await soapStatus(b, 'g-3')).username, 'alice');
 
     await logoutEveryone(b);
     await http('POST', `${api()}/me`, { operationName: 'StartContactCenterSession', channels: ['chat'] }, alice);
@@ -168,8 +170,8 @@ describe('Genesys GWS face', () => {
     const moved = await soapStatus(b, 'g-4');
     assert.equal(moved.status, 'BOOKED');
     assert.equal(moved.username, 'bob');
-    assert.deepEqual((await op('g-4', { operationName: 'Accept' }, bobH)).body, { status: 'ok' });
-    assert.deepEqual((await op('g-4', { operationName: 'PlaceInQueue', queueName: 'SALES' }, bobH)).body, { status: 'ok' });
+    assert.deepEqual((await op('g-4', { operationName: 'Accept' }, bobH)).body, { status: 'ok', statusCode: 0 });
+    assert.deepEqual((await op('g-4', { operationName: 'PlaceInQueue', queueName: 'SALES' }, bobH)).body, { status: 'ok', statusCode: 0 });
     // Back in a queue, g-4 is nobody's: carol, who supervises SALES, sees it there.
     assert.equal((await http('GET', `${api()}/interactions?fields=*`, undefined, as('carol', 'carol-pw'))).body.interactions.find((i: any) => i.id === 'g-4').queue, 'SALES');
     assert.equal((await op('g-4', { operationName: 'Launch' }, bobH)).body.statusCode, genesysStatusCodes.INVALID_PARAMETER);

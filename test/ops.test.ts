@@ -87,7 +87,7 @@ describe('configuration and CLI', () => {
   it('check-config accepts the sample configuration', () => {
     const r = run('check-config', '--config', join(root, 'config', 'mcc-bridge.example.yaml'));
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /configuration OK .* 2 channels, 3 services, 3 agents/);
+    assert.match(r.stdout, /configuration OK .* 2 channels, 3 services, 4 agents/);
   });
 
   it('check-config names the key of every problem and exits 1', () => {

@@ -291,7 +291,16 @@ export const configSchema = z.strictObject({
   /** The agent-facing APIs of the embedded engine, in the styles of Genesys, Huawei and XiVO. */
   faces: z
     .strictObject({
-      genesys: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+      genesys: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /**
+           * Origins (scheme://host[:port]) whose pages may call the face from the browser: CORS on
+           * /api/v2 and the CometD endpoint. Empty: same origin only.
+           */
+          allowedOrigins: z.array(z.url().refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'an origin: scheme://host[:port], no path')).default([]),
+        })
+        .prefault({}),
       huawei: z
         .strictObject({
           enabled: z.boolean().default(true),

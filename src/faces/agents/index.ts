@@ -29,7 +29,7 @@ export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logg
   const { genesys, huawei, xivo } = config.faces;
   const faces: AgentFace[] = [];
 
-  if (genesys.enabled) faces.push(genesysFace({ engine, security, directory, feed, logger, bodyLimit, publicUrl }));
+  if (genesys.enabled) faces.push(genesysFace({ engine, security, directory, feed, logger, bodyLimit, publicUrl, allowedOrigins: genesys.allowedOrigins }));
   if (huawei.enabled) {
     faces.push(huaweiFace({
       engine, security, directory, feed, bodyLimit,

@@ -3,7 +3,9 @@ import type { Duplex } from 'node:stream';
 import type { BayeuxMessage, NodeAdapter } from 'faye';
 import type { AgentEvent } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
-import { genesysCaller, SESSION_COOKIE } from './auth.js';
+import { genesysCaller, mayUseFace, SESSION_COOKIE } from './auth.js';
+import { AckedDelivery, type Delivered } from './acks.js';
+import type { CorsPolicy } from './cors.js';
 import { genesysMessages } from './events.js';
 import type { GenesysFace } from './index.js';
 import type { Body } from './wire.js';
@@ -11,44 +13,69 @@ import type { Body } from './wire.js';
 export const NOTIFICATIONS_PATH = '/api/v2/notifications';
 
 /**
- * Each user's topics live under a private prefix; clients see the GWS names (/v2/me/…). The prefix
- * also names the base URL the client's handshake came in on, so a client's notifications name
- * resources by its own origin, never by another request's Host.
+ * Each CometD client's topics live under a private prefix; clients see the GWS names (/v2/me/…).
+ * Private per client, so a notification can be given again to the one client that lost it, and
+ * each client's notifications name resources by the base URL its own handshake came in on.
  */
-const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
-const prefixOf = (username: string, base: string) => `/u/${hex(username)}-${hex(base)}`;
+const prefixOf = (clientId: string) => `/c/${clientId}`;
 
-/** The base URL of a CometD request, set by the face before faye sees it (index.ts). */
-export type NotificationRequest = IncomingMessage & { mccBase?: string; mccUser?: string };
+/** What the face sets on a CometD request before faye sees it. */
+export type NotificationRequest = IncomingMessage & {
+  /** The base URL the request's resources are named by. */
+  mccBase?: string;
+  /** The client's address as Koa reads it (X-Forwarded-For only behind a trusted proxy), for the throttle. */
+  mccIp?: string;
+  /** Who the handshake authenticated. */
+  mccUser?: string;
+  /** Notifications faye put in this long poll's answer (channel as published, data). */
+  mccDelivered?: Delivered[];
+  /** The handshake asked for the acknowledgement extension (acks.ts). */
+  mccAck?: boolean;
+  /** The client of this /meta/connect, when it acknowledges. */
+  mccAcked?: boolean;
+};
 
-/**
- * A browser request from a page of another origin. faye would answer it with CORS headers that let
- * that page read the agent's notifications (credentials included); GWS serves no other origin
- * unless configured to, and neither does the bridge.
- */
-const foreign = (req: IncomingMessage, base: string) => req.headers.origin !== undefined && req.headers.origin !== new URL(base).origin;
-
-interface Watch {
-  /** Connected clients per base URL. */
-  bases: Map<string, number>;
-  stop: () => void;
+interface Client {
+  username: string;
+  base: string;
+  /** The last state notification sent per topic, so one state change is one notification. */
+  last: Map<string, string>;
+  /** Batches not yet acknowledged, for a client that acknowledges (acks.ts). */
+  acks?: AckedDelivery | undefined;
 }
+
+/** Topics whose message is a whole state: the same state twice in a row says nothing new. */
+const STATE_TOPICS = new Set(['/v2/me/devices', '/v2/me/channels']);
+
+/** How often clients of users a reload removed or disabled are looked for. */
+const SWEEP_MS = 1000;
 
 /**
  * GWS notifications over a real Bayeux server (faye) at /api/v2/notifications: long-polling and
- * WebSocket, handshake authenticated by HTTP Basic or the JSESSIONID cookie, and per-user topics
- * (/v2/me/devices, /v2/me/channels, /v2/me/interactions, /v2/me/workbins) with the wildcard
+ * WebSocket, handshake authenticated by HTTP Basic (through the shared failed-authentication
+ * throttle) or the JSESSIONID cookie, and per-user topics (/v2/me/devices, /v2/me/channels,
+ * /v2/me/chats, /v2/me/workitems, /v2/me/interactions, /v2/me/workbins, …) with the wildcard
  * subscriptions real clients use (/v2/me/*, /**). Clients cannot publish.
+ *
+ * Delivery: a client that acknowledges (the CometD ack extension, acks.ts) is given again, once,
+ * whatever an answer it does not acknowledge carried. For the others, a long poll whose connection
+ * is gone when faye answers it (or that closes before the answer is written out) did not deliver;
+ * its notifications are given again to that client, whose next /meta/connect gets them once. A
+ * client that got an answer is never sent its content again.
  */
 export class GenesysNotifications {
   private bayeux: NodeAdapter | undefined;
   private loading: Promise<NodeAdapter> | undefined;
-  private readonly clients = new Map<string, { username: string; base: string }>(); // by clientId
-  private readonly watches = new Map<string, Watch>(); // by username
+  private readonly clients = new Map<string, Client>(); // by clientId
+  private readonly watches = new Map<string, () => void>(); // feed listeners, by username
+  /** Clients ended because their user is gone: their next /meta/connect answer tells them not to come back. */
+  private readonly revoked = new Set<string>();
+  private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
     private readonly face: GenesysFace,
+    private readonly cors: CorsPolicy,
     private readonly logger: Logger,
   ) {}
 
@@ -58,7 +85,7 @@ export class GenesysNotifications {
       const bayeux = new faye.NodeAdapter({ mount: NOTIFICATIONS_PATH, timeout: 25 });
       bayeux.addExtension({
         incoming: (message, request, callback) => void this.incoming(message, request, callback),
-        outgoing: (message, request, callback) => callback(this.outgoing(message, request)),
+        outgoing: (message, request, pass) => pass(this.outgoing(message, request)),
       });
       bayeux.bind('disconnect', (clientId) => this.forget(clientId));
       this.bayeux = bayeux;
@@ -72,40 +99,74 @@ export class GenesysNotifications {
   }
 
   /** A long-poll request; `base` is the URL its resources are named by (publicUrl or its own origin). */
-  async handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, base: string, ip: string): Promise<void> {
     const refuse = (status: number, message: string, headers: Record<string, string> = {}) =>
       void res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify({ error: message }));
     // Stopping: a client reconnecting after its long poll was answered is not held again.
     if (this.closed) return refuse(503, 'the bridge is stopping', { Connection: 'close' });
-    if (foreign(req, base)) return refuse(403, 'cross-origin notifications are not served');
+    // faye would answer any origin with CORS headers that let its page read the agent's
+    // notifications (credentials included): only the face's own origin and the allowed ones (cors.ts).
+    if (this.cors.refuses(req, base)) return refuse(403, 'cross-origin notifications are not served to this origin');
     // Bayeux messages come as JSON POSTs (or over the WebSocket): faye would also read form bodies and
     // JSON-P GETs, which any web page can send with the agent's credentials and, for JSON-P, read.
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (req.method === 'POST' && type !== 'application/json') return refuse(415, 'Content-Type must be application/json');
     if (req.method === 'GET' && new URL(req.url ?? '/', 'http://x').searchParams.has('message')) return refuse(405, 'JSON-P is not served: POST JSON');
-    (req as NotificationRequest).mccBase = base;
+    const carrier = req as NotificationRequest;
+    carrier.mccBase = base;
+    carrier.mccIp = ip;
+    carrier.mccDelivered = [];
+    this.watchDelivery(carrier, res);
     (await this.adapter()).handle(req, res);
   }
 
-  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, base: string): Promise<void> {
-    if (this.closed || foreign(req, base)) return void socket.destroy();
-    (req as NotificationRequest).mccBase = base;
+  /**
+   * Notice a long poll that did not deliver: its connection was gone when faye wrote the answer, or
+   * closed before the answer was all written. Whatever it carried goes to that client again.
+   */
+  private watchDelivery(req: NotificationRequest, res: ServerResponse): void {
+    let lost = false;
+    const redeliver = () => {
+      // A client that acknowledges says itself what it lacks (acks.ts).
+      if (lost || req.mccAcked) return;
+      lost = true;
+      for (const m of req.mccDelivered ?? []) this.bayeux?.getClient().publish(m.channel, m.data);
+    };
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      if (req.socket.destroyed) redeliver();
+      return end(...args);
+    }) as typeof res.end;
+    res.once('close', () => {
+      if (res.writableEnded && !res.writableFinished) redeliver();
+    });
+  }
+
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, base: string, ip: string): Promise<void> {
+    if (this.closed || this.cors.refuses(req, base)) return void socket.destroy();
+    Object.assign(req as NotificationRequest, { mccBase: base, mccIp: ip });
     (await this.adapter()).handleUpgrade(req, socket, head);
   }
 
   /** Publish one GWS message to every CometD client of a user. */
   notify(username: string, topic: string, data: Body): void {
-    for (const base of this.watches.get(username)?.bases.keys() ?? []) this.publishTo(username, base, topic, data);
+    for (const [clientId, client] of this.clients) if (client.username === username) this.publishTo(clientId, client, topic, data);
   }
 
-  private publishTo(username: string, base: string, topic: string, data: Body): void {
-    this.bayeux?.getClient().publish(`${prefixOf(username, base)}${topic}`, data);
+  private publishTo(clientId: string, client: Client, topic: string, data: Body): void {
+    if (STATE_TOPICS.has(topic)) {
+      const text = JSON.stringify(data);
+      if (client.last.get(topic) === text) return;
+      client.last.set(topic, text);
+    }
+    this.bayeux?.getClient().publish(`${prefixOf(clientId)}${topic}`, data);
   }
 
   /** Stopping: faye answers every held /meta/connect and closes every WebSocket; no new ones are held. */
   close(): void {
     this.closed = true;
-    for (const w of this.watches.values()) w.stop();
+    clearInterval(this.sweeper);
+    for (const stop of this.watches.values()) stop();
     this.watches.clear();
     this.bayeux?.close();
   }
@@ -113,57 +174,84 @@ export class GenesysNotifications {
   private async incoming(message: BayeuxMessage, request: IncomingMessage | undefined, callback: (m: BayeuxMessage) => void) {
     if (!request) return callback(message); // the server's own publishing client
     if (message.channel === '/meta/handshake') {
-      const username = await this.authenticate(request);
-      if (username === undefined) message.error = '401::Access denied';
-      else (request as NotificationRequest).mccUser = username;
+      const caller = await this.authenticate(request);
+      if (caller === undefined) message.error = '401::Access denied';
+      else if ('wait' in caller) message.error = `429:${caller.wait}:Too many failed authentications`;
+      else Object.assign(request as NotificationRequest, { mccUser: caller.user.username, mccAck: message.ext?.ack === true });
       return callback(message);
     }
     if (message.channel === '/meta/subscribe' || message.channel === '/meta/unsubscribe') {
-      const client = this.clients.get(message.clientId ?? '');
-      if (client === undefined) {
+      const clientId = message.clientId ?? '';
+      if (!this.clients.has(clientId)) {
         message.error = '401::Handshake first';
         return callback(message);
       }
-      const prefix = prefixOf(client.username, client.base);
+      const prefix = prefixOf(clientId);
       const channels = ([] as string[]).concat(message.subscription ?? []);
       if (!channels.every((c) => c.startsWith('/v2/') || c === '/**' || c === '/*')) {
         message.error = `403:${channels.join(',')}:Only the /v2/me topics can be subscribed`;
         return callback(message);
       }
-      message.subscription = channels.map((c) => (c === '/*' ? `${prefix}/*` : `${prefix}${c}`));
+      message.subscription = channels.map((c) => `${prefix}${c}`);
       return callback(message);
     }
+    if (message.channel === '/meta/connect') this.acknowledged(message, request);
     if (!message.channel.startsWith('/meta/')) message.error = '403::Clients cannot publish';
     return callback(message);
   }
 
-  /** Give clients the GWS names back; remember who a new client is. */
+  /** A /meta/connect of a client that acknowledges: what its last answers lost is published to it again, once. */
+  private acknowledged(message: BayeuxMessage, request: NotificationRequest): void {
+    const acks = this.clients.get(message.clientId ?? '')?.acks;
+    if (acks === undefined) return;
+    request.mccAcked = true;
+    const batch = message.ext?.ack;
+    for (const m of acks.acknowledge(typeof batch === 'number' ? batch : 0)) this.bayeux?.getClient().publish(m.channel, m.data);
+  }
+
+  /** Give clients the GWS names back; remember who a new client is and what each long poll carries. */
   private outgoing(message: BayeuxMessage, request: IncomingMessage | undefined): BayeuxMessage {
-    const { mccUser: username, mccBase: base } = (request ?? {}) as NotificationRequest;
-    if (message.channel === '/meta/handshake' && message.successful && message.clientId && username !== undefined && base !== undefined) {
-      this.remember(message.clientId, username, base);
+    const carrier = (request ?? {}) as NotificationRequest;
+    const { mccUser: username, mccBase: base } = carrier;
+    if (message.channel === '/meta/handshake') {
+      if (message.successful && message.clientId && username !== undefined && base !== undefined) {
+        this.remember(message.clientId, username, base, carrier.mccAck === true);
+        if (carrier.mccAck) message.ext = { ...message.ext, ack: true };
+      }
+      // Refused: a client retrying with the same credentials would only spend the throttle's budget.
+      if (!message.successful) message.advice = { reconnect: 'none' };
     }
-    const strip = (c: string) => (c.startsWith('/u/') ? c.slice(c.indexOf('/', 3)) : c);
+    if (message.channel === '/meta/connect' && message.clientId !== undefined && this.revoked.delete(message.clientId)) {
+      Object.assign(message, { successful: false, error: '401::The agent can no longer sign in', advice: { reconnect: 'none' } });
+    }
+    if (message.channel === '/meta/connect' && message.successful && message.clientId !== undefined) {
+      const acks = this.clients.get(message.clientId)?.acks;
+      if (acks !== undefined) {
+        // What this answer carries (the messages after it) is this batch's.
+        const { batch, carried } = acks.open();
+        message.ext = { ...message.ext, ack: batch };
+        carrier.mccDelivered = carried;
+      }
+    }
+    if (!message.channel.startsWith('/meta/')) carrier.mccDelivered?.push({ channel: message.channel, data: message.data as Body });
+    const strip = (c: string) => (c.startsWith('/c/') ? c.slice(c.indexOf('/', 3)) : c);
     if (typeof message.subscription === 'string') message.subscription = strip(message.subscription);
     else if (Array.isArray(message.subscription)) message.subscription = message.subscription.map(strip);
     if (!message.channel.startsWith('/meta/')) message.channel = strip(message.channel);
     return message;
   }
 
-  private async authenticate(request: IncomingMessage): Promise<string | undefined> {
+  private authenticate(request: IncomingMessage) {
     const cookie = (request.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1);
-    return (await genesysCaller(this.face.engine, this.face.directory, request.headers.authorization, cookie))?.user.username;
+    return genesysCaller(this.face, (request as NotificationRequest).mccIp ?? request.socket.remoteAddress ?? '', request.headers.authorization, cookie);
   }
 
-  private remember(clientId: string, username: string, base: string): void {
-    this.clients.set(clientId, { username, base });
-    const w = this.watches.get(username);
-    if (w) {
-      w.bases.set(base, (w.bases.get(base) ?? 0) + 1);
-      return;
-    }
-    const entry: Watch = { bases: new Map([[base, 1]]), stop: () => undefined };
-    this.watches.set(username, entry);
+  private remember(clientId: string, username: string, base: string, acks: boolean): void {
+    this.clients.set(clientId, { username, base, last: new Map(), acks: acks ? new AckedDelivery() : undefined });
+    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
+    if (this.watches.has(username)) return;
+    const stopped = () => undefined;
+    this.watches.set(username, stopped);
     // Events of one agent are turned into notifications one after another, in log order.
     let chain = Promise.resolve();
     void this.face.feed.on(username, (e) => {
@@ -171,7 +259,7 @@ export class GenesysNotifications {
         this.logger.warn('genesys notification failed', { username, error: err });
       });
     }).then((stop) => {
-      if (this.watches.get(username) === entry) entry.stop = stop;
+      if (this.watches.get(username) === stopped) this.watches.set(username, stop);
       else stop();
     });
   }
@@ -180,21 +268,37 @@ export class GenesysNotifications {
     const client = this.clients.get(clientId);
     if (client === undefined) return;
     this.clients.delete(clientId);
-    const w = this.watches.get(client.username);
-    if (!w) return;
-    const left = (w.bases.get(client.base) ?? 1) - 1;
-    if (left > 0) w.bases.set(client.base, left);
-    else w.bases.delete(client.base);
-    if (w.bases.size === 0) {
-      w.stop();
-      this.watches.delete(client.username);
+    if ([...this.clients.values()].some((c) => c.username === client.username)) return;
+    this.watches.get(client.username)?.();
+    this.watches.delete(client.username);
+  }
+
+  /**
+   * A reload (SIGHUP) that removes an agent or leaves it without a password ends its CometD
+   * clients (issue 11.7): faye forgets them, answering a held /meta/connect at once, and their next
+   * connect is told not to come back.
+   */
+  private sweep(): void {
+    const engine = (this.bayeux as unknown as { _server?: { _engine?: { destroyClient(id: string): void } } } | undefined)?._server?._engine;
+    for (const [clientId, client] of this.clients) {
+      if (mayUseFace(this.face.directory.user(client.username))) continue;
+      this.revoked.add(clientId);
+      // faye's NodeAdapter has no public way to end one client: its engine's destroyClient is what
+      // its own timeout and /meta/disconnect use.
+      engine?.destroyClient(clientId);
+      this.forget(clientId);
     }
   }
 
-  /** One agent event as GWS notifications, to that agent's clients, each named by the client's own base URL. */
+  /** One agent event as GWS notifications, to each of that agent's clients, named by the client's own base URL. */
   private async publish(username: string, e: AgentEvent): Promise<void> {
-    for (const base of [...(this.watches.get(username)?.bases.keys() ?? [])]) {
-      for (const m of await genesysMessages(this.face, base, e)) this.publishTo(username, base, m.topic, m.data);
+    const bases = new Map<string, Array<[string, Client]>>();
+    for (const [clientId, client] of this.clients) {
+      if (client.username === username) bases.set(client.base, [...(bases.get(client.base) ?? []), [clientId, client]]);
+    }
+    for (const [base, clients] of bases) {
+      const messages = await genesysMessages(this.face, base, e);
+      for (const [clientId, client] of clients) for (const m of messages) this.publishTo(clientId, client, m.topic, m.data);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../../backends/agent-desk.js';
 import type { GenesysFace } from './index.js';
+import { mediaOf, mediaResource, stateAfter } from './media.js';
 import { channelResources, deviceResource, interactionResource, type Body } from './wire.js';
 
 /** A GWS notification: the topic (under /v2/me) and its message. */
@@ -34,7 +35,15 @@ export async function genesysMessages(face: GenesysFace, base: string, e: AgentE
   if (!found.ok) return [];
   const interaction = interactionResource(found.value, dir, base, e.username, interactionStates[e.kind]);
   const notificationType = e.kind === 'UPDATED' ? 'PropertiesUpdated' : 'StatusChange';
-  const messages: GenesysMessage[] = [{ topic: '/v2/me/interactions', data: { messageType: 'InteractionStateMessage', notificationType, interaction } }];
+  const mediaType = dir.mediaType(found.value.channelId);
+  const media = mediaOf(mediaType);
+  const resource = mediaResource(found.value, dir, base, e.username, stateAfter(e.kind, mediaType));
+  const messages: GenesysMessage[] = [
+    // The per-media message of GWS 8.5.2+ (media.ts); a userData change is PropertiesUpdated with the whole map (WorkitemMessageType page).
+    { topic: media.topic, data: { messageType: media.messageType, notificationType, [media.key]: resource } },
+    // The generic message of the 8.5.0/8.5.1 interactions API (seed 003), for the desktops written to it.
+    { topic: '/v2/me/interactions', data: { messageType: 'InteractionStateMessage', notificationType, interaction } },
+  ];
   if (e.kind === 'PARKED') messages.push({ topic: '/v2/me/workbins', data: { messageType: 'WorkbinStateChangeMessage', action: 'ItemAdded', id: e.reason, interaction } });
   return messages;
 }

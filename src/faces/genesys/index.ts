@@ -10,12 +10,13 @@ import type { AgentFace } from '../agents/face.js';
 import type { AgentEventFeed } from '../agents/feed.js';
 import { Refusal } from '../agents/refusal.js';
 import { baseUrl, BodyError, type FaceState } from '../http.js';
-import { signedIn } from './auth.js';
+import { signedIn, tooMany } from './auth.js';
+import { CorsPolicy } from './cors.js';
 import { operationLabel } from './operations.js';
 import { GenesysNotifications } from './cometd.js';
 import { genesysRoutes } from './routes.js';
 import { failed, type Body, type GenesysContext, type GenesysState } from './wire.js';
-import type { DoorSecurity } from '../security/index.js';
+import { perClientLimit, type DoorSecurity } from '../security/index.js';
 
 export interface GenesysFaceOptions {
   engine: AgentDesk;
@@ -26,6 +27,8 @@ export interface GenesysFaceOptions {
   logger: Logger;
   bodyLimit: number;
   publicUrl?: string | undefined;
+  /** Origins whose pages may call the face (CORS on REST and CometD); empty: none. */
+  allowedOrigins: readonly string[];
 }
 
 /** What the face's handlers share. */
@@ -48,9 +51,14 @@ export function genesysFace(options: GenesysFaceOptions): AgentFace {
     base: (ctx) => baseUrl(ctx, options.publicUrl),
     notify: (username, topic, data) => notifications.notify(username, topic, data),
   };
-  const notifications = new GenesysNotifications(face, options.logger);
+  const cors = new CorsPolicy(options.allowedOrigins);
+  const notifications = new GenesysNotifications(face, cors, options.logger);
   const router = new Router<GenesysState>({ prefix: '/api/v2' });
-  router.use(genesysErrors, jsonBodies, signedIn(face));
+  // CORS first (a preflight carries no credentials), then the error boundary, the JSON-only rule,
+  // who calls, and the request budget keyed by who that is.
+  router.use(cors.middleware, genesysErrors, jsonBodies, signedIn(face));
+  const { rateLimit } = options.security;
+  if (rateLimit) router.use(perClientLimit<GenesysState>(rateLimit, (ctx, waitSeconds) => tooMany(ctx as GenesysContext, waitSeconds, 'Too many requests')));
   genesysRoutes(router, face);
   let app: Koa | undefined;
 
@@ -62,15 +70,15 @@ export function genesysFace(options: GenesysFaceOptions): AgentFace {
         ctx.state.face = 'genesys';
         ctx.respond = false; // faye answers on the raw response
         ctx.status = 200;
-        await notifications.handle(ctx.req, ctx.res, face.base(ctx));
+        await notifications.handle(ctx.req, ctx.res, face.base(ctx), ctx.ip);
       });
       into.use(router.routes());
     },
     handleUpgrade(req, socket, head) {
       if (!app || !notifications.handles(new URL(req.url ?? '/', 'http://x').pathname)) return false;
       // Koa's own reading of the upgrade request's origin (X-Forwarded-* only behind a trusted proxy).
-      const base = face.base(app.createContext(req, new ServerResponse(req)));
-      void notifications.handleUpgrade(req, socket, head, base).catch(() => socket.destroy());
+      const ctx = app.createContext(req, new ServerResponse(req));
+      void notifications.handleUpgrade(req, socket, head, face.base(ctx), ctx.ip).catch(() => socket.destroy());
       return true;
     },
     close: () => notifications.close(),

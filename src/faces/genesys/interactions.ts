@@ -97,8 +97,9 @@ export const interactionOperation = (face: GenesysFace) => async function intera
   const op = field(body, 'operationName', 'string', true) as string;
   ctx.state.operation = op;
   // Seed 003 answers some operations {status:"ok"} and others {statusCode:0} (Cancel: {status:0}).
+  // Every answer also carries statusCode (genesys.md §1: "Every response carries statusCode").
   const okStyle = (out: Outcome<unknown>) =>
-    out.ok ? reply(ctx, { status: 'ok' }, 0) : (failed(ctx, out), (ctx.body = { status: 'error', errorDescription: out.message, ...(ctx.body as Body) }));
+    out.ok ? reply(ctx, { status: 'ok', statusCode: 0 }, 0) : (failed(ctx, out), (ctx.body = { status: 'error', errorDescription: out.message, ...(ctx.body as Body) }));
   const codeStyle = (out: Outcome<unknown>) => (out.ok ? reply(ctx, { statusCode: 0 }, 0) : failed(ctx, out));
   const held = await holding(face, user, id);
   switch (op) {
@@ -106,10 +107,10 @@ export const interactionOperation = (face: GenesysFace) => async function intera
       return okStyle(held.ok ? await engine.accept(id, user.username) : held);
     case 'Reject':
       return okStyle(held.ok ? await engine.reject(id, user.username) : held);
-    case 'Cancel': {
-      const out = held.ok ? await engine.returnToQueue(id, user.username) : held;
-      return out.ok ? reply(ctx, { status: 0 }, 0) : failed(ctx, out);
-    }
+    case 'Cancel':
+      // Cancel drops the reply a Reply or ReplyAll started (seed 003); the interaction itself stays
+      // the agent's. The bridge starts no replies, so there is none to cancel: refused, nothing moves.
+      return failed(ctx, held.ok ? fail('INVALID_STATE', `Interaction ${id} has no Reply or ReplyAll in progress to cancel`) : held);
     case 'Complete': {
       const queueName = field(body, 'queueName', 'string') as string | undefined;
       if (!held.ok) return codeStyle(held);
@@ -139,7 +140,7 @@ export const interactionOperation = (face: GenesysFace) => async function intera
       if (!content.ok) return okStyle(content);
       const interactions = content.value.map((i) => interactionResource(i, dir, face.base(ctx), user.username));
       face.notify(user.username, '/v2/me/workbins', { messageType: 'WorkbinContentMessage', workbin, interactions });
-      return reply(ctx, { status: 'ok', workbin, interactions }, 0);
+      return reply(ctx, { status: 'ok', statusCode: 0, workbin, interactions }, 0);
     }
     case 'Transfer':
     case 'SingleStepTransfer': {

@@ -6,7 +6,8 @@
 const OPERATIONS = new Set([
   'StartContactCenterSession', 'EndContactCenterSession', 'Ready', 'NotReady', 'AuxWork', 'AfterCallWork',
   'Accept', 'Reject', 'Cancel', 'Complete', 'Transfer', 'SingleStepTransfer', 'PlaceInQueue', 'PlaceInWorkbin',
-  'GetWorkbinContent', 'AttachUserData', 'UpdateUserData', 'DeleteUserData',
+  'GetWorkbinContent', 'AttachUserData', 'UpdateUserData', 'DeleteUserData', 'Leave', 'SetInFocus',
+  'AddWorkitem', 'AddChat', 'AddEmail', 'AddInteraction', 'AddOpenmedia', 'PullWorkitem', 'PullChat', 'PullEmail', 'PullInteraction', 'PullOpenmedia',
 ]);
 
 export const operationLabel = (op: string | undefined): string | undefined => (op === undefined || OPERATIONS.has(op) ? op : 'unknown');

@@ -5,6 +5,8 @@ import { fail, type Failure } from '../../reasons/index.js';
 import { refuse } from '../agents/refusal.js';
 import { endHttpSession } from './auth.js';
 import type { GenesysFace } from './index.js';
+import { mediaRoutes } from './media-routes.js';
+import { workbinRoutes } from './workbins.js';
 import { interactionOperation, listHeld, listOpen, readInteraction, updateInteraction } from './interactions.js';
 import { bodyOf, channelResources, deviceResource, failed, field, reply, statusOf, type Body, type GenesysContext, type GenesysState } from './wire.js';
 
@@ -19,10 +21,38 @@ export function genesysRoutes(router: Router<GenesysState>, face: GenesysFace): 
   router.get('/interactions', listOpen(face));
   router.get('/interactions/:id', readInteraction(face));
   router.put('/interactions/:id', updateInteraction(face));
+
+  mediaRoutes(router, face);
+  router.get('/settings/agent-states', agentStates);
+  workbinRoutes(router, face);
+  // Whatever else is asked answers in GWS's envelope too: statusCode 6, "resource not found" (genesys.md §1).
+  router.all('/{*rest}', (ctx: GenesysContext) => failed(ctx, fail('UNKNOWN_INTERACTION', `No resource at ${ctx.path}`)));
+}
+
+/**
+ * The agent states a desktop offers: `{"settings":[…]}` (the iOS and JS clients read
+ * `response.settings`, genesys.md §5); each entry's `operationName` is what the desktop sends to
+ * /me/channels/{channel}. Field names beyond it follow the userState of DeviceStateChangeMessage.
+ */
+const AGENT_STATES = [
+  { operationName: 'Ready', id: 'Ready', displayName: 'Ready', state: 'Ready' },
+  { operationName: 'NotReady', id: 'NotReady', displayName: 'Not Ready', state: 'NotReady' },
+  { operationName: 'AuxWork', id: 'NotReady-AuxWork', displayName: 'AuxWork', state: 'NotReady', workMode: 'AuxWork' },
+  { operationName: 'AfterCallWork', id: 'NotReady-AfterCallWork', displayName: 'AfterCallWork', state: 'NotReady', workMode: 'AfterCallWork' },
+];
+
+function agentStates(ctx: GenesysContext) {
+  reply(ctx, { statusCode: 0, settings: AGENT_STATES }, 0);
 }
 
 const WORKMODES = ['ManualIn', 'AutoIn'];
 const CHANNEL_OPERATIONS = ['Ready', 'NotReady', 'AuxWork', 'AfterCallWork'];
+
+/** Is this subresource asked for (`?subresources=*` or a list naming it)? */
+const wants = (ctx: GenesysContext, name: string) => {
+  const asked = typeof ctx.query.subresources === 'string' ? ctx.query.subresources.split(',').map((s) => s.trim()) : [];
+  return asked.includes('*') || asked.includes(name);
+};
 
 const me = (face: GenesysFace) => async function me(ctx: GenesysContext) {
   const { engine, directory: dir } = face;
@@ -42,6 +72,9 @@ const me = (face: GenesysFace) => async function me(ctx: GenesysContext) {
       uri: `${base}/api/v2/users/${encodeURIComponent(user.username)}`,
       path: `/users/${user.username}`,
       ...(state.ok ? { devices: [deviceResource(state.value, base)], channels: channelResources(state.value, dir, dir.workChannels(user)) } : {}),
+      // The desktop's options (genesys.md §5: `settings{"interaction-workspace":{…}}`, read with
+      // ?subresources=* or …,settings); the bridge keeps no desktop options, so the section is empty.
+      ...(wants(ctx, 'settings') ? { settings: { 'interaction-workspace': {} } } : {}),
     },
   }, 0);
 };
@@ -96,6 +129,16 @@ async function setState(face: GenesysFace, ctx: GenesysContext, user: AgentConfi
   return out.ok ? reply(ctx, { statusCode: 0 }, 0) : failed(ctx, out);
 }
 
+/**
+ * "voice" without a voice channel is the agent's device, the place it logs in at (seed 000: "the
+ * place … Web Services logs in the user on that device"): the bridge's one device carries the
+ * agent's work channels, so a voice-only desktop (seed 000 samples 1-3, 5, 6) logs in on them.
+ */
+function deviceChannels(face: GenesysFace, user: AgentConfig): number[] | undefined {
+  const ids = face.directory.workChannels(user);
+  return ids.length > 0 ? ids : undefined;
+}
+
 /** StartContactCenterSession with every parameter of seed 000; a partial success answers 7 (genesys.md §1). */
 async function startSession(face: GenesysFace, ctx: GenesysContext, user: AgentConfig, body: Body) {
   const { engine, directory: dir } = face;
@@ -112,27 +155,29 @@ async function startSession(face: GenesysFace, ctx: GenesysContext, user: AgentC
   if (loginCode !== undefined && body.agentLoginPassword !== undefined && !dir.authenticate(user.username, body.agentLoginPassword as string).ok) {
     return failed(ctx, fail('UNAUTHENTICATED', 'The agent login password is wrong'));
   }
+  // A queue by its name or by its number (seed 000 sample 2 sends "9000").
   const queue = body.queue as string | undefined;
-  if (queue !== undefined && !dir.services.some((s) => s.code === queue)) return failed(ctx, fail('UNKNOWN_SERVICE', `Queue '${queue}' does not exist`));
+  if (queue !== undefined && !dir.services.some((s) => s.code === queue || String(s.queueId) === queue)) return failed(ctx, fail('UNKNOWN_SERVICE', `Queue '${queue}' does not exist`));
 
   const wanted = [...new Set(channels as string[])];
   const succeeded: Body[] = [];
   const failures: Array<{ channel: string; failure: Failure }> = [];
   const usable: number[] = [];
   for (const name of wanted) {
-    const id = dir.channelOfMedia(name);
+    const id = dir.channelOfMedia(name) ?? (name === 'voice' ? deviceChannels(face, user) : undefined);
     if (id === undefined) failures.push({ channel: name, failure: fail('UNKNOWN_CHANNEL', `Channel '${name}' is not available on this contact center`) });
-    else usable.push(id);
+    else usable.push(...[id].flat());
   }
+  const byName = (id: number) => (wanted.includes(dir.mediaType(id)) ? dir.mediaType(id) : 'voice');
   if (usable.length > 0) {
     const phone = body.dynamicPhoneNumber as string | undefined;
-    const outcome = await engine.agentLogin(user.username, usable, {
+    const outcome = await engine.agentLogin(user.username, [...new Set(usable)], {
       ...(workmode ? { autoAnswer: workmode === 'AutoIn' } : {}),
       ...(phone !== undefined ? { phone } : {}),
     });
-    for (const id of usable) {
-      if (outcome.ok) succeeded.push({ channel: dir.mediaType(id), statusCode: 0 });
-      else failures.push({ channel: dir.mediaType(id), failure: outcome });
+    for (const channel of new Set(usable.map(byName))) {
+      if (outcome.ok) succeeded.push({ channel, statusCode: 0 });
+      else failures.push({ channel, failure: outcome });
     }
   }
   if (failures.length === 0) {

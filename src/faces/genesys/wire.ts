@@ -46,10 +46,28 @@ export function field(body: Body, name: string, kind: 'string' | 'object' | 'arr
   return isKind ? v : refuse('INVALID_PARAMETER', `Parameter '${name}' is invalid: "expected ${kind === 'object' ? 'an object' : `a ${kind}`}"`);
 }
 
-/** User data values are strings in the desk; nested objects are kept as JSON text. */
+/**
+ * User data values are strings in the desk (what the MCC side reads); a nested object or list (GWS
+ * userData is a KV list whose values may be KV lists: seed 003 UpdateUserData's "field3") is kept as
+ * its JSON text there and given back as the same structure by `userDataView`.
+ */
 export function userDataOf(body: Body): Record<string, string> {
   const data = field(body, 'userData', 'object', true) as Record<string, unknown>;
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+/** The desk's user data as GWS shows it: values that are JSON objects or lists come back as structures. */
+export function userDataView(data: Readonly<Record<string, string>>): Body {
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, structured(v)]));
+}
+
+function structured(v: string): unknown {
+  if (!/^\s*[[{]/.test(v)) return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
 }
 
 /** The JSON object of an operation request (`{operationName, …}`). */
@@ -57,7 +75,8 @@ export async function bodyOf(ctx: GenesysContext, limit: number): Promise<Body> 
   const body = await readJson(ctx, limit);
   if (body === undefined) return refuse('MISSING_PARAMETER', "Parameter 'operationName' is missing");
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse('INVALID_PARAMETER', 'the body must be a JSON object');
-  return body as Body;
+  // A JSON null parameter is an absent one (issue 12: desktops send `"loginCode": null` for "none").
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
 }
 
 // ------------------------------------------------------------------ resources
@@ -88,7 +107,7 @@ export function interactionResource(i: Interaction, dir: AgentRoster, base: stri
     uri: `${base}/api/v2/interactions/${encodeURIComponent(i.id)}`,
     path: `/interactions/${i.id}`,
     receivedDate: new Date(i.createdAt).toISOString(),
-    userData: { ...i.userData },
+    userData: userDataView(i.userData),
     ...(i.agent ? { agent: i.agent.username } : {}),
     ...(i.workbin !== undefined ? { workbin: i.workbin } : {}),
     ...(i.data !== undefined ? { data: i.data } : {}),
