@@ -37,9 +37,10 @@ export function createApp(config: Config, backend: Backend, logger: Logger, secu
       logger,
     }),
   );
-  // What the MCC face does not answer spends the same per-client budget (one per client, shared with the MCC face).
-  if (rateLimit) app.use(perClientLimit<FaceState>(rateLimit, (ctx, waitSeconds) => jsonDialect(ctx, tooManyRequests(waitSeconds))));
+  // Each agent face spends the budget itself, once it knows who is asking (agents behind one NAT
+  // are not one client); what no face answers spends its IP's.
   agentFaces?.install(app);
+  if (rateLimit) app.use(perClientLimit<FaceState>(rateLimit, (ctx, waitSeconds) => jsonDialect(ctx, tooManyRequests(waitSeconds))));
   app.use((ctx) => {
     ctx.status = 404;
     ctx.body = { error: 'not_found', message: `nothing at ${ctx.path}; the MCC is at ${SOAP_PATH} and ${JSON_PATH}` };

@@ -42,21 +42,23 @@ export async function endGuid(face: HuaweiFace, session: AgentSession): Promise<
 
 /**
  * The caller's Guid must be live and belong to the agent in the URL; polling and calls keep it
- * alive. Past it, the request counts against the agent's own budget: a made-up Guid never gets here,
- * so it spends its IP's (the app's budget before every face).
+ * alive. Past it, the request counts against the agent's own budget; refused, against its IP's (a
+ * made-up Guid is no fresh budget).
  */
 export const signedIn = (face: HuaweiFace) => async function signedIn(ctx: HuaweiContext, next: () => Promise<unknown>) {
   const id = workNo(ctx);
   const guid = ctx.get('guid');
+  // No principal is known yet here, so the budget spent is the IP's.
+  const refuse = (f: Parameters<typeof failed>[1]) => (face.limit ? face.limit(ctx, async () => failed(ctx, f)) : failed(ctx, f));
   const session = guid ? await face.engine.sessions.find(tokenOf(guid), HUAWEI_FACE, face.keepAliveMs) : fail('SESSION_EXPIRED');
-  if (!session.ok) return failed(ctx, session.reason === 'SESSION_EXPIRED' ? fail('SESSION_EXPIRED', 'the Guid is missing, unknown or expired: sign in again') : session);
+  if (!session.ok) return refuse(session.reason === 'SESSION_EXPIRED' ? fail('SESSION_EXPIRED', 'the Guid is missing, unknown or expired: sign in again') : session);
   const { username } = session.value;
   // A reload removed or disabled the agent: its Guids end, and it hears "not signed in" (huawei.md §1.2, 100-006).
-  if (deliveryOf(session.value).ended) return failed(ctx, fail('AGENT_NOT_LOGGED_IN', 'the agent is no longer configured: sign in again'));
-  if (gone(face, username)) return failed(ctx, await endGuid(face, session.value));
+  if (deliveryOf(session.value).ended) return refuse(fail('AGENT_NOT_LOGGED_IN', 'the agent is no longer configured: sign in again'));
+  if (gone(face, username)) return refuse(await endGuid(face, session.value));
   const agent = face.directory.agentById(id);
   // A Guid of another agent: the gateway answers "not signed in" (huawei.md §2.1).
-  if (!agent || agent.username !== username) return failed(ctx, fail('AGENT_NOT_LOGGED_IN', `agent ${id} is not signed in with this Guid`));
+  if (!agent || agent.username !== username) return refuse(fail('AGENT_NOT_LOGGED_IN', `agent ${id} is not signed in with this Guid`));
   ctx.state.agent = agent;
   ctx.state.session = session.value;
   ctx.state.principal = `huawei:${username}`;
