@@ -53,7 +53,9 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     void handle(req, res);
   };
   const timeouts = timeoutOptions(config.server);
-  const server: Server = tls ? createHttpsServer({ ...timeouts, key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, listener) : createHttpServer(timeouts, listener);
+  const server: Server = tls
+    ? createHttpsServer({ ...timeouts, key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, listener)
+    : createHttpServer(timeouts, listener);
   capConnections(server, config.server, logger);
   // Upgraded sockets leave the server's connection list: tracked here so a shutdown can end them.
   const upgraded = new Set<Duplex>();

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import {
-  genesysStatusCodes, genesysStatusMessages, huaweiRetcodeMessages, huaweiRetcodes, huaweiSignInRetcodes, reasons, xivoErrorNames, xivoErrors,
+  genesysStatusCodes,
+  genesysStatusMessages,
+  huaweiRetcodeMessages,
+  huaweiRetcodes,
+  huaweiSignInRetcodes,
+  reasons,
+  xivoErrorNames,
+  xivoErrors,
 } from '../src/reasons/index.js';
 import type { TestBridge } from './support/bridge.js';
 import { XucClient, basic, eventually, http, startFacesBridge, xucLogin } from './support/agent-faces.js';
@@ -10,7 +17,8 @@ describe('agent faces together', () => {
     for (const reason of reasons) {
       const g = genesysStatusCodes[reason];
       assert.ok(g in genesysStatusMessages && g !== 7, `Genesys statusCode for ${reason}: ${g}`);
-      for (const table of [huaweiRetcodes, huaweiSignInRetcodes]) assert.ok(table[reason] in huaweiRetcodeMessages, `Huawei retcode for ${reason}: ${table[reason]}`);
+      for (const table of [huaweiRetcodes, huaweiSignInRetcodes])
+        assert.ok(table[reason] in huaweiRetcodeMessages, `Huawei retcode for ${reason}: ${table[reason]}`);
       assert.ok(xivoErrors[reason] in xivoErrorNames, `XiVO error for ${reason}: ${xivoErrors[reason]}`);
     }
     // The seed's own examples.
@@ -43,10 +51,14 @@ describe('agent faces together', () => {
           const out = await b.rest('logoutAgentFromChannel', { channelId, agentUsername: 'alice' });
           assert.equal(out.result, 'SUCCESS', JSON.stringify(out));
         }
-        await eventually(async () => {
-          const r = await http('GET', `${gw}/agentevent/201`, undefined, { Guid: guid });
-          return r.body.event?.eventType === 'AgentOther_ShutdownService';
-        }, 5000, 'Huawei AgentOther_ShutdownService');
+        await eventually(
+          async () => {
+            const r = await http('GET', `${gw}/agentevent/201`, undefined, { Guid: guid });
+            return r.body.event?.eventType === 'AgentOther_ShutdownService';
+          },
+          5000,
+          'Huawei AgentOther_ShutdownService',
+        );
         await xuc.next('AgentStateEvent', (m) => m.agentId === 201 && m.name === 'AgentLoggedOut');
         const after = await http('GET', `${b.url}/api/v2/me`, undefined, { Authorization: basic('alice', 'alice-pw') });
         assert.equal(after.body.user.devices[0].userState.state, 'LoggedOut');
@@ -81,7 +93,13 @@ describe('agent faces together', () => {
         // A Huawei rest: state 8 there, a pause named by its stored words on the others.
         assert.equal((await http('POST', `${gw}/onlineagent/201/rest/60/3`, undefined, { Guid: guid })).body.retcode, '0');
         assert.equal(await huaweiState(), 8);
-        assert.deepEqual(await genesysState(), { id: 'NotReady-AuxWork', displayName: 'rest:3:60', state: 'NotReady', workMode: 'AuxWork', reason: 'rest:3:60' });
+        assert.deepEqual(await genesysState(), {
+          id: 'NotReady-AuxWork',
+          displayName: 'rest:3:60',
+          state: 'NotReady',
+          workMode: 'AuxWork',
+          reason: 'rest:3:60',
+        });
         await xuc.next('AgentStateEvent', (m) => m.agentId === 201 && m.name === 'AgentOnPause' && m.cause === 'rest:3:60');
 
         // A XiVO pause label is a label, even one that starts like a rest: busy (3) for the gateway.
@@ -106,34 +124,48 @@ describe('agent faces together', () => {
   it('200 agents and 2,000 sessions: every session ASSIGNED exactly once, no agent over capacity', async function () {
     this.timeout(180_000);
     const agents = Array.from({ length: 200 }, (_, i) => ({
-      username: `agent${i}`, password: `pw${i}`, agentId: 1000 + i, skills: ['CHAT'], capacity: { 1003: 10 },
+      username: `agent${i}`,
+      password: `pw${i}`,
+      agentId: 1000 + i,
+      skills: ['CHAT'],
+      capacity: { 1003: 10 },
     }));
     const b = await startFacesBridge({ faces: { huawei: { pollWaitSeconds: 0 } } }, { agents });
     try {
       const gw = `${b.url}/agentgateway/resource`;
       // Everyone signs in through the Huawei face with auto-answer, concurrently.
-      await Promise.all(agents.map(async (a) => {
-        const r = await http('PUT', `${gw}/onlineagent/${a.agentId}/loginex`, { password: a.password, autoanswer: true });
-        assert.equal(r.body.retcode, '0', JSON.stringify(r.body));
-      }));
+      await Promise.all(
+        agents.map(async (a) => {
+          const r = await http('PUT', `${gw}/onlineagent/${a.agentId}/loginex`, { password: a.password, autoanswer: true });
+          assert.equal(r.body.retcode, '0', JSON.stringify(r.body));
+        }),
+      );
       // 2,000 integrator sessions over REST, 50 at a time.
       const ids = Array.from({ length: 2000 }, (_, i) => `load-${i}`);
       let next = 0;
-      await Promise.all(Array.from({ length: 50 }, async () => {
-        while (next < ids.length) {
-          const sessionId = ids[next++] as string;
-          assert.equal((await b.rest('startSession', { channelId: '1003', serviceid: 'CHAT', sessionId })).result, 'SUCCESS');
-          assert.equal((await b.rest('sessionAccept', { sessionId })).result, 'SUCCESS');
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          while (next < ids.length) {
+            const sessionId = ids[next++] as string;
+            assert.equal((await b.rest('startSession', { channelId: '1003', serviceid: 'CHAT', sessionId })).result, 'SUCCESS');
+            assert.equal((await b.rest('sessionAccept', { sessionId })).result, 'SUCCESS');
+          }
+        }),
+      );
       const perAgent = new Map<string, number>();
       for (const sessionId of ids) {
         const s = await b.rest('checkSessionState', { sessionId });
         assert.equal(s.status, 'ASSIGNED', `${sessionId}: ${JSON.stringify(s)}`);
         perAgent.set(s.username, (perAgent.get(s.username) ?? 0) + 1);
       }
-      assert.equal([...perAgent.values()].reduce((x, y) => x + y, 0), 2000);
-      assert.ok([...perAgent.values()].every((n) => n <= 10), 'no agent over its capacity of 10');
+      assert.equal(
+        [...perAgent.values()].reduce((x, y) => x + y, 0),
+        2000,
+      );
+      assert.ok(
+        [...perAgent.values()].every((n) => n <= 10),
+        'no agent over its capacity of 10',
+      );
       // Exactly once: one ASSIGNED event per session in the agents' logs.
       const assigned = new Map<string, number>();
       for (const a of agents) {

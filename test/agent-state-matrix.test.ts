@@ -52,7 +52,11 @@ describe('agent state matrix: each change through each door, read through every 
     await new Promise<void>((resolve, reject) => {
       cometd.handshake((reply: Message) => {
         if (!reply.successful) return reject(new Error(JSON.stringify(reply)));
-        cometd.subscribe('/v2/me/devices', (m: Message) => notified.push(m.data), (s: Message) => (s.successful ? resolve() : reject(new Error(JSON.stringify(s)))));
+        cometd.subscribe(
+          '/v2/me/devices',
+          (m: Message) => notified.push(m.data),
+          (s: Message) => (s.successful ? resolve() : reject(new Error(JSON.stringify(s)))),
+        );
       });
     });
   });
@@ -102,7 +106,11 @@ describe('agent state matrix: each change through each door, read through every 
     }
     // The latest state XiVO sent (none is sent when the one state did not change).
     const latestXivo = () => xuc.frames.filter((f) => f.msgType === 'AgentStateEvent' && f.ctiMessage.agentId === ALICE).at(-1)?.ctiMessage;
-    const event = await eventually(() => latestXivo()?.name === shown.xivo && latestXivo(), 5000, `XiVO ${shown.xivo} for ${kind}: ${JSON.stringify(latestXivo())}`);
+    const event = await eventually(
+      () => latestXivo()?.name === shown.xivo && latestXivo(),
+      5000,
+      `XiVO ${shown.xivo} for ${kind}: ${JSON.stringify(latestXivo())}`,
+    );
     if (shown.cause !== undefined) assert.equal(event.cause, shown.cause, `XiVO cause for ${kind}`);
 
     // The GWS device shows the availability under a session: no notification for the session itself.
@@ -112,7 +120,11 @@ describe('agent state matrix: each change through each door, read through every 
     assert.equal(state.state, device.genesys, `Genesys device for ${kind}: ${JSON.stringify(state)}`);
     assert.equal(state.workMode, device.workMode, `Genesys workMode for ${kind}`);
     if (expect.availability !== undefined) return;
-    const note = await eventually(() => notified.at(-1)?.devices[0].userState.state === shown.genesys && notified.at(-1), 5000, `Genesys notification for ${kind}: ${JSON.stringify(notified.at(-1))}`);
+    const note = await eventually(
+      () => notified.at(-1)?.devices[0].userState.state === shown.genesys && notified.at(-1),
+      5000,
+      `Genesys notification for ${kind}: ${JSON.stringify(notified.at(-1))}`,
+    );
     assert.equal(note.messageType, 'DeviceStateChangeMessage');
     assert.equal(note.devices[0].userState.workMode, shown.workMode);
   }
@@ -152,7 +164,13 @@ describe('agent state matrix: each change through each door, read through every 
     assert.equal((await genesys('/channels/chat', 'AfterCallWork')).body.statusCode, 0);
     await seenEverywhere('wrap-up', { huaweiEvent: 'AgentState_Work' });
     const channels = (await http('GET', `${b.url}/api/v2/me?subresources=*`, undefined, alice)).body.user.channels;
-    assert.deepEqual(channels.map((c: any) => [c.channel, c.userState.state, c.userState.workMode]), [['chat', 'NotReady', 'AfterCallWork'], ['email', 'Ready', undefined]]);
+    assert.deepEqual(
+      channels.map((c: any) => [c.channel, c.userState.state, c.userState.workMode]),
+      [
+        ['chat', 'NotReady', 'AfterCallWork'],
+        ['email', 'Ready', undefined],
+      ],
+    );
     assert.equal((await genesys('/channels/chat', 'Ready')).body.statusCode, 0);
     await seenEverywhere('ready', { huaweiEvent: 'AgentState_CancelWork_Success' });
     assert.equal((await genesys('', 'EndContactCenterSession')).body.statusCode, 0);
@@ -206,7 +224,11 @@ describe('agent state matrix: each change through each door, read through every 
     await signInReady({ autoanswer: false });
     assert.equal((await b.rest('startSession', { channelId: '1003', serviceid: 'CHAT', sessionId: 'matrix-unanswered' })).result, 'SUCCESS');
     assert.equal((await b.rest('sessionAccept', { sessionId: 'matrix-unanswered', user: 'alice' })).result, 'SUCCESS');
-    await eventually(async () => (await b.rest('checkSessionState', { sessionId: 'matrix-unanswered' })).status === 'QUEUED', 5000, 'the offer back in the queue');
+    await eventually(
+      async () => (await b.rest('checkSessionState', { sessionId: 'matrix-unanswered' })).status === 'QUEUED',
+      5000,
+      'the offer back in the queue',
+    );
     await seenEverywhere('no-answer', { huaweiEvent: 'AgentState_SetNotReady_Success', content: { reason: '2' } });
     assert.equal((await b.rest('closeSession', { sessionId: 'matrix-unanswered' })).result, 'SUCCESS');
   });

@@ -65,7 +65,13 @@ const scenario: Step[] = [
   {
     name: 'startSession: SUCCESS, and checkSessionState says NEW',
     async run(h, story) {
-      const started = await h.call('startSession', { channelId: 1003, serviceid: 'CHAT', sessionId: `conf-${h.name.replace(/\W/g, '')}`, contactValue: '+39055', data: 'order 7' });
+      const started = await h.call('startSession', {
+        channelId: 1003,
+        serviceid: 'CHAT',
+        sessionId: `conf-${h.name.replace(/\W/g, '')}`,
+        contactValue: '+39055',
+        data: 'order 7',
+      });
       assert.equal(started.result, 'SUCCESS', JSON.stringify(started));
       story.sessionId = started.sessionId as string;
       assert.equal(await status(h, story.sessionId), 'NEW');
@@ -167,7 +173,15 @@ const scenario: Step[] = [
 const VENDOR_IDS: Record<string, string> = { alice: '201', bob: '202' };
 
 async function embeddedHarness(face: Face): Promise<Harness> {
-  const b = await startTestBridge({ embedded: { channels: [{ id: 1003, license: 100, services: [{ code: 'CHAT' }, { code: 'SALES' }] }], agents: [{ username: 'alice', skills: ['CHAT'] }, { username: 'bob', skills: ['CHAT'] }] } });
+  const b = await startTestBridge({
+    embedded: {
+      channels: [{ id: 1003, license: 100, services: [{ code: 'CHAT' }, { code: 'SALES' }] }],
+      agents: [
+        { username: 'alice', skills: ['CHAT'] },
+        { username: 'bob', skills: ['CHAT'] },
+      ],
+    },
+  });
   return {
     name: `embedded over ${face}`,
     call: (op, params) => (face === 'rest' ? b.rest(op as any, restParams(params)) : b.soap(op as any, params)),

@@ -143,11 +143,13 @@ describe('agent faces across two bridge processes on one PostgreSQL', function (
     const [a, b] = await Promise.all([spawnBridge(config), spawnBridge(config)]);
     try {
       const signIn = await fetch(`${a.url}/agentgateway/resource/onlineagent/201/loginex`, {
-        method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'alice-pw', autoanswer: false }),
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password: 'alice-pw', autoanswer: false }),
       });
       const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
-      assert.equal(((await signIn.json())).retcode, '0');
-      const poll = async (on: BridgeProcess) => ((await (await fetch(`${on.url}/agentgateway/resource/agentevent/201`, { headers: { Guid: guid } })).json()));
+      assert.equal((await signIn.json()).retcode, '0');
+      const poll = async (on: BridgeProcess) => await (await fetch(`${on.url}/agentgateway/resource/agentevent/201`, { headers: { Guid: guid } })).json();
       assert.equal((await poll(b)).event.eventType, 'AgentOther_InService');
       assert.equal((await poll(a)).event.eventType, 'AgentState_Ready', 'one cursor, wherever the poll lands');
       const id = (await start(a))?.sessionId as string;
@@ -156,8 +158,12 @@ describe('agent faces across two bridge processes on one PostgreSQL', function (
       assert.equal(ringing.event.eventType, 'AgentEvent_Ringing');
       assert.equal(ringing.event.content.callid, id);
 
-      const login = await fetch(`${b.url}/xuc/api/2.0/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'alice', password: 'alice-pw' }) });
-      const xuc = await XucClient.connect(b.url, ((await login.json())).token);
+      const login = await fetch(`${b.url}/xuc/api/2.0/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'alice', password: 'alice-pw' }),
+      });
+      const xuc = await XucClient.connect(b.url, (await login.json()).token);
       try {
         await xuc.next('LoggedOn');
         xuc.send('getAgentStates');

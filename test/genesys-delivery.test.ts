@@ -52,11 +52,19 @@ async function relay(port: number): Promise<{ url: string; drop(): void; swallow
 }
 
 /** A raw HTTP request (fetch will not send a browser's Origin and preflight headers as given). */
-function raw(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      res
+        .setEncoding('utf8')
+        .on('data', (d: string) => (text += d))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
     req.on('error', reject);
     req.end(body);
@@ -77,11 +85,14 @@ describe('Genesys GWS delivery, CORS and who gets in', () => {
   const api = () => `${b.url}/api/v2`;
   const alice = { Authorization: basic('alice', 'alice-pw') };
   before(async () => {
-    b = await startFacesBridge({
-      server: { port: 0, host: '127.0.0.1', trustProxy: true },
-      faces: { genesys: { allowedOrigins: [desk] } },
-      security: { authFailures: { perIp: 100, perUsername: 3, windowSeconds: 60 } },
-    }, { agents: EXTRA_AGENTS });
+    b = await startFacesBridge(
+      {
+        server: { port: 0, host: '127.0.0.1', trustProxy: true },
+        faces: { genesys: { allowedOrigins: [desk] } },
+        security: { authFailures: { perIp: 100, perUsername: 3, windowSeconds: 60 } },
+      },
+      { agents: EXTRA_AGENTS },
+    );
   });
   after(() => b.close());
   afterEach(() => logoutEveryone(b));
@@ -97,10 +108,16 @@ describe('Genesys GWS delivery, CORS and who gets in', () => {
       await soapStart(b, 'CHAT', 'drop-1');
       await d.next((m) => m.data.chat?.id === 'drop-1' && m.data.chat.state === 'Invited', 'the offer after the drop', 10_000);
       await new Promise((r) => setTimeout(r, 1500)); // further connects bring no copy
-      assert.equal(d.count((m) => m.data.chat?.id === 'drop-1' && m.data.chat.state === 'Invited'), 1);
+      assert.equal(
+        d.count((m) => m.data.chat?.id === 'drop-1' && m.data.chat.state === 'Invited'),
+        1,
+      );
       assert.deepEqual((await http('POST', `${api()}/me/chats/drop-1`, { operationName: 'Accept' }, alice)).body, { statusCode: 0 });
       await d.next((m) => m.data.chat?.id === 'drop-1' && m.data.chat.state === 'Chatting', 'Chatting');
-      assert.equal(d.count((m) => m.data.chat?.id === 'drop-1'), 2);
+      assert.equal(
+        d.count((m) => m.data.chat?.id === 'drop-1'),
+        2,
+      );
     } finally {
       d.close();
       net.close();
@@ -118,7 +135,10 @@ describe('Genesys GWS delivery, CORS and who gets in', () => {
       await soapStart(b, 'CHAT', 'ack-1');
       await d.next((m) => m.data.chat?.id === 'ack-1' && m.data.chat.state === 'Invited', 'the offer again', 10_000);
       await new Promise((r) => setTimeout(r, 1500));
-      assert.equal(d.count((m) => m.data.chat?.id === 'ack-1'), 1);
+      assert.equal(
+        d.count((m) => m.data.chat?.id === 'ack-1'),
+        1,
+      );
     } finally {
       d.close();
       net.close();
@@ -127,7 +147,11 @@ describe('Genesys GWS delivery, CORS and who gets in', () => {
 
   it('CORS: an allowed origin passes the preflight of REST and CometD; any other gets no CORS and no notifications', async () => {
     const preflight = (path: string, origin: string) =>
-      raw(`${b.url}${path}`, 'OPTIONS', { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' });
+      raw(`${b.url}${path}`, 'OPTIONS', {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      });
     const ok = await preflight('/api/v2/me', desk);
     assert.equal(ok.status, 204);
     assert.equal(ok.headers['access-control-allow-origin'], desk);
@@ -148,7 +172,10 @@ describe('Genesys GWS delivery, CORS and who gets in', () => {
     const fromDesk = await raw(`${b.url}/api/v2/notifications`, 'POST', { Origin: desk, 'Content-Type': 'application/json', ...alice }, handshake);
     assert.equal(JSON.parse(fromDesk.body)[0].successful, true);
     assert.equal(fromDesk.headers['access-control-allow-origin'], desk);
-    assert.equal((await raw(`${b.url}/api/v2/notifications`, 'POST', { Origin: 'http://evil.example', 'Content-Type': 'application/json', ...alice }, handshake)).status, 403);
+    assert.equal(
+      (await raw(`${b.url}/api/v2/notifications`, 'POST', { Origin: 'http://evil.example', 'Content-Type': 'application/json', ...alice }, handshake)).status,
+      403,
+    );
     // A real CometD client from the allowed origin.
     (await GwsDesktop.open(b.url, 'alice', 'alice-pw', ['/v2/me/*'], { Origin: desk })).close();
   });
@@ -177,34 +204,47 @@ describe('Genesys GWS delivery, CORS and who gets in', () => {
   });
 
   it("the request budget counts per signed-in agent, whatever address it calls from, in GWS's envelope", async () => {
-    const limited = await startFacesBridge({ server: { port: 0, host: '127.0.0.1', trustProxy: true }, security: { rateLimit: { requestsPerSecond: 1, burst: 5 } } });
+    const limited = await startFacesBridge({
+      server: { port: 0, host: '127.0.0.1', trustProxy: true },
+      security: { rateLimit: { requestsPerSecond: 1, burst: 5 } },
+    });
     try {
       const bob = { Authorization: basic('bob', 'bob-pw') };
       const answers = [];
       // Each call from its own address: the door-wide budget per IP never runs out, bob's does.
       for (let i = 0; i < 6; i++) answers.push(await http('GET', `${limited.url}/api/v2/me`, undefined, { ...bob, 'X-Forwarded-For': `10.0.0.${i + 1}` }));
-      assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200, 200, 429]);
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        [200, 200, 200, 200, 200, 429],
+      );
       const refused = answers[5] as (typeof answers)[number];
       assert.equal(refused.body.statusCode, 3);
       assert.match(refused.body.statusMessage, /Too many requests/);
       assert.ok(Number(refused.headers.get('retry-after')) > 0);
-      assert.equal((await http('GET', `${limited.url}/api/v2/me`, undefined, { ...alice, 'X-Forwarded-For': '10.0.1.1' })).body.statusCode, 0, "alice's budget is her own");
+      assert.equal(
+        (await http('GET', `${limited.url}/api/v2/me`, undefined, { ...alice, 'X-Forwarded-For': '10.0.1.1' })).body.statusCode,
+        0,
+        "alice's budget is her own",
+      );
     } finally {
       await limited.close();
     }
   });
 
   it('a reload that removes or disables an agent ends its sessions and its CometD clients', async () => {
-    const cookieOf = async (user: string) => ((await http('GET', `${api()}/me`, undefined, { Authorization: basic(user, `${user}-pw`) })).headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const cookieOf = async (user: string) =>
+      ((await http('GET', `${api()}/me`, undefined, { Authorization: basic(user, `${user}-pw`) })).headers.get('set-cookie') ?? '').split(';')[0] as string;
     const cookies = { erin: await cookieOf('erin'), frank: await cookieOf('frank') };
     const ended = new Set<string>();
-    const desks = await Promise.all(['erin', 'frank', 'alice'].map(async (u) => {
-      const d = await GwsDesktop.open(b.url, u, u === 'alice' ? 'alice-pw' : `${u}-pw`);
-      d.cometd.addListener('/meta/connect', (m) => {
-        if (!m.successful) ended.add(u);
-      });
-      return d;
-    }));
+    const desks = await Promise.all(
+      ['erin', 'frank', 'alice'].map(async (u) => {
+        const d = await GwsDesktop.open(b.url, u, u === 'alice' ? 'alice-pw' : `${u}-pw`);
+        d.cometd.addListener('/meta/connect', (m) => {
+          if (!m.successful) ended.add(u);
+        });
+        return d;
+      }),
+    );
     try {
       // erin is removed, frank loses his password: neither could sign in again.
       const agents = EXTRA_AGENTS.filter((a) => a.username !== 'erin').map((a) => (a.username === 'frank' ? { ...a, password: undefined } : a));

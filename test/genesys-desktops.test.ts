@@ -30,7 +30,9 @@ describe('Genesys GWS desktops on the sample configuration', () => {
     assert.deepEqual(me.body.user.settings, { 'interaction-workspace': {} });
     const desk = await GwsDesktop.open(b.url, 'agent1', 'password', ['/v2/me/workitems']);
     try {
-      assert.deepEqual((await http('POST', `${api()}/me`, { operationName: 'StartContactCenterSession', channels: ['workitem'] }, agent1)).body, { statusCode: 0 });
+      assert.deepEqual((await http('POST', `${api()}/me`, { operationName: 'StartContactCenterSession', channels: ['workitem'] }, agent1)).body, {
+        statusCode: 0,
+      });
       assert.deepEqual((await http('POST', `${api()}/me/channels/workitem`, { operationName: 'Ready' }, agent1)).body, { statusCode: 0 });
       await soapStart(b, 'TICKETS', 'wi-1', 1, { sessionData: 'ticket 42' });
       const invited = await desk.next((m) => m.data.workitem?.state === 'Invited', 'Invited');
@@ -39,10 +41,17 @@ describe('Genesys GWS desktops on the sample configuration', () => {
       assert.equal(invited.data.notificationType, 'StatusChange');
       assert.deepEqual(invited.data.workitem.capabilities, ['Accept', 'Reject']);
       assert.equal(invited.data.workitem.uri, `${b.url}/api/v2/me/workitems/wi-1`);
-      assert.equal(desk.count((m) => m.channel !== '/v2/me/workitems'), 0, 'only the subscribed topic');
+      assert.equal(
+        desk.count((m) => m.channel !== '/v2/me/workitems'),
+        0,
+        'only the subscribed topic',
+      );
 
       const active = await http('GET', `${api()}/me/workitems?fields=*`, undefined, agent1);
-      assert.deepEqual(active.body.workitems.map((w: any) => [w.id, w.state]), [['wi-1', 'Invited']]);
+      assert.deepEqual(
+        active.body.workitems.map((w: any) => [w.id, w.state]),
+        [['wi-1', 'Invited']],
+      );
       assert.deepEqual((await http('GET', `${api()}/me/workitems`, undefined, agent1)).body, { statusCode: 0, uris: [`${b.url}/api/v2/me/workitems/wi-1`] });
 
       assert.deepEqual((await http('POST', `${api()}/me/workitems/wi-1`, { operationName: 'Accept' }, agent1)).body, { statusCode: 0 });
@@ -51,7 +60,9 @@ describe('Genesys GWS desktops on the sample configuration', () => {
       assert.ok(processing.data.workitem.capabilities.includes('Complete'));
 
       const nested = { customer: { id: 7, tags: ['gold'] }, note: 'call back' };
-      assert.deepEqual((await http('POST', `${api()}/me/workitems/wi-1`, { operationName: 'AttachUserData', userData: nested }, agent1)).body, { statusCode: 0 });
+      assert.deepEqual((await http('POST', `${api()}/me/workitems/wi-1`, { operationName: 'AttachUserData', userData: nested }, agent1)).body, {
+        statusCode: 0,
+      });
       const props = await desk.next((m) => m.data.notificationType === 'PropertiesUpdated', 'PropertiesUpdated');
       assert.deepEqual(props.data.workitem.userData.customer, { id: 7, tags: ['gold'] });
       assert.equal(props.data.workitem.userData.note, 'call back');
@@ -61,9 +72,15 @@ describe('Genesys GWS desktops on the sample configuration', () => {
       // workbin.js: park it, read the workbin, pull it back.
       assert.deepEqual((await http('POST', `${api()}/workbins/later`, { operationName: 'AddWorkitem', id: 'wi-1' }, agent1)).body, { statusCode: 0 });
       await desk.next((m) => m.data.workitem?.state === 'InWorkbin', 'InWorkbin');
-      assert.deepEqual((await http('GET', `${api()}/me/workbins?fields=*`, undefined, agent1)).body.workbins.map((w: any) => w.id), ['later']);
+      assert.deepEqual(
+        (await http('GET', `${api()}/me/workbins?fields=*`, undefined, agent1)).body.workbins.map((w: any) => w.id),
+        ['later'],
+      );
       const parked = await http('GET', `${api()}/workbins/later/workitems?fields=*`, undefined, agent1);
-      assert.deepEqual(parked.body.workitems.map((w: any) => [w.id, w.state]), [['wi-1', 'InWorkbin']]);
+      assert.deepEqual(
+        parked.body.workitems.map((w: any) => [w.id, w.state]),
+        [['wi-1', 'InWorkbin']],
+      );
       assert.equal((await http('POST', `${api()}/workbins/other`, { operationName: 'PullWorkitem', id: 'wi-1' }, agent1)).body.statusCode, 2);
       assert.deepEqual((await http('POST', `${api()}/workbins/later`, { operationName: 'PullWorkitem', id: 'wi-1' }, agent1)).body, { statusCode: 0 });
       assert.equal((await http('GET', `${api()}/me/workitems/wi-1`, undefined, agent1)).body.workitem.state, 'Processing');
@@ -95,7 +112,9 @@ describe('Genesys GWS desktops on the sample configuration', () => {
       assert.deepEqual((await http('POST', `${api()}/me/chats/ch-1`, { operationName: 'Accept', nickname: 'Alice' }, alice)).body, { statusCode: 0 });
       const chatting = await desk.next((m) => m.data.chat?.state === 'Chatting', 'Chatting');
       assert.ok(chatting.data.chat.participants.some((p: any) => p.type === 'Agent' && p.participantId === 'alice'));
-      assert.deepEqual((await http('POST', `${api()}/me/chats/ch-1`, { operationName: 'UpdateUserData', userData: { topic: 'order' } }, alice)).body, { statusCode: 0 });
+      assert.deepEqual((await http('POST', `${api()}/me/chats/ch-1`, { operationName: 'UpdateUserData', userData: { topic: 'order' } }, alice)).body, {
+        statusCode: 0,
+      });
       assert.equal((await http('GET', `${api()}/me/chats/ch-1`, undefined, alice)).body.chat.userData.topic, 'order');
       assert.deepEqual((await http('POST', `${api()}/me/chats/ch-1`, { operationName: 'Complete' }, alice)).body, { statusCode: 0 });
       await desk.next((m) => m.data.chat?.state === 'Completed', 'chat Completed');
@@ -116,7 +135,9 @@ describe('Genesys GWS desktops on the sample configuration', () => {
     };
     assert.deepEqual((await start(agent1, { channels: ['voice'] })).body, { statusCode: 0 }); // sample 1
     assert.deepEqual((await start(agent1, { place: 'SIP_5000', loginCode: '8000', queue: '9000', channels: ['voice'] })).body, { statusCode: 0 }); // sample 2
-    assert.deepEqual((await start(agent1, { channels: ['voice'], place: 'agent1', loginCode: 'agent1', agentLoginPassword: 'password' })).body, { statusCode: 0 }); // sample 3
+    assert.deepEqual((await start(agent1, { channels: ['voice'], place: 'agent1', loginCode: 'agent1', agentLoginPassword: 'password' })).body, {
+      statusCode: 0,
+    }); // sample 3
     assert.deepEqual((await start(agent1, { channels: ['voice', 'chat'] })).body, { statusCode: 0 }); // sample 4: chat is served here
     assert.deepEqual((await start(agent1, { workmode: 'ManualIn', channels: ['voice'], place: 'agent1@pizza.com' })).body, { statusCode: 0 }); // sample 5
     assert.deepEqual((await start(agent1, { workmode: 'aManualIn', channels: ['voice'], place: 'agent1@pizza.com' })).body, {
@@ -137,7 +158,10 @@ describe('Genesys GWS desktops on the sample configuration', () => {
   it('settings, agent states, workbins; every answer carries statusCode, 404s included', async () => {
     const states = await http('GET', `${api()}/settings/agent-states`, undefined, alice);
     assert.equal(states.body.statusCode, 0);
-    assert.deepEqual(states.body.settings.map((s: any) => s.operationName), ['Ready', 'NotReady', 'AuxWork', 'AfterCallWork']);
+    assert.deepEqual(
+      states.body.settings.map((s: any) => s.operationName),
+      ['Ready', 'NotReady', 'AuxWork', 'AfterCallWork'],
+    );
     assert.deepEqual((await http('GET', `${api()}/me/workbins`, undefined, alice)).body, { statusCode: 0, uris: [] });
     assert.equal((await http('POST', `${api()}/workbins/later`, { operationName: 'Shred', id: 'x' }, alice)).body.statusCode, 2);
     const missing = await http('GET', `${api()}/me/nothing-here`, undefined, alice);
@@ -152,6 +176,9 @@ describe('Genesys GWS desktops on the sample configuration', () => {
     assert.deepEqual((await http('POST', `${api()}/me/interactions/gen-1`, { operationName: 'Accept' }, alice)).body, { status: 'ok', statusCode: 0 });
     await http('POST', `${api()}/me/interactions/gen-1`, { operationName: 'PlaceInWorkbin', workbin: 'later' }, alice);
     const bins = await http('GET', `${api()}/me/workbins?fields=*`, undefined, alice);
-    assert.deepEqual(bins.body.workbins.map((w: any) => w.id), ['later']);
+    assert.deepEqual(
+      bins.body.workbins.map((w: any) => w.id),
+      ['later'],
+    );
   });
 });

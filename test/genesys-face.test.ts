@@ -16,7 +16,11 @@ async function cometdFor(url: string, user: string, password: string): Promise<{
   await new Promise<void>((resolve, reject) => {
     cometd.handshake((reply: Message) => {
       if (!reply.successful) return reject(new Error(`handshake failed: ${JSON.stringify(reply)}`));
-      cometd.subscribe('/v2/me/*', (m: Message) => messages.push({ channel: m.channel, data: m.data }), (sub: Message) => (sub.successful ? resolve() : reject(new Error(JSON.stringify(sub)))));
+      cometd.subscribe(
+        '/v2/me/*',
+        (m: Message) => messages.push({ channel: m.channel, data: m.data }),
+        (sub: Message) => (sub.successful ? resolve() : reject(new Error(JSON.stringify(sub)))),
+      );
     });
   });
   return { cometd, messages };
@@ -38,12 +42,20 @@ describe('Genesys GWS face', () => {
     try {
       assert.deepEqual((await http('POST', `${api()}/me`, { operationName: 'StartContactCenterSession', channels: ['chat'] }, alice)).body, { statusCode: 0 });
       assert.deepEqual((await http('POST', `${api()}/me`, { operationName: 'Ready' }, alice)).body, { statusCode: 0 });
-      const device = await eventually(() => messages.find((m) => m.channel === '/v2/me/devices' && m.data.devices[0].userState.state === 'Ready'), 5000, 'device Ready');
+      const device = await eventually(
+        () => messages.find((m) => m.channel === '/v2/me/devices' && m.data.devices[0].userState.state === 'Ready'),
+        5000,
+        'device Ready',
+      );
       assert.equal(device.data.messageType, 'DeviceStateChangeMessage');
       assert.ok(messages.some((m) => m.channel === '/v2/me/channels' && m.data.messageType === 'ChannelStateChangeMessageV2'));
 
       await soapStart(b, 'CHAT', 'gws-1');
-      const invited = await eventually(() => messages.find((m) => m.channel === '/v2/me/interactions' && m.data.interaction.state === 'Invited'), 5000, 'Invited');
+      const invited = await eventually(
+        () => messages.find((m) => m.channel === '/v2/me/interactions' && m.data.interaction.state === 'Invited'),
+        5000,
+        'Invited',
+      );
       assert.equal(invited.data.interaction.id, 'gws-1');
       assert.deepEqual(invited.data.interaction.capabilities, ['Accept', 'Reject']);
       assert.equal((await soapStatus(b, 'gws-1')).status, 'BOOKED');
@@ -59,10 +71,19 @@ describe('Genesys GWS face', () => {
       assert.equal(assigned.username, 'alice');
       await eventually(() => messages.find((m) => m.data.interaction?.state === 'Processing'), 5000, 'Processing');
 
-      const update = await http('POST', `${api()}/me/interactions/gws-1`, { operationName: 'UpdateUserData', userData: { sessionData: 'ticket 77', extra: { a: 1 } } }, alice);
+      const update = await http(
+        'POST',
+        `${api()}/me/interactions/gws-1`,
+        { operationName: 'UpdateUserData', userData: { sessionData: 'ticket 77', extra: { a: 1 } } },
+        alice,
+      );
       assert.deepEqual(update.body, { status: 'ok', statusCode: 0 });
       assert.equal((await b.soap('checkSessionStateWithData', { sessionId: 'gws-1' })).sessionData, 'ticket 77');
-      const props = await eventually(() => messages.find((m) => m.channel === '/v2/me/interactions' && m.data.notificationType === 'PropertiesUpdated'), 5000, 'PropertiesUpdated');
+      const props = await eventually(
+        () => messages.find((m) => m.channel === '/v2/me/interactions' && m.data.notificationType === 'PropertiesUpdated'),
+        5000,
+        'PropertiesUpdated',
+      );
       assert.deepEqual(props.data.interaction.userData.extra, { a: 1 }); // nested userData keeps its structure (issue 12 point 11)
       const one = await http('GET', `${api()}/interactions/gws-1`, undefined, alice);
       assert.equal(one.body.interaction.userData.sessionData, 'ticket 77');
@@ -90,9 +111,16 @@ describe('Genesys GWS face', () => {
     const nothing = await start({ channels: ['sms'] });
     assert.deepEqual(Object.keys(nothing.body).sort(), ['statusCode', 'statusMessage']);
     assert.equal(nothing.body.statusCode, genesysStatusCodes.UNKNOWN_CHANNEL);
-    assert.equal((await b.engine.agentState('alice') as any).value.loggedIn, false, 'refusals change nothing');
+    assert.equal(((await b.engine.agentState('alice')) as any).value.loggedIn, false, 'refusals change nothing');
 
-    const partial = await start({ channels: ['sms', 'chat'], place: 'SIP_5000', loginCode: '201', agentLoginPassword: 'alice-pw', queue: 'CHAT', workmode: 'AutoIn' });
+    const partial = await start({
+      channels: ['sms', 'chat'],
+      place: 'SIP_5000',
+      loginCode: '201',
+      agentLoginPassword: 'alice-pw',
+      queue: 'CHAT',
+      workmode: 'AutoIn',
+    });
     assert.equal(partial.body.statusCode, 7);
     assert.deepEqual(partial.body.succeeded, [{ channel: 'chat', statusCode: 0 }]);
     assert.equal(partial.body.failed[0].channel, 'sms');
@@ -151,7 +179,10 @@ describe('Genesys GWS face', () => {
     assert.deepEqual((await op('g-3', { operationName: 'PlaceInWorkbin', workbin: 'later' })).body, { status: 'ok', statusCode: 0 });
     const content = await op('g-3', { operationName: 'GetWorkbinContent', workbin: 'later' });
     assert.equal(content.body.status, 'ok');
-    assert.deepEqual(content.body.interactions.map((i: any) => [i.id, i.state]), [['g-3', 'InWorkbin']]);
+    assert.deepEqual(
+      content.body.interactions.map((i: any) => [i.id, i.state]),
+      [['g-3', 'InWorkbin']],
+    );
     assert.deepEqual((await op('g-3', { operationName: 'Accept' })).body, { status: 'ok', statusCode: 0 }); // pulled back
     // Cancel drops a Reply in progress (seed 003); there is none, so nothing moves (issue 12 point 11).
     assert.equal((await op('g-3', { operationName: 'Cancel' })).body.statusCode, genesysStatusCodes.INVALID_STATE);
@@ -173,7 +204,10 @@ describe('Genesys GWS face', () => {
     assert.deepEqual((await op('g-4', { operationName: 'Accept' }, bobH)).body, { status: 'ok', statusCode: 0 });
     assert.deepEqual((await op('g-4', { operationName: 'PlaceInQueue', queueName: 'SALES' }, bobH)).body, { status: 'ok', statusCode: 0 });
     // Back in a queue, g-4 is nobody's: carol, who supervises SALES, sees it there.
-    assert.equal((await http('GET', `${api()}/interactions?fields=*`, undefined, as('carol', 'carol-pw'))).body.interactions.find((i: any) => i.id === 'g-4').queue, 'SALES');
+    assert.equal(
+      (await http('GET', `${api()}/interactions?fields=*`, undefined, as('carol', 'carol-pw'))).body.interactions.find((i: any) => i.id === 'g-4').queue,
+      'SALES',
+    );
     assert.equal((await op('g-4', { operationName: 'Launch' }, bobH)).body.statusCode, genesysStatusCodes.INVALID_PARAMETER);
   });
 });

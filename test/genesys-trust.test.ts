@@ -20,7 +20,11 @@ async function cometdFor(url: string, headers: Record<string, string>): Promise<
   await new Promise<void>((resolve, reject) => {
     cometd.handshake((reply: Message) => {
       if (!reply.successful) return reject(new Error(`handshake failed: ${JSON.stringify(reply)}`));
-      cometd.subscribe('/v2/me/*', (m: Message) => messages.push(m.data), (sub: Message) => (sub.successful ? resolve() : reject(new Error(JSON.stringify(sub)))));
+      cometd.subscribe(
+        '/v2/me/*',
+        (m: Message) => messages.push(m.data),
+        (sub: Message) => (sub.successful ? resolve() : reject(new Error(JSON.stringify(sub)))),
+      );
     });
   });
   return { cometd, messages };
@@ -118,7 +122,11 @@ describe('Genesys face: what a caller can make the bridge do to others', () => {
     const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const body = JSON.stringify({ operationName: 'StartContactCenterSession', channels: ['chat'] });
     for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      for (const [method, path] of [['POST', '/api/v2/me'], ['POST', '/api/v2/me/channels/chat'], ['PUT', '/api/v2/interactions/x']]) {
+      for (const [method, path] of [
+        ['POST', '/api/v2/me'],
+        ['POST', '/api/v2/me/channels/chat'],
+        ['PUT', '/api/v2/interactions/x'],
+      ]) {
         const res = await fetch(`${b.url}${path}`, { method, headers: { cookie, 'content-type': type }, body });
         assert.equal(res.status, 415, `${method} ${path} as ${type}`);
         const answer = (await res.json()) as Record<string, unknown>;
@@ -163,7 +171,14 @@ describe('Genesys face: what a caller can make the bridge do to others', () => {
   });
 
   it('every answer says nosniff: agent faces, MCC REST and SOAP, health, not found', async () => {
-    for (const path of ['/api/v2/me', '/agentgateway/resource/onlineagent/201/agentstatus', '/mc/cxf/rest/json/getServiceState?channelId=1003&serviceid=CHAT', '/mc/cxf/soap?wsdl', '/healthz', '/nowhere']) {
+    for (const path of [
+      '/api/v2/me',
+      '/agentgateway/resource/onlineagent/201/agentstatus',
+      '/mc/cxf/rest/json/getServiceState?channelId=1003&serviceid=CHAT',
+      '/mc/cxf/soap?wsdl',
+      '/healthz',
+      '/nowhere',
+    ]) {
       const res = await fetch(`${b.url}${path}`);
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
     }

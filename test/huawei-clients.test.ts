@@ -81,7 +81,10 @@ describe("Huawei's agent clients against the CC-Gateway face", () => {
     /** The sign-in's two events, without waiting out an empty poll. */
     const signedIn = async (demo: JavaDemo) => {
       await demo.forceLogin('alice-pw', '1001', false);
-      assert.deepEqual([(await demo.poll()).entity.event?.eventType, (await demo.poll()).entity.event?.eventType], ['AgentOther_InService', 'AgentState_Ready']);
+      assert.deepEqual(
+        [(await demo.poll()).entity.event?.eventType, (await demo.poll()).entity.event?.eventType],
+        ['AgentOther_InService', 'AgentState_Ready'],
+      );
     };
     after(() => b.close());
     afterEach(() => logoutEveryone(b));
@@ -123,7 +126,10 @@ describe("Huawei's agent clients against the CC-Gateway face", () => {
 
   it('a Guid kept for an hour (simulated clock) works on, with no re-delivery and no loop; a client adopting Set-GUID too', async () => {
     let clock = Date.now();
-    const b = await startTestBridge({ embedded: FACES_EMBEDDED, faces: { huawei: { pollWaitSeconds: 0, keepAliveSeconds: 120, guidRotateSeconds: 300 } } }, { now: () => clock });
+    const b = await startTestBridge(
+      { embedded: FACES_EMBEDDED, faces: { huawei: { pollWaitSeconds: 0, keepAliveSeconds: 120, guidRotateSeconds: 300 } } },
+      { now: () => clock },
+    );
     try {
       const demo = new JavaDemo(b.url, ALICE);
       const web = new BrowserConsole(b.url, DAVE);
@@ -139,7 +145,10 @@ describe("Huawei's agent clients against the CC-Gateway face", () => {
       const webGuids = new Set([web.guid]);
       for (let step = 1; step <= 240; step++) {
         clock += 15_000; // 240 × 15 s: an hour
-        for (const [name, client] of [['demo', demo], ['web', web]] as const) {
+        for (const [name, client] of [
+          ['demo', demo],
+          ['web', web],
+        ] as const) {
           const a = await client.poll();
           assert.equal(a.entity.retcode, '0', `${name} at ${step * 15} s: ${JSON.stringify(a.entity)}`);
           if (a.entity.event) seen[name]?.push(a.entity.event.eventType);

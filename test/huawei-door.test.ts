@@ -61,7 +61,7 @@ describe('Huawei CC-Gateway door: routes, dialect, sign-in codes, budgets, reloa
     const post = (path: string) => http('POST', `${gw}/onlineagent/${ALICE}/${path}`, undefined, { Guid: guid });
     assert.equal((await post('resetskill/true')).body.retcode, '0');
     assert.equal((await post('resetskill/false?skillid=10;20')).body.retcode, '0');
-    assert.equal((await post('resetskill/false?skillid=11')).body.retcode, '100-019', 'SALES is not one of alice\'s skills');
+    assert.equal((await post('resetskill/false?skillid=11')).body.retcode, '100-019', "SALES is not one of alice's skills");
     assert.equal((await post('resetskill/false?skillid=x')).body.retcode, '000-002');
     assert.equal((await http('POST', `${gw}/onlineagent/${ALICE}/resetskill/true`)).body.retcode, '000-003', 'needs the Guid');
   });
@@ -107,7 +107,10 @@ describe('Huawei CC-Gateway door: routes, dialect, sign-in codes, budgets, reloa
     assert.equal(r.body.result.mediatype, 'TFF');
     const state = await b.engine.agentState('alice');
     assert.ok(state.ok);
-    assert.deepEqual(state.value.channels.map((c) => c.channelId), [1]);
+    assert.deepEqual(
+      state.value.channels.map((c) => c.channelId),
+      [1],
+    );
     await soapStart(b, 'CHAT', 'webm-1');
     await soapStart(b, 'MAIL', 'mail-1', 1);
     assert.equal((await soapStatus(b, 'webm-1')).status, 'QUEUED');
@@ -125,7 +128,8 @@ describe('Huawei CC-Gateway door: routes, dialect, sign-in codes, budgets, reloa
     await demo.poll();
     const held = demo.poll();
     await sleep(200);
-    const without = (agents: any[]) => parseConfig({ server: { port: 0, host: '127.0.0.1' }, embedded: { ...FACES_EMBEDDED, agents }, faces: { huawei: { pollWaitSeconds: 3 } } }, 'test');
+    const without = (agents: any[]) =>
+      parseConfig({ server: { port: 0, host: '127.0.0.1' }, embedded: { ...FACES_EMBEDDED, agents }, faces: { huawei: { pollWaitSeconds: 3 } } }, 'test');
     const started = Date.now();
     await b.reload(without(FACES_EMBEDDED.agents.filter((a) => a.username !== 'alice')));
     try {
@@ -133,7 +137,7 @@ describe('Huawei CC-Gateway door: routes, dialect, sign-in codes, budgets, reloa
       assert.equal(answered.entity.retcode, '100-006');
       assert.ok(Date.now() - started < 1500, 'woken by the reload, not by its wait');
       assert.equal((await demo.sayBusy()).entity.retcode, '100-006');
-      assert.equal((await b.engine.agentState('alice')).ok && (await b.engine.agentState('alice') as any).value.loggedIn, false);
+      assert.equal((await b.engine.agentState('alice')).ok && ((await b.engine.agentState('alice')) as any).value.loggedIn, false);
     } finally {
       await b.reload(without(FACES_EMBEDDED.agents));
     }
@@ -145,7 +149,8 @@ describe('Huawei CC-Gateway door: routes, dialect, sign-in codes, budgets, reloa
   it('a reload that disables an agent (no agent profile) ends its Guid on its next call', async () => {
     const guid = guidOf(await signIn(DAVE, { password: 'dave-pw' }));
     const agents = FACES_EMBEDDED.agents.map((a) => (a.username === 'dave' ? { ...a, profiles: ['supervisor'] } : a));
-    const config = (list: any[]) => parseConfig({ server: { port: 0, host: '127.0.0.1' }, embedded: { ...FACES_EMBEDDED, agents: list }, faces: { huawei: { pollWaitSeconds: 3 } } }, 'test');
+    const config = (list: any[]) =>
+      parseConfig({ server: { port: 0, host: '127.0.0.1' }, embedded: { ...FACES_EMBEDDED, agents: list }, faces: { huawei: { pollWaitSeconds: 3 } } }, 'test');
     await b.reload(config(agents));
     try {
       assert.equal((await http('POST', `${gw}/onlineagent/${DAVE}/sayfree`, undefined, { Guid: guid })).body.retcode, '100-006');
@@ -164,7 +169,7 @@ describe('Huawei CC-Gateway door: the shared budgets', () => {
       const locked = await signIn(ALICE, 'alice-pw');
       assert.equal(locked.body.retcode, '110-016');
       assert.ok(Number(locked.headers.get('retry-after')) >= 1);
-      assert.equal((await b.engine.agentState('alice') as any).value.loggedIn, false);
+      assert.equal(((await b.engine.agentState('alice')) as any).value.loggedIn, false);
       assert.equal((await signIn(DAVE, 'dave-pw')).body.retcode, '0', 'another agent id has its own budget');
     } finally {
       await b.close();
@@ -172,12 +177,16 @@ describe('Huawei CC-Gateway door: the shared budgets', () => {
   });
 
   it('a random Guid spends its IP budget; a verified agent has its own, whatever address it comes from', async () => {
-    const b = await startFacesBridge({ server: { port: 0, host: '127.0.0.1', trustProxy: true }, security: { rateLimit: { requestsPerSecond: 0.1, burst: 4 } } });
+    const b = await startFacesBridge({
+      server: { port: 0, host: '127.0.0.1', trustProxy: true },
+      security: { rateLimit: { requestsPerSecond: 0.1, burst: 4 } },
+    });
     try {
       const gw = `${b.url}/agentgateway/resource`;
       const from = (ip: string, guid: string) => ({ Guid: guid, 'X-Forwarded-For': ip });
       const random = [];
-      for (let i = 0; i < 5; i++) random.push((await http('POST', `${gw}/onlineagent/${ALICE}/sayfree`, undefined, from('10.0.0.1', randomUUID()))).body.retcode);
+      for (let i = 0; i < 5; i++)
+        random.push((await http('POST', `${gw}/onlineagent/${ALICE}/sayfree`, undefined, from('10.0.0.1', randomUUID()))).body.retcode);
       // Not signed in four times (000-003), then the IP's budget is spent: the gateway's "invoked repeatedly".
       assert.deepEqual(random.slice(0, 4), ['000-003', '000-003', '000-003', '000-003']);
       assert.equal(random[4], '000-007', 'a made-up Guid is no fresh budget');

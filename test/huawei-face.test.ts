@@ -36,7 +36,10 @@ describe('Huawei CC-Gateway face', () => {
     assert.equal(r.body.result.workno, '201');
     const guid = guidOf(r);
     assert.match(guid, /^[0-9a-f-]{36}\.AgentGateway\d$/);
-    assert.deepEqual((await drain(ALICE, guid)).map((e) => e.eventType), ['AgentOther_InService', 'AgentState_Ready']);
+    assert.deepEqual(
+      (await drain(ALICE, guid)).map((e) => e.eventType),
+      ['AgentOther_InService', 'AgentState_Ready'],
+    );
 
     await soapStart(b, 'CHAT', 'hw-1');
     const [ringing] = await drain(ALICE, guid);
@@ -59,7 +62,10 @@ describe('Huawei CC-Gateway face', () => {
 
     assert.equal((await http('POST', `${gw}/voicecall/${ALICE}/dropcall/hw-1`, undefined, { Guid: guid })).body.retcode, '0');
     assert.equal((await soapStatus(b, 'hw-1')).status, 'CLOSED');
-    assert.deepEqual((await drain(ALICE, guid)).map((e) => [e.eventType, e.content]), [['AgentEvent_Call_Release', 'hw-1']]);
+    assert.deepEqual(
+      (await drain(ALICE, guid)).map((e) => [e.eventType, e.content]),
+      [['AgentEvent_Call_Release', 'hw-1']],
+    );
     assert.equal((await http('DELETE', `${gw}/onlineagent/${ALICE}/logout`, undefined, { Guid: guid })).body.retcode, '0');
   });
 
@@ -72,7 +78,10 @@ describe('Huawei CC-Gateway face', () => {
     for (const status of ['3', '4', '5']) {
       const r = await signIn(ALICE, { password: 'alice-pw', status });
       const guid = guidOf(r);
-      assert.deepEqual((await drain(ALICE, guid)).map((e) => e.eventType), expected[status]);
+      assert.deepEqual(
+        (await drain(ALICE, guid)).map((e) => e.eventType),
+        expected[status],
+      );
       await signOut(ALICE, guid);
     }
     const guid = guidOf(await signIn(ALICE, { password: 'alice-pw' }));
@@ -89,18 +98,24 @@ describe('Huawei CC-Gateway face', () => {
     assert.equal(await state(), 5);
     assert.equal((await post('cancelwork')).body.retcode, '0');
     assert.equal(await state(), 4);
-    assert.deepEqual((await drain(ALICE, guid)).map((e) => [e.eventType, e.content]), [
-      ['AgentState_SetNotReady_Success', { reason: '201' }],
-      ['AgentState_CancelNotReady_Success', null],
-      ['AgentState_SetRest_Success', { restcause: '7' }],
-      ['AgentState_CancelRest_Success', null],
-      ['AgentState_Work', null],
-      ['AgentState_CancelWork_Success', null],
-    ]);
+    assert.deepEqual(
+      (await drain(ALICE, guid)).map((e) => [e.eventType, e.content]),
+      [
+        ['AgentState_SetNotReady_Success', { reason: '201' }],
+        ['AgentState_CancelNotReady_Success', null],
+        ['AgentState_SetRest_Success', { restcause: '7' }],
+        ['AgentState_CancelRest_Success', null],
+        ['AgentState_Work', null],
+        ['AgentState_CancelWork_Success', null],
+      ],
+    );
     assert.equal((await post('saybusy?reason=300')).body.retcode, huaweiRetcodes.INVALID_PARAMETER);
     assert.equal((await post('rest/0/1')).body.retcode, huaweiRetcodes.INVALID_PARAMETER);
     await signOut(ALICE, guid);
-    assert.equal(await http('GET', `${gw}/onlineagent/${ALICE}/agentstatus`, undefined, { Guid: guid }).then((r) => r.body.retcode), huaweiRetcodes.SESSION_EXPIRED);
+    assert.equal(
+      await http('GET', `${gw}/onlineagent/${ALICE}/agentstatus`, undefined, { Guid: guid }).then((r) => r.body.retcode),
+      huaweiRetcodes.SESSION_EXPIRED,
+    );
   });
 
   it('checks every sign-in parameter against its limits, and the credentials', async () => {
@@ -124,7 +139,11 @@ describe('Huawei CC-Gateway face', () => {
       assert.equal(r.body.retcode, retcode, `${id} ${JSON.stringify(body)} ${path}: ${JSON.stringify(r.body)}`);
       assert.equal(r.headers.get('set-guid'), null);
     }
-    assert.equal((await b.engine.agentState('alice')).ok && (await b.engine.agentState('alice') as any).value.loggedIn, false, 'a refused sign-in changes nothing');
+    assert.equal(
+      (await b.engine.agentState('alice')).ok && ((await b.engine.agentState('alice')) as any).value.loggedIn,
+      false,
+      'a refused sign-in changes nothing',
+    );
     assert.equal(huaweiSignInRetcodes.MISSING_PARAMETER, '100-001');
     assert.equal(huaweiSignInRetcodes.UNAUTHENTICATED, '100-004');
 
@@ -168,10 +187,14 @@ describe('Huawei CC-Gateway face', () => {
       await soapStart(fast, 'CHAT', 'auto-1');
       assert.equal((await soapStatus(fast, 'auto-1')).status, 'ASSIGNED');
       // No polling for longer than the keep-alive: signed out, the session goes back to its queue.
-      await eventually(async () => {
-        const s = await fast.engine.agentState('alice');
-        return s.ok && !s.value.loggedIn;
-      }, 5000, 'sign-out after the keep-alive');
+      await eventually(
+        async () => {
+          const s = await fast.engine.agentState('alice');
+          return s.ok && !s.value.loggedIn;
+        },
+        5000,
+        'sign-out after the keep-alive',
+      );
       assert.equal((await soapStatus(fast, 'auto-1')).status, 'QUEUED');
       assert.equal((await http('GET', `${url}/agentevent/${ALICE}`, undefined, { Guid: second })).body.retcode, huaweiRetcodes.SESSION_EXPIRED);
     } finally {

@@ -38,11 +38,15 @@ describe('sessions requeued on logout, and services removed by reload', () => {
   /** The calls offered to an agent, in the order its Huawei poll delivers them. */
   const ringing = async (agentId: number, guid: string, count: number) => {
     const calls: string[] = [];
-    await eventually(async () => {
-      const r = await http('GET', `${gw}/agentevent/${agentId}`, undefined, { Guid: guid });
-      if (r.body.event?.eventType === 'AgentEvent_Ringing') calls.push(r.body.event.content.callid);
-      return calls.length >= count;
-    }, 5000, `${count} offers to ${agentId}`);
+    await eventually(
+      async () => {
+        const r = await http('GET', `${gw}/agentevent/${agentId}`, undefined, { Guid: guid });
+        if (r.body.event?.eventType === 'AgentEvent_Ringing') calls.push(r.body.event.content.callid);
+        return calls.length >= count;
+      },
+      5000,
+      `${count} offers to ${agentId}`,
+    );
     return calls;
   };
 

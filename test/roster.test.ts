@@ -29,6 +29,10 @@ describe('the roster after a reload', () => {
     assert.equal((await xucLogin('alice', 'alice-new')).status, 200, 'the new password');
     const state = await b.engine.agentLogin('erin', [1003]);
     assert.ok(state.ok);
-    assert.deepEqual(state.value.channels.map((c) => c.capacity), [3], 'the capacity of the new roster');
+    assert.deepEqual(
+      state.value.channels.map((c) => c.capacity),
+      [3],
+      'the capacity of the new roster',
+    );
   });
 });

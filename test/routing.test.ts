@@ -18,7 +18,11 @@ const plan = (agents: RoutableAgent[], queues: Session[][], r: RoutingRules) =>
 describe('routing policy', () => {
   it('offers each session to the longest-idle skilled agent', () => {
     const r = rules({ a: ['CHAT'], b: ['CHAT'], c: ['CHAT'] });
-    assert.deepEqual(plan([agent('a', 30), agent('b', 10), agent('c', 20)], [[session('s1', 1), session('s2', 2), session('s3', 3)]], r), ['s1→b', 's2→c', 's3→a']);
+    assert.deepEqual(plan([agent('a', 30), agent('b', 10), agent('c', 20)], [[session('s1', 1), session('s2', 2), session('s3', 3)]], r), [
+      's1→b',
+      's2→c',
+      's3→a',
+    ]);
   });
 
   it('takes the oldest session first across the services of the channel', () => {
@@ -30,7 +34,10 @@ describe('routing policy', () => {
 
   it('skips agents not skilled for the service, and sessions nobody skilled can take', () => {
     const r = rules({ a: ['VIP'], b: ['CHAT'] });
-    assert.deepEqual(plan([agent('a', 0), agent('b', 5)], [[session('c1', 1, 'CHAT'), session('c2', 2, 'CHAT')], [session('v1', 3, 'VIP')]], r), ['c1→b', 'v1→a']);
+    assert.deepEqual(plan([agent('a', 0), agent('b', 5)], [[session('c1', 1, 'CHAT'), session('c2', 2, 'CHAT')], [session('v1', 3, 'VIP')]], r), [
+      'c1→b',
+      'v1→a',
+    ]);
   });
 
   it('never offers beyond capacity; an offer counts at once and restarts the idle time', () => {
@@ -52,13 +59,19 @@ describe('routing policy', () => {
     const queues = [[session('c1', 5)], [session('v1', 3, 'VIP')]];
     planOffers(agents, queues, rules({ a: ['CHAT', 'VIP'] }), 1_000);
     assert.deepEqual(agents, [agent('a', 0)]);
-    assert.deepEqual(queues.map((q) => q[0]?.id), ['c1', 'v1']);
+    assert.deepEqual(
+      queues.map((q) => q[0]?.id),
+      ['c1', 'v1'],
+    );
   });
 
   it('counts as available only ready agents under capacity, and scans only services they are skilled for', () => {
     const r = rules({ a: ['CHAT'], b: ['VIP'], c: ['MAIL'] }, { a: 2, b: 1, c: 1 });
     const available = availableAgents([agent('a', 0, 1), agent('b', 0, 1), agent('c', 0, 0, false), agent('d', 0)], r);
-    assert.deepEqual(available.map((a) => a.username), ['a', 'd']);
+    assert.deepEqual(
+      available.map((a) => a.username),
+      ['a', 'd'],
+    );
     assert.deepEqual(servicesToScan(['VIP', 'CHAT', 'MAIL'], available, r), ['CHAT']);
   });
 });

@@ -21,7 +21,11 @@ async function longPolling(url: string): Promise<CometD> {
   await new Promise<void>((resolve, reject) => {
     cometd.handshake((reply: Message) => {
       if (!reply.successful) return reject(new Error(`handshake failed: ${JSON.stringify(reply)}`));
-      cometd.subscribe('/v2/me/*', () => undefined, (sub: Message) => (sub.successful ? resolve() : reject(new Error(JSON.stringify(sub)))));
+      cometd.subscribe(
+        '/v2/me/*',
+        () => undefined,
+        (sub: Message) => (sub.successful ? resolve() : reject(new Error(JSON.stringify(sub)))),
+      );
     });
   });
   return cometd;
@@ -39,7 +43,8 @@ async function cometdSocket(url: string): Promise<WebSocket> {
   ws.send(JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['websocket'] }]));
   const handshake = await eventually(() => replies.find((m) => m.channel === '/meta/handshake'), 5000, 'handshake');
   assert.equal(handshake.successful, true, JSON.stringify(handshake));
-  const connect = (id: number) => ws.send(JSON.stringify([{ id: String(id), channel: '/meta/connect', clientId: handshake.clientId, connectionType: 'websocket', advice: { timeout: 0 } }]));
+  const connect = (id: number) =>
+    ws.send(JSON.stringify([{ id: String(id), channel: '/meta/connect', clientId: handshake.clientId, connectionType: 'websocket', advice: { timeout: 0 } }]));
   connect(1);
   await eventually(() => replies.find((m) => m.channel === '/meta/connect'), 5000, 'first connect');
   connect(2); // held until there is news, or until the bridge stops
@@ -71,7 +76,10 @@ describe('SIGTERM with agents connected', function () {
       const r = await http('GET', `${gw}/agentevent/203`, undefined, { Guid: guid });
       assert.ok(r.body.event, JSON.stringify(r.body));
     }
-    const poll = fetch(`${gw}/agentevent/203`, { headers: { Guid: guid } }).then((r) => r.status, () => 'cut');
+    const poll = fetch(`${gw}/agentevent/203`, { headers: { Guid: guid } }).then(
+      (r) => r.status,
+      () => 'cut',
+    );
     await new Promise((r) => setTimeout(r, 300)); // every wait is held by the bridge now
 
     const started = Date.now();

@@ -13,7 +13,10 @@ import { spawnBridge, writeConfig, type BridgeProcess } from './support/process.
  * told the agent has already signed in.
  */
 const embedded = {
-  channels: [{ id: 1003, license: 100, services: [{ code: 'CHAT' }] }, { id: 1, license: 10, mediaType: 'email', services: [{ code: 'MAIL' }] }],
+  channels: [
+    { id: 1003, license: 100, services: [{ code: 'CHAT' }] },
+    { id: 1, license: 10, mediaType: 'email', services: [{ code: 'MAIL' }] },
+  ],
   agents: [{ username: 'alice', password: 'alice-pw', agentId: 201, line: '1001', skills: ['CHAT', 'MAIL'], capacity: { 1003: 2, 1: 1 } }],
 };
 
@@ -27,7 +30,8 @@ for (const kind of storeKinds) {
     });
 
     it('exactly one of 20 loginex wins across the processes; its Guid works on each; the rest are "already signed in"', async () => {
-      const store = kind === 'postgres' ? { kind: 'postgres', url: await freshDatabase() } : { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-signin-')) };
+      const store =
+        kind === 'postgres' ? { kind: 'postgres', url: await freshDatabase() } : { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-signin-')) };
       const config = writeConfig({ store, embedded, logging: { level: 'warn' } });
       bridges = await Promise.all(Array.from({ length: kind === 'postgres' ? 2 : 1 }, () => spawnBridge(config)));
       const gw = (i: number) => `${(bridges[i % bridges.length] as BridgeProcess).url}/agentgateway/resource`;

@@ -69,7 +69,9 @@ describe('XiVO XUC face: what cti.js, callback.js and membership.js send and wai
     const alice = await connect('alice');
     alice.send('sendFlashTextMessage', { to: 'bob', seq: 1, message: 'hi' }); // a cti.js command outside the face
     assert.deepEqual(await alice.next('Error', (m) => m.command === 'sendFlashTextMessage'), {
-      Error: 'UnknownCommand', message: 'unknown command sendFlashTextMessage', command: 'sendFlashTextMessage',
+      Error: 'UnknownCommand',
+      message: 'unknown command sendFlashTextMessage',
+      command: 'sendFlashTextMessage',
     });
   });
 
@@ -89,7 +91,10 @@ describe('XiVO XUC face: what cti.js, callback.js and membership.js send and wai
     const from = alice.count;
     await soapStart(b, 'CHAT', 'qs-1');
     const waiting = await alice.next('QueueStatistics', (m) => m.queueId === 10 && counter(m, 'WaitingCalls') === 1, from, 5000);
-    assert.ok(waiting.counters.every((c: any) => c.statName !== 'LoggedAgents'), 'only what changed');
+    assert.ok(
+      waiting.counters.every((c: any) => c.statName !== 'LoggedAgents'),
+      'only what changed',
+    );
     alice.send('getQueueStatistics', { queueId: 10, window: 3600, xqos: 20 });
     const got = await alice.next('GetQueueStatistics');
     assert.equal(got.queueId, 10);
@@ -117,7 +122,10 @@ describe('XiVO XUC face: what cti.js, callback.js and membership.js send and wai
     await alice.next('PhoneEvent', (m) => m.eventType === 'EventOnHold' && m.uniqueId === id);
     alice.send('getCurrentCallsPhoneEvents');
     const current = await alice.next('CurrentCallsPhoneEvents');
-    assert.deepEqual(current.events.map((e: any) => [e.uniqueId, e.eventType]), [[id, 'EventOnHold']]);
+    assert.deepEqual(
+      current.events.map((e: any) => [e.uniqueId, e.eventType]),
+      [[id, 'EventOnHold']],
+    );
     let from = alice.count;
     alice.send('hold', {});
     await alice.next('PhoneEvent', (m) => m.eventType === 'EventEstablished' && m.uniqueId === id, from);
@@ -132,7 +140,14 @@ describe('XiVO XUC face: what cti.js, callback.js and membership.js send and wai
   it('an offered session pops a Sheet of its data, and its PhoneEvent names the caller and carries the MCC session data', async () => {
     const alice = await connect('alice');
     await loginOn(alice, '1001');
-    await b.soap('startSession', { channelId: 1003, serviceid: 'CHAT', sessionId: 'sheet-1', contactValue: '+39055123', contactId: 'Mario Rossi', data: 'order 42' });
+    await b.soap('startSession', {
+      channelId: 1003,
+      serviceid: 'CHAT',
+      sessionId: 'sheet-1',
+      contactValue: '+39055123',
+      contactId: 'Mario Rossi',
+      data: 'order 42',
+    });
     await b.soap('sessionAccept', { sessionId: 'sheet-1' });
     const sheet = await alice.next('Sheet');
     // XucSheet.decodePayload: payload.profile.user.sheetInfo → {name: value}
@@ -160,7 +175,10 @@ describe('XiVO XUC face: what cti.js, callback.js and membership.js send and wai
     const found = await bob.next('FindCallbackResponseWithId');
     assert.equal(found.id, 7);
     assert.equal(found.response.total, 1);
-    assert.deepEqual(found.response.list.map((r: any) => r.uuid), ['f-1']);
+    assert.deepEqual(
+      found.response.list.map((r: any) => r.uuid),
+      ['f-1'],
+    );
     bob.send('findCallbackRequest', { id: 8, request: { filters: [], offset: 1, limit: 10 } });
     const page = await bob.next('FindCallbackResponseWithId', (m) => m.id === 8);
     assert.deepEqual([page.response.total, page.response.list.length], [2, 1]);
@@ -172,7 +190,13 @@ describe('XiVO XUC face: what cti.js, callback.js and membership.js send and wai
     const root = await connect('bob'); // bob reaches himself (agent and supervisor)
     root.send('getUserDefaultMembership', { userId: 202 });
     const mine = await root.next('UserQueueDefaultMembership');
-    assert.deepEqual(mine, { userId: 202, membership: [{ queueId: 10, penalty: 0 }, { queueId: 11, penalty: 0 }] });
+    assert.deepEqual(mine, {
+      userId: 202,
+      membership: [
+        { queueId: 10, penalty: 0 },
+        { queueId: 11, penalty: 0 },
+      ],
+    });
     root.send('setUserDefaultMembership', { userId: 202, membership: [] });
     assert.equal((await root.next('Error', (m) => m.command === 'setUserDefaultMembership')).Error, 'NotAuthorized');
     root.send('removeAgentFromQueue', { agentId: 202, queueId: 11 });

@@ -10,7 +10,8 @@ import { FACES_EMBEDDED, XucClient, eventually, http, logoutEveryone, soapStart,
  * that removes a user ends its sessions and sockets).
  */
 
-const ringingOf = (c: XucClient, id: string) => c.frames.filter((f) => f.msgType === 'PhoneEvent' && f.ctiMessage.eventType === 'EventRinging' && f.ctiMessage.uniqueId === id);
+const ringingOf = (c: XucClient, id: string) =>
+  c.frames.filter((f) => f.msgType === 'PhoneEvent' && f.ctiMessage.eventType === 'EventRinging' && f.ctiMessage.uniqueId === id);
 
 describe('XiVO XUC face: exact delivery, throttling, reload cut-off', () => {
   describe('on one bridge', () => {
@@ -31,7 +32,7 @@ describe('XiVO XUC face: exact delivery, throttling, reload cut-off', () => {
       await logoutEveryone(b);
     });
 
-    it('a socket dropped in the middle of delivery loses nothing: the token\'s next socket gets the event once, and never again once received', async () => {
+    it("a socket dropped in the middle of delivery loses nothing: the token's next socket gets the event once, and never again once received", async () => {
       const token = await xucLogin(b.url, 'alice', 'alice-pw');
       // A client whose pongs never come back: what it was sent is never proven received.
       const dropped = await open(token, { autoPong: false });
@@ -119,7 +120,8 @@ describe('XiVO XUC face: exact delivery, throttling, reload cut-off', () => {
       assert.ok(Number(locked.headers.get('retry-after')) >= 1);
       assert.equal(locked.body.error, 'UnhandledError');
       // Two bad tokens on the socket spend the IP's budget (4)...
-      for (const token of ['guess-a', 'guess-b']) assert.deepEqual(await (await XucClient.connect(b.url, token)).next('LoggedOnError'), { Error: 'loggedOnFailed' });
+      for (const token of ['guess-a', 'guess-b'])
+        assert.deepEqual(await (await XucClient.connect(b.url, token)).next('LoggedOnError'), { Error: 'loggedOnFailed' });
       // ...and the next upgrade is refused before its token is looked at.
       const status = await new Promise<number>((resolve, reject) => {
         const ws = new WebSocket(`${b.url.replace(/^http/, 'ws')}/xuc/api/2.0/cti?token=guess-c`);

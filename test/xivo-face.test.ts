@@ -24,8 +24,18 @@ describe('XiVO XUC face', () => {
   it('serves a whole session: login on a line, ringing, answer, ticket data, closed — seen by the MCC integrator', async () => {
     const alice = await connect('alice', 'alice-pw');
     assert.deepEqual(await alice.next('UserConfigUpdate'), {
-      userId: 201, agentId: 201, fullName: 'Alice Martin', mobileNumber: null, voiceMailId: null, voiceMailEnabled: false,
-      naFwdEnabled: false, naFwdDestination: null, uncFwdEnabled: false, uncFwdDestination: null, busyFwdEnabled: false, busyFwdDestination: null,
+      userId: 201,
+      agentId: 201,
+      fullName: 'Alice Martin',
+      mobileNumber: null,
+      voiceMailId: null,
+      voiceMailEnabled: false,
+      naFwdEnabled: false,
+      naFwdDestination: null,
+      uncFwdEnabled: false,
+      uncFwdDestination: null,
+      busyFwdEnabled: false,
+      busyFwdDestination: null,
     });
     assert.equal((await alice.next('RightProfile')).profile, 'NoRight');
     alice.send('agentLogin', { agentphonenumber: '1001' });
@@ -112,7 +122,10 @@ describe('XiVO XUC face', () => {
     assert.deepEqual(await alice.settle(), []);
     alice.send('subscribeToAgentStats');
     const stats = await alice.next('AgentStatistics', (m) => m.id === 201);
-    assert.deepEqual(stats.statistics.map((s: any) => s.name), ['AgentPausedTotalTime', 'AgentWrapupTotalTime', 'AgentReadyTotalTime', 'LoginDateTime', 'LogoutDateTime']);
+    assert.deepEqual(
+      stats.statistics.map((s: any) => s.name),
+      ['AgentPausedTotalTime', 'AgentWrapupTotalTime', 'AgentReadyTotalTime', 'LoginDateTime', 'LogoutDateTime'],
+    );
     alice.send('listenAgent', { agentid: 201 });
     assert.deepEqual(await alice.next('AgentListen'), { started: true, phoneNumber: '1001', agentId: 201 });
     const carol = await connect('carol', 'carol-pw'); // supervises bob's group
@@ -154,23 +167,39 @@ describe('XiVO XUC face', () => {
     const carol = await connect('carol', 'carol-pw');
     assert.equal((await carol.next('RightProfile')).profile, 'Supervisor');
     carol.send('getList', { objectType: 'agent' });
-    assert.deepEqual((await carol.next('AgentList')).map((a: any) => a.id), [202]);
+    assert.deepEqual(
+      (await carol.next('AgentList')).map((a: any) => a.id),
+      [202],
+    );
     carol.send('getList', { objectType: 'queue' });
-    assert.deepEqual((await carol.next('QueueList')).map((q: any) => q.name), ['SALES']);
+    assert.deepEqual(
+      (await carol.next('QueueList')).map((q: any) => q.name),
+      ['SALES'],
+    );
     carol.send('getList', { objectType: 'agentgroup' });
-    assert.deepEqual((await carol.next('AgentGroupList')).map((g: any) => g.name), ['sales']);
+    assert.deepEqual(
+      (await carol.next('AgentGroupList')).map((g: any) => g.name),
+      ['sales'],
+    );
     carol.send('subscribeToAgentEvents');
     carol.send('agentLogin', { agentid: 201, agentphonenumber: '1001' });
     assert.equal((await carol.next('AgentError')).Error, xivoErrors.FORBIDDEN);
     const alice = await connect('alice', 'alice-pw');
     alice.send('getList', { objectType: 'agent' });
-    assert.deepEqual((await alice.next('AgentList')).map((a: any) => a.id), [201]);
+    assert.deepEqual(
+      (await alice.next('AgentList')).map((a: any) => a.id),
+      [201],
+    );
     alice.send('agentLogin', { agentphonenumber: '1001' });
     await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady');
     carol.send('agentLogin', { agentid: 202, agentphonenumber: '1002' });
     await carol.next('AgentStateEvent', (m) => m.agentId === 202 && m.name === 'AgentReady');
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal(carol.frames.some((f) => f.msgType === 'AgentStateEvent' && f.ctiMessage.agentId === 201), false, 'alice is outside carol\'s groups');
+    assert.equal(
+      carol.frames.some((f) => f.msgType === 'AgentStateEvent' && f.ctiMessage.agentId === 201),
+      false,
+      "alice is outside carol's groups",
+    );
   });
 
   it('runs the Callback API on the engine: lists, take, start, release, ticket updates', async () => {

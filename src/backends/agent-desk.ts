@@ -26,7 +26,6 @@ export interface LoginOptions {
 
 export type TransferTarget = { username: string } | { serviceCode: string };
 
-
 export interface ServiceEntry {
   channelId: number;
   code: string;
@@ -59,9 +58,17 @@ export interface AgentRoster {
 }
 
 export type AgentEventKind =
-  | 'LOGGED_IN' | 'LOGGED_OUT' | 'READY' | 'NOT_READY' | 'OFFERED' | 'ASSIGNED' | 'RELEASED' | 'CLOSED'
+  | 'LOGGED_IN'
+  | 'LOGGED_OUT'
+  | 'READY'
+  | 'NOT_READY'
+  | 'OFFERED'
+  | 'ASSIGNED'
+  | 'RELEASED'
+  | 'CLOSED'
   /** The user data of a held session changed; a session was parked in a workbin. */
-  | 'UPDATED' | 'PARKED';
+  | 'UPDATED'
+  | 'PARKED';
 
 /** What happened to an agent, in order: each face turns these into its own events. */
 export interface AgentEvent {

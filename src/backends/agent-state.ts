@@ -84,7 +84,11 @@ function channelStates(state: AgentState, held: readonly Interaction[] = []): Ch
     const mine = held.filter((i) => i.channelId === c.channelId);
     const working = mine.find(inProgress);
     const offered = mine.find((i) => i.status === 'BOOKED');
-    const activity: Activity | undefined = working ? { kind: 'in-session', interaction: working } : offered ? { kind: 'offered', interaction: offered } : undefined;
+    const activity: Activity | undefined = working
+      ? { kind: 'in-session', interaction: working }
+      : offered
+        ? { kind: 'offered', interaction: offered }
+        : undefined;
     return { channelId: c.channelId, availability: availabilityOf(c.ready, c.reason), activity, since: c.since };
   });
 }

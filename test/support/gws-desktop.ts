@@ -23,7 +23,14 @@ export class GwsDesktop {
   }
 
   /** `acks`: with the CometD acknowledgement extension, as a client registers it (cometd/AckExtension.js). */
-  static async open(url: string, user: string, password: string, topics: string[] = ['/v2/me/*'], headers: Record<string, string> = {}, acks = false): Promise<GwsDesktop> {
+  static async open(
+    url: string,
+    user: string,
+    password: string,
+    topics: string[] = ['/v2/me/*'],
+    headers: Record<string, string> = {},
+    acks = false,
+  ): Promise<GwsDesktop> {
     const d = new GwsDesktop(url, { Authorization: basic(user, password), ...headers });
     if (acks) d.cometd.registerExtension('ack', new AckExtension());
     await new Promise<void>((resolve, reject) => {
@@ -31,10 +38,14 @@ export class GwsDesktop {
         if (!reply.successful) return reject(new Error(`handshake failed: ${JSON.stringify(reply)}`));
         let left = topics.length;
         for (const t of topics) {
-          d.cometd.subscribe(t, (m: Message) => d.messages.push({ channel: m.channel, data: m.data }), (sub: Message) => {
-            if (!sub.successful) return reject(new Error(JSON.stringify(sub)));
-            if (--left === 0) resolve();
-          });
+          d.cometd.subscribe(
+            t,
+            (m: Message) => d.messages.push({ channel: m.channel, data: m.data }),
+            (sub: Message) => {
+              if (!sub.successful) return reject(new Error(JSON.stringify(sub)));
+              if (--left === 0) resolve();
+            },
+          );
         }
       });
     });

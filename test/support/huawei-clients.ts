@@ -48,11 +48,23 @@ export class JavaDemo {
   private call(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Answer> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
     if (!path.includes('forcelogin') && this.guid) headers.guid = this.guid;
-    return send(`${this.prefix}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), ...(signal ? { signal } : {}) }, (_t, status) => status === 200);
+    return send(
+      `${this.prefix}${path}`,
+      { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), ...(signal ? { signal } : {}) },
+      (_t, status) => status === 200,
+    );
   }
 
   async forceLogin(password: string, phonenum: string, autoanswer: boolean): Promise<Answer> {
-    const a = await this.call('PUT', `onlineagent/${this.workNo}/forcelogin`, { password, phonenum, autoanswer, autoenteridle: false, agenttype: 4, status: 4, releasephone: true });
+    const a = await this.call('PUT', `onlineagent/${this.workNo}/forcelogin`, {
+      password,
+      phonenum,
+      autoanswer,
+      autoenteridle: false,
+      agenttype: 4,
+      status: 4,
+      releasephone: true,
+    });
     if (a.setGuid) this.guid = a.setGuid.replace('JSESSIONID=', '');
     return a;
   }
@@ -93,12 +105,17 @@ export class BrowserConsole {
     const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': entity !== undefined ? 'application/json' : 'text/plain' };
     if (this.guid) headers.Guid = this.guid;
     // REST._isJSONMIME: "application/json" exactly, or application/…+json.
-    const a = await send(`${this.apiUrl}${path}`, { method, headers, ...(entity !== undefined ? { body: JSON.stringify(entity) } : {}), ...(signal ? { signal } : {}) }, (type, status) => status >= 200 && status < 300 && type === 'application/json');
+    const a = await send(
+      `${this.apiUrl}${path}`,
+      { method, headers, ...(entity !== undefined ? { body: JSON.stringify(entity) } : {}), ...(signal ? { signal } : {}) },
+      (type, status) => status >= 200 && status < 300 && type === 'application/json',
+    );
     if (a.setGuid) this.guid = a.setGuid.split('=')[1] ?? '';
     return a;
   }
 
-  login = (password: string, phonenum: string) => this.call('PUT', `/onlineagent/${this.agentId}`, { password, phonenum, status: 4, releasephone: false, agenttype: 4 });
+  login = (password: string, phonenum: string) =>
+    this.call('PUT', `/onlineagent/${this.agentId}`, { password, phonenum, status: 4, releasephone: false, agenttype: 4 });
   resetSkill = () => this.call('POST', `/onlineagent/${this.agentId}/resetskill/true`);
   /** OnlineAgent.setAgentAutoAnswer: the login body sends no autoanswer, so the gateway's default (true) holds until this. */
   setAutoAnswer = (on: boolean) => this.call('POST', `/onlineagent/${this.agentId}/autoanswer/${on}`);

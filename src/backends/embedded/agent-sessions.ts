@@ -42,8 +42,13 @@ export class StoredAgentSessions implements AgentSessions {
           for (const r of await tx.agentSessionsOf(username, face)) await tx.deleteAgentSession(r.token);
         }
         const rec: AgentSessionRecord = {
-          token: randomUUID(), face, username, createdAt: now, expiresAt: now + options.ttlMs,
-          logoutOnExpiry: options.logoutOnExpiry, cursor: await tx.lastEventId(username),
+          token: randomUUID(),
+          face,
+          username,
+          createdAt: now,
+          expiresAt: now + options.ttlMs,
+          logoutOnExpiry: options.logoutOnExpiry,
+          cursor: await tx.lastEventId(username),
         };
         await tx.insertAgentSession(rec);
         return ok(rec);

@@ -25,9 +25,8 @@ export function agentLogin(e: EngineContext, username: string, channelIds: reado
   return storeGuard(() =>
     e.store.tx(async (tx) => {
       // A line taken over logs its agent out of every channel: lock theirs too, all in one order.
-      const takenFrom = options.takeOverPhone && options.phone !== undefined
-        ? (await tx.agentsOnPhone(options.phone)).filter((r) => r.username !== username)
-        : [];
+      const takenFrom =
+        options.takeOverPhone && options.phone !== undefined ? (await tx.agentsOnPhone(options.phone)).filter((r) => r.username !== username) : [];
       for (const id of [...new Set([...mine, ...takenFrom.map((r) => r.channelId)])].sort((a, b) => a - b)) await tx.lockChannel(id);
       for (const row of takenFrom) await logoutRow(e, tx, row, `line ${options.phone} taken over by ${username}`);
       const initial = options.initial;
@@ -36,8 +35,14 @@ export function agentLogin(e: EngineContext, username: string, channelIds: reado
         // Checked under the lock: a login racing on another process must not reset a load.
         if (await tx.agentChannel(username, channelId)) continue;
         const row: AgentChannelRecord = {
-          username, channelId, ready: false, load: 0, idleSince: e.now(),
-          autoAnswer: options.autoAnswer, autoIdle: options.autoIdle ?? true, phone: options.phone,
+          username,
+          channelId,
+          ready: false,
+          load: 0,
+          idleSince: e.now(),
+          autoAnswer: options.autoAnswer,
+          autoIdle: options.autoIdle ?? true,
+          phone: options.phone,
         };
         rows.push(row);
         await tx.upsertAgentChannel(row);
@@ -65,7 +70,11 @@ export function agentLogin(e: EngineContext, username: string, channelIds: reado
 export function setAgentOptions(e: EngineContext, username: string, options: { autoAnswer?: boolean; autoIdle?: boolean }): Promise<Outcome<AgentState>> {
   return changeAgent(e, username, undefined, async (tx, agent, rows) => {
     for (const row of rows) {
-      await tx.upsertAgentChannel({ ...row, ...(options.autoAnswer !== undefined ? { autoAnswer: options.autoAnswer } : {}), ...(options.autoIdle !== undefined ? { autoIdle: options.autoIdle } : {}) });
+      await tx.upsertAgentChannel({
+        ...row,
+        ...(options.autoAnswer !== undefined ? { autoAnswer: options.autoAnswer } : {}),
+        ...(options.autoIdle !== undefined ? { autoIdle: options.autoIdle } : {}),
+      });
     }
     return ok(await agentView(e, tx, agent));
   });
@@ -146,7 +155,8 @@ export function queueMembership(e: EngineContext): Promise<Outcome<QueueMember[]
       const changed = await tx.queueMembers();
       const members = new Map<string, QueueMember>();
       for (const a of e.roster.agents) {
-        if (e.roster.isAgent(a.username)) for (const code of a.skills) members.set(`${a.username}/${code}`, { username: a.username, serviceCode: code, penalty: 0 });
+        if (e.roster.isAgent(a.username))
+          for (const code of a.skills) members.set(`${a.username}/${code}`, { username: a.username, serviceCode: code, penalty: 0 });
       }
       for (const m of changed) {
         if (m.penalty < 0) members.delete(`${m.username}/${m.serviceCode}`);

@@ -79,6 +79,12 @@ export async function skillCheck(e: EngineContext, tx: Tx): Promise<SkillCheck> 
   };
 }
 
-export function event(e: EngineContext, tx: Tx, username: string, kind: AgentEventKind, ev: { channelId?: number; sessionId?: string; reason?: string | undefined }): Promise<void> {
+export function event(
+  e: EngineContext,
+  tx: Tx,
+  username: string,
+  kind: AgentEventKind,
+  ev: { channelId?: number; sessionId?: string; reason?: string | undefined },
+): Promise<void> {
   return tx.appendEvent({ username, kind, at: e.now(), ...ev });
 }

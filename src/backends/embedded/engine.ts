@@ -42,12 +42,21 @@ export class EmbeddedEngine implements Backend, AgentDesk {
   private readonly timers: EngineTimers;
   readonly now: () => number;
 
-  constructor(config: EmbeddedConfig, readonly store: Store, options: EngineOptions = {}) {
+  constructor(
+    config: EmbeddedConfig,
+    readonly store: Store,
+    options: EngineOptions = {},
+  ) {
     const now = options.now ?? Date.now;
     this.now = now;
     this.roster = new Roster(config);
     this.e = { store, roster: this.roster, now, settings: config };
-    this.sessions = new StoredAgentSessions(store, now, (username) => this.roster.user(username) !== undefined, (username, why) => this.agentLogout(username, undefined, why));
+    this.sessions = new StoredAgentSessions(
+      store,
+      now,
+      (username) => this.roster.user(username) !== undefined,
+      (username, why) => this.agentLogout(username, undefined, why),
+    );
     this.timers = new EngineTimers(this.e, () => this.sessions.expire());
   }
 

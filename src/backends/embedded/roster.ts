@@ -6,8 +6,7 @@ import type { AgentRoster, ServiceEntry } from '../agent-desk.js';
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 /** The capacity rule: a number for every channel, or per channel id (absent: 0, does not work there). */
-const capacityOn = (a: AgentConfig, channelId: number): number =>
-  typeof a.capacity === 'number' ? a.capacity : (a.capacity[String(channelId)] ?? 0);
+const capacityOn = (a: AgentConfig, channelId: number): number => (typeof a.capacity === 'number' ? a.capacity : (a.capacity[String(channelId)] ?? 0));
 
 /** Everything the roster derives from one configuration; swapped whole on reload. */
 interface Snapshot {
@@ -23,7 +22,16 @@ interface Snapshot {
 }
 
 function snapshot(config: EmbeddedConfig): Snapshot {
-  const s: Snapshot = { config, users: new Map(), byId: new Map(), byLine: new Map(), channels: new Map(), serviceConfigs: new Map(), services: [], media: new Map() };
+  const s: Snapshot = {
+    config,
+    users: new Map(),
+    byId: new Map(),
+    byLine: new Map(),
+    channels: new Map(),
+    serviceConfigs: new Map(),
+    services: [],
+    media: new Map(),
+  };
   for (const a of config.agents) {
     s.users.set(a.username, a);
     if (a.agentId !== undefined) s.byId.set(a.agentId, a);
@@ -123,7 +131,10 @@ export class Roster implements AgentRoster {
 
   /** The channels offering a service code, in id order. */
   channelsWith(serviceCode: string): number[] {
-    return this.s.config.channels.filter((c) => c.services.some((s) => s.code === serviceCode)).map((c) => c.id).sort((a, b) => a - b);
+    return this.s.config.channels
+      .filter((c) => c.services.some((s) => s.code === serviceCode))
+      .map((c) => c.id)
+      .sort((a, b) => a - b);
   }
 
   mediaType(channelId: number): string {

@@ -32,7 +32,11 @@ export interface LocalTime {
 }
 
 export function localTime(instant: number, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
   const weekday = weekdays.find((d) => d === String(parts.weekday).slice(0, 3).toLowerCase()) as Weekday;
   return { weekday, date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
 }

@@ -21,7 +21,15 @@ export function serviceStates(e: EngineContext, channelId: number, codes: readon
   );
 }
 
-async function serviceState(e: EngineContext, tx: Tx, channelId: number, code: string, licenseFull: boolean, staff: AgentChannelRecord[], skilled: SkillCheck): Promise<ServiceState> {
+async function serviceState(
+  e: EngineContext,
+  tx: Tx,
+  channelId: number,
+  code: string,
+  licenseFull: boolean,
+  staff: AgentChannelRecord[],
+  skilled: SkillCheck,
+): Promise<ServiceState> {
   const channel = e.roster.channel(channelId);
   if (!channel || !channel.enabled) return 'CHANNEL_NOT_ENABLED';
   if (licenseFull) return 'NO_LICENSE';
@@ -54,7 +62,8 @@ export function setServiceFlag(e: EngineContext, channelId: number, code: string
  * strand the customer), SERVICE_DISABLED when it is switched off.
  */
 export async function unavailableService(e: EngineContext, tx: Tx, s: SessionRecord): Promise<Outcome<never> | undefined> {
-  if (!e.roster.serviceConfig(s.channelId, s.serviceCode)) return fail('UNKNOWN_SERVICE', `service ${s.serviceCode} is no longer configured on channel ${s.channelId}`);
+  if (!e.roster.serviceConfig(s.channelId, s.serviceCode))
+    return fail('UNKNOWN_SERVICE', `service ${s.serviceCode} is no longer configured on channel ${s.channelId}`);
   const service = await tx.getService(s.channelId, s.serviceCode);
   return service?.enabled ? undefined : fail('SERVICE_DISABLED', `service ${s.serviceCode} is not enabled on channel ${s.channelId}`);
 }

@@ -21,7 +21,11 @@ export async function route(e: EngineContext, tx: Tx, channelId: number): Promis
   const skilled = await skillCheck(e, tx);
   const rules: RoutingRules = { skilled, capacity };
   const queues: SessionRecord[][] = [];
-  for (const code of servicesToScan((e.roster.channel(channelId)?.services ?? []).map((s) => s.code), rows, rules)) {
+  for (const code of servicesToScan(
+    (e.roster.channel(channelId)?.services ?? []).map((s) => s.code),
+    rows,
+    rules,
+  )) {
     const runtime = await tx.getService(channelId, code);
     if (!runtime?.enabled) continue;
     const q = await tx.queued(channelId, code, ROUTING_WINDOW);
@@ -82,13 +86,19 @@ export async function requeue(e: EngineContext, tx: Tx, s: SessionRecord, where:
 
 /** The checks of a directed offer: a known agent, logged in on the channel, skilled, under capacity (ready or not). */
 export async function agentAbleToTake(
-  e: EngineContext, tx: Tx, username: string, s: SessionRecord, skilled?: SkillCheck, check = { skill: true },
+  e: EngineContext,
+  tx: Tx,
+  username: string,
+  s: SessionRecord,
+  skilled?: SkillCheck,
+  check = { skill: true },
 ): Promise<Outcome<AgentChannelRecord>> {
   const agent = e.roster.agent(username);
   if (!agent.ok) return agent;
   const row = await tx.agentChannel(username, s.channelId);
   if (!row) return fail('AGENT_NOT_LOGGED_IN', `${username} is not logged in on channel ${s.channelId}`);
-  if (check.skill && !(skilled ?? (await skillCheck(e, tx)))(username, s.serviceCode)) return fail('AGENT_UNAVAILABLE', `${username} is not skilled for service ${s.serviceCode}`);
+  if (check.skill && !(skilled ?? (await skillCheck(e, tx)))(username, s.serviceCode))
+    return fail('AGENT_UNAVAILABLE', `${username} is not skilled for service ${s.serviceCode}`);
   if (row.load >= e.roster.capacity(username, s.channelId)) return fail('AGENT_UNAVAILABLE', `${username} has no free capacity on channel ${s.channelId}`);
   return ok(row);
 }

@@ -21,9 +21,7 @@ export async function interactionView(e: EngineContext, tx: Tx, s: SessionRecord
     const logged = await tx.channelAgents(s.channelId);
     // Nobody logged in: no need to read the queue memberships.
     const skilled = logged.length > 0 ? await skillCheck(e, tx) : () => false;
-    const staffed = logged
-      .filter((r) => skilled(r.username, s.serviceCode))
-      .reduce((n, r) => n + e.roster.capacity(r.username, s.channelId), 0);
+    const staffed = logged.filter((r) => skilled(r.username, s.serviceCode)).reduce((n, r) => n + e.roster.capacity(r.username, s.channelId), 0);
     const avg = (await tx.getService(s.channelId, s.serviceCode))?.avgHandleSeconds ?? e.settings.expectedHandleSeconds;
     view.queuePosition = position;
     view.expectedWaitSeconds = Math.ceil(position / Math.max(1, staffed)) * Math.round(avg);
@@ -47,7 +45,11 @@ export async function agentView(e: EngineContext, tx: Tx, a: AgentConfig): Promi
     displayName: e.roster.displayName(a),
     loggedIn: rows.length > 0,
     channels: rows.map((r) => ({
-      channelId: r.channelId, ready: r.ready, load: r.load, capacity: e.roster.capacity(a.username, r.channelId), since: r.idleSince,
+      channelId: r.channelId,
+      ready: r.ready,
+      load: r.load,
+      capacity: e.roster.capacity(a.username, r.channelId),
+      since: r.idleSince,
       ...(r.reason !== undefined ? { reason: r.reason } : {}),
     })),
     ...(first?.phone !== undefined ? { phone: first.phone } : {}),

@@ -39,7 +39,11 @@ export class RemoteBackend implements Backend {
     private readonly logger?: Logger,
   ) {
     this.kind = config.kind;
-    this.resilience = new Resilience({ deadlineMs: config.deadlineMs, breakerFailures: config.breaker.failures, breakerResetMs: config.breaker.resetSeconds * 1000 });
+    this.resilience = new Resilience({
+      deadlineMs: config.deadlineMs,
+      breakerFailures: config.breaker.failures,
+      breakerResetMs: config.breaker.resetSeconds * 1000,
+    });
     this.resilience.onStateChange((state) => this.logger?.warn('vendor circuit', { backend: this.kind, state }));
     for (const c of config.channels) this.channels.set(c.id, c);
     for (const a of config.agents) {
@@ -66,7 +70,8 @@ export class RemoteBackend implements Backend {
         if (this.linkUp) this.logger?.warn('vendor link down', { backend: this.kind, why });
         this.linkUp = false;
       },
-      event: (vendorId, status) => void this.apply(vendorId, status).catch((e: unknown) => this.logger?.warn('vendor event not applied', { backend: this.kind, vendorId, error: e })),
+      event: (vendorId, status) =>
+        void this.apply(vendorId, status).catch((e: unknown) => this.logger?.warn('vendor event not applied', { backend: this.kind, vendorId, error: e })),
     });
     this.timer = setInterval(() => void this.resync(), this.config.resyncSeconds * 1000).unref();
   }
@@ -105,7 +110,11 @@ export class RemoteBackend implements Backend {
       if (!channel || !channel.enabled) states[code] = 'CHANNEL_NOT_ENABLED';
       else if (!service) states[code] = 'UNKNOWN_SERVICE';
       else if (!service.enabled) states[code] = 'SERVICE_NOT_ENABLED';
-      else if (!asked.has(service.queue)) asked.set(service.queue, this.resilience.call('read', (signal) => this.client.queueState(service.queue, channel.media, signal)));
+      else if (!asked.has(service.queue))
+        asked.set(
+          service.queue,
+          this.resilience.call('read', (signal) => this.client.queueState(service.queue, channel.media, signal)),
+        );
     }
     for (const code of codes) {
       if (states[code]) continue;
@@ -136,9 +145,18 @@ export class RemoteBackend implements Backend {
     return storeGuard(() =>
       this.store.tx(async (tx) => {
         const s: SessionRecord = {
-          id: spec.id ?? crypto.randomUUID(), channelId: spec.channelId, serviceCode: spec.serviceCode, status: 'NEW',
-          data: spec.data, description: spec.description, contactId: spec.contactId, contactValue: spec.contactValue,
-          userData: {}, seq: 0, rejectedBy: [], createdAt: Date.now(),
+          id: spec.id ?? crypto.randomUUID(),
+          channelId: spec.channelId,
+          serviceCode: spec.serviceCode,
+          status: 'NEW',
+          data: spec.data,
+          description: spec.description,
+          contactId: spec.contactId,
+          contactValue: spec.contactValue,
+          userData: {},
+          seq: 0,
+          rejectedBy: [],
+          createdAt: Date.now(),
         };
         if (!(await tx.insertSession(s))) return fail('DUPLICATE_INTERACTION', `session ${s.id} already exists`);
         return ok(view(s));
@@ -310,15 +328,20 @@ export class RemoteBackend implements Backend {
     const userData: Record<string, string> = { ...s.userData, mccSessionId: s.id };
     if (s.data !== undefined) userData.mccData = s.data;
     return this.resilience.call('write', (signal) =>
-      this.client.submit({ sessionId: s.id, queue: service.queue, media: channel.media, userData, contact: s.contactValue, description: s.description, enqueue }, signal),
+      this.client.submit(
+        { sessionId: s.id, queue: service.queue, media: channel.media, userData, contact: s.contactValue, description: s.description, enqueue },
+        signal,
+      ),
     );
   }
 
   private read(id: string): Promise<Outcome<SessionRecord>> {
-    return storeGuard(() => this.store.read(async (tx) => {
-      const s = await tx.getSession(id);
-      return s ? ok(s) : fail('UNKNOWN_INTERACTION', `no session ${id}`);
-    }));
+    return storeGuard(() =>
+      this.store.read(async (tx) => {
+        const s = await tx.getSession(id);
+        return s ? ok(s) : fail('UNKNOWN_INTERACTION', `no session ${id}`);
+      }),
+    );
   }
 
   /** Change a session under its channel lock, then apply news that arrived before its vendor id was known. */

@@ -76,7 +76,8 @@ function toFailure(e: unknown, signal: AbortSignal): Outcome<never> {
   const err = e as { code?: string; name?: string; message?: string };
   if (e instanceof VendorError) return fail(e.reason, e.message);
   if (err.code === 'EOPENBREAKER') return fail('UNAVAILABLE', 'the contact center is failing: calls are paused for a moment (circuit open)');
-  if (signal.aborted || err.name === 'TimeoutError' || err.name === 'AbortError') return fail('TIMEOUT', 'the contact center did not answer within the deadline');
+  if (signal.aborted || err.name === 'TimeoutError' || err.name === 'AbortError')
+    return fail('TIMEOUT', 'the contact center did not answer within the deadline');
   if (e instanceof SyntaxError) return fail('INVALID_RESPONSE', `the contact center answered something unreadable: ${err.message}`);
   return fail('UNAVAILABLE', `the contact center cannot be reached: ${err.message ?? String(e)}`);
 }

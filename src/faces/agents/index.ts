@@ -31,15 +31,33 @@ export function createAgentFaces(config: Config, engine: AgentDesk, logger: Logg
 
   if (genesys.enabled) faces.push(genesysFace({ engine, security, directory, feed, logger, bodyLimit, publicUrl, allowedOrigins: genesys.allowedOrigins }));
   if (huawei.enabled) {
-    faces.push(huaweiFace({
-      engine, security, directory, feed, bodyLimit,
-      pollWaitMs: huawei.pollWaitSeconds * 1000,
-      keepAliveMs: huawei.keepAliveSeconds * 1000,
-      guidRotateMs: huawei.guidRotateSeconds * 1000,
-      callReleaseContent: huawei.callReleaseContent,
-    }));
+    faces.push(
+      huaweiFace({
+        engine,
+        security,
+        directory,
+        feed,
+        bodyLimit,
+        pollWaitMs: huawei.pollWaitSeconds * 1000,
+        keepAliveMs: huawei.keepAliveSeconds * 1000,
+        guidRotateMs: huawei.guidRotateSeconds * 1000,
+        callReleaseContent: huawei.callReleaseContent,
+      }),
+    );
   }
-  if (xivo.enabled) faces.push(xivoFace({ engine, security, directory, feed, logger, bodyLimit, tokenTtlMs: xivo.tokenTtlSeconds * 1000, maxOutgoingPerAgent: xivo.maxOutgoingPerAgent }));
+  if (xivo.enabled)
+    faces.push(
+      xivoFace({
+        engine,
+        security,
+        directory,
+        feed,
+        logger,
+        bodyLimit,
+        tokenTtlMs: xivo.tokenTtlSeconds * 1000,
+        maxOutgoingPerAgent: xivo.maxOutgoingPerAgent,
+      }),
+    );
 
   return {
     install(app) {

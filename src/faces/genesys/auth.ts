@@ -57,24 +57,25 @@ const cookieOptions = (ctx: GenesysContext) => ({ httpOnly: true, sameSite: 'str
  * use it), kept while it lives. A Basic caller without it gets the agent's live session again, so
  * clients that never send cookies back leave one session per agent, not one per request.
  */
-export const signedIn = (face: GenesysFace) => async function signedIn(ctx: GenesysContext, next: () => Promise<unknown>) {
-  const { engine } = face;
-  const cookie = ctx.cookies.get(SESSION_COOKIE);
-  const caller = await genesysCaller(face, ctx.ip, ctx.get('authorization') || undefined, cookie);
-  if (caller !== undefined && 'wait' in caller) return tooMany(ctx, caller.wait, 'Too many failed authentications');
-  if (!caller) return failed(ctx, fail('UNAUTHENTICATED', 'Access denied'));
-  ctx.state.user = caller.user;
-  // Who got in, for the access log and the request budget (src/faces/security/rate-limit.ts).
-  ctx.state.principal = caller.user.username;
-  if (caller.by === 'basic') {
-    const current = cookie ? await engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS) : undefined;
-    if (!current?.ok || current.value.username !== caller.user.username) {
-      const opened = await engine.sessions.open(caller.user.username, GENESYS_FACE, { ttlMs: SESSION_TTL_MS, logoutOnExpiry: false, reuse: true });
-      if (opened.ok) ctx.cookies.set(SESSION_COOKIE, opened.value.token, cookieOptions(ctx));
+export const signedIn = (face: GenesysFace) =>
+  async function signedIn(ctx: GenesysContext, next: () => Promise<unknown>) {
+    const { engine } = face;
+    const cookie = ctx.cookies.get(SESSION_COOKIE);
+    const caller = await genesysCaller(face, ctx.ip, ctx.get('authorization') || undefined, cookie);
+    if (caller !== undefined && 'wait' in caller) return tooMany(ctx, caller.wait, 'Too many failed authentications');
+    if (!caller) return failed(ctx, fail('UNAUTHENTICATED', 'Access denied'));
+    ctx.state.user = caller.user;
+    // Who got in, for the access log and the request budget (src/faces/security/rate-limit.ts).
+    ctx.state.principal = caller.user.username;
+    if (caller.by === 'basic') {
+      const current = cookie ? await engine.sessions.find(cookie, GENESYS_FACE, SESSION_TTL_MS) : undefined;
+      if (!current?.ok || current.value.username !== caller.user.username) {
+        const opened = await engine.sessions.open(caller.user.username, GENESYS_FACE, { ttlMs: SESSION_TTL_MS, logoutOnExpiry: false, reuse: true });
+        if (opened.ok) ctx.cookies.set(SESSION_COOKIE, opened.value.token, cookieOptions(ctx));
+      }
     }
-  }
-  await next();
-};
+    await next();
+  };
 
 /**
  * A refusal for going over a budget: HTTP 429 with Retry-After, in the GWS envelope. GWS has no

@@ -242,7 +242,10 @@ export class GenesysNotifications {
   }
 
   private authenticate(request: IncomingMessage) {
-    const cookie = (request.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1);
+    const cookie = (request.headers.cookie ?? '')
+      .split(/;\s*/)
+      .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+      ?.slice(SESSION_COOKIE.length + 1);
     return genesysCaller(this.face, (request as NotificationRequest).mccIp ?? request.socket.remoteAddress ?? '', request.headers.authorization, cookie);
   }
 
@@ -254,14 +257,18 @@ export class GenesysNotifications {
     this.watches.set(username, stopped);
     // Events of one agent are turned into notifications one after another, in log order.
     let chain = Promise.resolve();
-    void this.face.feed.on(username, (e) => {
-      chain = chain.then(() => this.publish(username, e)).catch((err: unknown) => {
-        this.logger.warn('genesys notification failed', { username, error: err });
+    void this.face.feed
+      .on(username, (e) => {
+        chain = chain
+          .then(() => this.publish(username, e))
+          .catch((err: unknown) => {
+            this.logger.warn('genesys notification failed', { username, error: err });
+          });
+      })
+      .then((stop) => {
+        if (this.watches.get(username) === stopped) this.watches.set(username, stop);
+        else stop();
       });
-    }).then((stop) => {
-      if (this.watches.get(username) === stopped) this.watches.set(username, stop);
-      else stop();
-    });
   }
 
   private forget(clientId: string): void {

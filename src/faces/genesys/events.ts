@@ -44,6 +44,7 @@ export async function genesysMessages(face: GenesysFace, base: string, e: AgentE
     // The generic message of the 8.5.0/8.5.1 interactions API (seed 003), for the desktops written to it.
     { topic: '/v2/me/interactions', data: { messageType: 'InteractionStateMessage', notificationType, interaction } },
   ];
-  if (e.kind === 'PARKED') messages.push({ topic: '/v2/me/workbins', data: { messageType: 'WorkbinStateChangeMessage', action: 'ItemAdded', id: e.reason, interaction } });
+  if (e.kind === 'PARKED')
+    messages.push({ topic: '/v2/me/workbins', data: { messageType: 'WorkbinStateChangeMessage', action: 'ItemAdded', id: e.reason, interaction } });
   return messages;
 }

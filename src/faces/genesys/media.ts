@@ -34,7 +34,15 @@ export const NAMED_COLLECTIONS = Object.values(NAMED).map((m) => m.collection);
 
 export function mediaOf(mediaType: string): Media {
   // The open-media topic name is not in the docs found (genesys.md §3, [I]); its message type is.
-  return NAMED[mediaType] ?? { collection: `openmedia/${mediaType}`, topic: '/v2/me/openmedia', messageType: 'OpenmediaStateChangeMessage', key: 'openmedia', typeField: 'openmediaType' };
+  return (
+    NAMED[mediaType] ?? {
+      collection: `openmedia/${mediaType}`,
+      topic: '/v2/me/openmedia',
+      messageType: 'OpenmediaStateChangeMessage',
+      key: 'openmedia',
+      typeField: 'openmediaType',
+    }
+  );
 }
 
 /** The channel a per-media path names, if the contact center has one of that media. */
@@ -53,7 +61,11 @@ export function channelOfCollection(dir: AgentRoster, collection: string): numbe
  */
 export function stateAfter(kind: AgentEventKind, mediaType: string): string | undefined {
   const working = mediaType === 'chat' ? 'Chatting' : 'Processing';
-  return ({ OFFERED: 'Invited', ASSIGNED: working, UPDATED: undefined, RELEASED: 'Revoked', CLOSED: 'Completed', PARKED: 'InWorkbin' } as Partial<Record<AgentEventKind, string>>)[kind];
+  return (
+    { OFFERED: 'Invited', ASSIGNED: working, UPDATED: undefined, RELEASED: 'Revoked', CLOSED: 'Completed', PARKED: 'InWorkbin' } as Partial<
+      Record<AgentEventKind, string>
+    >
+  )[kind];
 }
 
 function stateOf(i: Interaction, mediaType: string): string {

@@ -54,67 +54,74 @@ const wants = (ctx: GenesysContext, name: string) => {
   return asked.includes('*') || asked.includes(name);
 };
 
-const me = (face: GenesysFace) => async function me(ctx: GenesysContext) {
-  const { engine, directory: dir } = face;
-  const user = ctx.state.user;
-  const state = await engine.agentState(user.username);
-  const base = face.base(ctx);
-  reply(ctx, {
-    statusCode: 0,
-    user: {
-      id: user.username,
-      userName: user.username,
-      firstName: dir.displayName(user).split(' ')[0],
-      lastName: dir.displayName(user).split(' ').slice(1).join(' '),
-      roles: user.profiles.map((p) => `ROLE_${p.toUpperCase()}`),
-      enabled: true,
-      changePasswordOnFirstLogin: false,
-      uri: `${base}/api/v2/users/${encodeURIComponent(user.username)}`,
-      path: `/users/${user.username}`,
-      ...(state.ok ? { devices: [deviceResource(state.value, base)], channels: channelResources(state.value, dir, dir.workChannels(user)) } : {}),
-      // The desktop's options (genesys.md §5: `settings{"interaction-workspace":{…}}`, read with
-      // ?subresources=* or …,settings); the bridge keeps no desktop options, so the section is empty.
-      ...(wants(ctx, 'settings') ? { settings: { 'interaction-workspace': {} } } : {}),
-    },
-  }, 0);
-};
+const me = (face: GenesysFace) =>
+  async function me(ctx: GenesysContext) {
+    const { engine, directory: dir } = face;
+    const user = ctx.state.user;
+    const state = await engine.agentState(user.username);
+    const base = face.base(ctx);
+    reply(
+      ctx,
+      {
+        statusCode: 0,
+        user: {
+          id: user.username,
+          userName: user.username,
+          firstName: dir.displayName(user).split(' ')[0],
+          lastName: dir.displayName(user).split(' ').slice(1).join(' '),
+          roles: user.profiles.map((p) => `ROLE_${p.toUpperCase()}`),
+          enabled: true,
+          changePasswordOnFirstLogin: false,
+          uri: `${base}/api/v2/users/${encodeURIComponent(user.username)}`,
+          path: `/users/${user.username}`,
+          ...(state.ok ? { devices: [deviceResource(state.value, base)], channels: channelResources(state.value, dir, dir.workChannels(user)) } : {}),
+          // The desktop's options (genesys.md §5: `settings{"interaction-workspace":{…}}`, read with
+          // ?subresources=* or …,settings); the bridge keeps no desktop options, so the section is empty.
+          ...(wants(ctx, 'settings') ? { settings: { 'interaction-workspace': {} } } : {}),
+        },
+      },
+      0,
+    );
+  };
 
-const meOperation = (face: GenesysFace) => async function meOperation(ctx: GenesysContext) {
-  const body = await bodyOf(ctx, face.bodyLimit);
-  const user = ctx.state.user;
-  const op = field(body, 'operationName', 'string', true) as string;
-  ctx.state.operation = op;
-  switch (op) {
-    case 'StartContactCenterSession':
-      return startSession(face, ctx, user, body);
-    case 'EndContactCenterSession': {
-      const out = await face.engine.agentLogout(user.username, undefined, 'EndContactCenterSession');
-      if (!out.ok && out.reason !== 'AGENT_NOT_LOGGED_IN') return failed(ctx, out);
-      await endHttpSession(face, ctx);
-      return reply(ctx, { statusCode: 0 }, 0);
+const meOperation = (face: GenesysFace) =>
+  async function meOperation(ctx: GenesysContext) {
+    const body = await bodyOf(ctx, face.bodyLimit);
+    const user = ctx.state.user;
+    const op = field(body, 'operationName', 'string', true) as string;
+    ctx.state.operation = op;
+    switch (op) {
+      case 'StartContactCenterSession':
+        return startSession(face, ctx, user, body);
+      case 'EndContactCenterSession': {
+        const out = await face.engine.agentLogout(user.username, undefined, 'EndContactCenterSession');
+        if (!out.ok && out.reason !== 'AGENT_NOT_LOGGED_IN') return failed(ctx, out);
+        await endHttpSession(face, ctx);
+        return reply(ctx, { statusCode: 0 }, 0);
+      }
+      case 'Ready':
+      case 'NotReady':
+        return setState(face, ctx, user, op, undefined, body);
+      default:
+        // Not an operation: keep the caller's word out of the logs' and metrics' labels.
+        ctx.state.operation = 'unknown';
+        return failed(ctx, fail('INVALID_PARAMETER', `Parameter 'operationName' is invalid: "${op} is not an operation on /me"`));
     }
-    case 'Ready':
-    case 'NotReady':
-      return setState(face, ctx, user, op, undefined, body);
-    default:
-      // Not an operation: keep the caller's word out of the logs' and metrics' labels.
-      ctx.state.operation = 'unknown';
-      return failed(ctx, fail('INVALID_PARAMETER', `Parameter 'operationName' is invalid: "${op} is not an operation on /me"`));
-  }
-};
+  };
 
-const channelOperation = (face: GenesysFace) => async function channelOperation(ctx: GenesysContext) {
-  const body = await bodyOf(ctx, face.bodyLimit);
-  const op = field(body, 'operationName', 'string', true) as string;
-  ctx.state.operation = op;
-  const channelId = face.directory.channelOfMedia(ctx.params.channel as string);
-  if (channelId === undefined) return failed(ctx, fail('UNKNOWN_CHANNEL', `Channel '${ctx.params.channel}' is not available`));
-  if (!CHANNEL_OPERATIONS.includes(op)) {
-    ctx.state.operation = 'unknown';
-    return failed(ctx, fail('INVALID_PARAMETER', `Parameter 'operationName' is invalid: "${op} is not a channel state operation"`));
-  }
-  return setState(face, ctx, ctx.state.user, op, channelId, body);
-};
+const channelOperation = (face: GenesysFace) =>
+  async function channelOperation(ctx: GenesysContext) {
+    const body = await bodyOf(ctx, face.bodyLimit);
+    const op = field(body, 'operationName', 'string', true) as string;
+    ctx.state.operation = op;
+    const channelId = face.directory.channelOfMedia(ctx.params.channel as string);
+    if (channelId === undefined) return failed(ctx, fail('UNKNOWN_CHANNEL', `Channel '${ctx.params.channel}' is not available`));
+    if (!CHANNEL_OPERATIONS.includes(op)) {
+      ctx.state.operation = 'unknown';
+      return failed(ctx, fail('INVALID_PARAMETER', `Parameter 'operationName' is invalid: "${op} is not a channel state operation"`));
+    }
+    return setState(face, ctx, ctx.state.user, op, channelId, body);
+  };
 
 /** Ready, or not ready for the reason given: AfterCallWork is wrap-up, AuxWork without a reason its own label. */
 async function setState(face: GenesysFace, ctx: GenesysContext, user: AgentConfig, op: string, channelId: number | undefined, body: Body) {
@@ -124,7 +131,8 @@ async function setState(face: GenesysFace, ctx: GenesysContext, user: AgentConfi
     const out = await face.engine.agentReady(user.username, channelId);
     return out.ok ? reply(ctx, { statusCode: 0 }, 0) : failed(ctx, out);
   }
-  const reason: NotReadyReason = op === 'AfterCallWork' ? WRAP_UP : given !== undefined ? decodeNotReady(given) : op === 'AuxWork' ? { kind: 'pause', label: 'AuxWork' } : BUSY;
+  const reason: NotReadyReason =
+    op === 'AfterCallWork' ? WRAP_UP : given !== undefined ? decodeNotReady(given) : op === 'AuxWork' ? { kind: 'pause', label: 'AuxWork' } : BUSY;
   const out = await face.engine.agentNotReady(user.username, channelId, reason);
   return out.ok ? reply(ctx, { statusCode: 0 }, 0) : failed(ctx, out);
 }
@@ -143,10 +151,12 @@ function deviceChannels(face: GenesysFace, user: AgentConfig): number[] | undefi
 async function startSession(face: GenesysFace, ctx: GenesysContext, user: AgentConfig, body: Body) {
   const { engine, directory: dir } = face;
   const channels = field(body, 'channels', 'array', true) as unknown[];
-  if (channels.length === 0 || !channels.every((c) => typeof c === 'string')) refuse('INVALID_PARAMETER', `Parameter 'channels' is invalid: "expected an array of channel names"`);
+  if (channels.length === 0 || !channels.every((c) => typeof c === 'string'))
+    refuse('INVALID_PARAMETER', `Parameter 'channels' is invalid: "expected an array of channel names"`);
   for (const name of ['place', 'loginCode', 'agentLoginPassword', 'queue', 'devicePath', 'dynamicPhoneNumber']) field(body, name, 'string');
   const workmode = field(body, 'workmode', 'string') as string | undefined;
-  if (workmode !== undefined && !WORKMODES.includes(workmode)) refuse('INVALID_PARAMETER', `Parameter 'workmode' is invalid: "The specified value is not within valid range"`);
+  if (workmode !== undefined && !WORKMODES.includes(workmode))
+    refuse('INVALID_PARAMETER', `Parameter 'workmode' is invalid: "The specified value is not within valid range"`);
   // A switch login code names the agent (its agent id or username); its password, when given, must match.
   const loginCode = body.loginCode as string | undefined;
   if (loginCode !== undefined && loginCode !== user.username && loginCode !== String(user.agentId ?? '')) {
@@ -157,7 +167,8 @@ async function startSession(face: GenesysFace, ctx: GenesysContext, user: AgentC
   }
   // A queue by its name or by its number (seed 000 sample 2 sends "9000").
   const queue = body.queue as string | undefined;
-  if (queue !== undefined && !dir.services.some((s) => s.code === queue || String(s.queueId) === queue)) return failed(ctx, fail('UNKNOWN_SERVICE', `Queue '${queue}' does not exist`));
+  if (queue !== undefined && !dir.services.some((s) => s.code === queue || String(s.queueId) === queue))
+    return failed(ctx, fail('UNKNOWN_SERVICE', `Queue '${queue}' does not exist`));
 
   const wanted = [...new Set(channels as string[])];
   const succeeded: Body[] = [];
@@ -185,11 +196,13 @@ async function startSession(face: GenesysFace, ctx: GenesysContext, user: AgentC
     if (body.dynamicPhoneNumber !== undefined || body.devicePath !== undefined) {
       const state = await engine.agentState(user.username);
       if (state.ok) {
-        extra.devices = [deviceResource(state.value, face.base(ctx), {
-          channels: wanted,
-          ...(body.dynamicPhoneNumber !== undefined ? { dynamicPhoneNumber: body.dynamicPhoneNumber } : {}),
-          ...(body.devicePath !== undefined ? { devicePath: body.devicePath } : {}),
-        })];
+        extra.devices = [
+          deviceResource(state.value, face.base(ctx), {
+            channels: wanted,
+            ...(body.dynamicPhoneNumber !== undefined ? { dynamicPhoneNumber: body.dynamicPhoneNumber } : {}),
+            ...(body.devicePath !== undefined ? { devicePath: body.devicePath } : {}),
+          }),
+        ];
       }
     }
     return reply(ctx, { statusCode: 0, ...extra }, 0);

@@ -25,42 +25,46 @@ async function ownCall(face: HuaweiFace, ctx: HuaweiContext, callid: string): Pr
  * clients send it (VoiceCallService.answer in Huawei/CloudIPCC_AgentServerDemo_Java; VoiceCall.answer
  * with only agentid, agentCallOperation_toAnswer in MoonShadowFei/HWCallCenter). No call ringing: 200-002.
  */
-export const answerCall = (face: HuaweiFace) => async function answerCall(ctx: HuaweiContext) {
-  const { username } = ctx.state.agent;
-  const given = ctx.query.callid;
-  let id = typeof given === 'string' && given !== '' ? given : undefined;
-  if (id === undefined) {
-    const held = await face.engine.heldInteractions(username);
-    if (!held.ok) return failed(ctx, held);
-    id = held.value.find((i) => i.status === 'BOOKED')?.id;
-    if (id === undefined) return failed(ctx, fail('UNKNOWN_INTERACTION', 'no call is ringing on the agent'));
-  }
-  done(ctx, await face.engine.accept(id, username));
-};
+export const answerCall = (face: HuaweiFace) =>
+  async function answerCall(ctx: HuaweiContext) {
+    const { username } = ctx.state.agent;
+    const given = ctx.query.callid;
+    let id = typeof given === 'string' && given !== '' ? given : undefined;
+    if (id === undefined) {
+      const held = await face.engine.heldInteractions(username);
+      if (!held.ok) return failed(ctx, held);
+      id = held.value.find((i) => i.status === 'BOOKED')?.id;
+      if (id === undefined) return failed(ctx, fail('UNKNOWN_INTERACTION', 'no call is ringing on the agent'));
+    }
+    done(ctx, await face.engine.accept(id, username));
+  };
 
-export const dropCall = (face: HuaweiFace) => async function dropCall(ctx: HuaweiContext) {
-  done(ctx, await face.engine.complete(callIdOf(ctx, 'param'), 'agent', ctx.state.agent.username));
-};
+export const dropCall = (face: HuaweiFace) =>
+  async function dropCall(ctx: HuaweiContext) {
+    done(ctx, await face.engine.complete(callIdOf(ctx, 'param'), 'agent', ctx.state.agent.username));
+  };
 
 /** Release the current call: the one the agent is talking on. */
-export const releaseCall = (face: HuaweiFace) => async function releaseCall(ctx: HuaweiContext) {
-  const { username } = ctx.state.agent;
-  const held = await face.engine.heldInteractions(username);
-  if (!held.ok) return failed(ctx, held);
-  const current = held.value.find(inProgress);
-  if (!current) return failed(ctx, fail('UNKNOWN_INTERACTION', 'the agent is not talking'));
-  done(ctx, await face.engine.complete(current.id, 'agent', username));
-};
+export const releaseCall = (face: HuaweiFace) =>
+  async function releaseCall(ctx: HuaweiContext) {
+    const { username } = ctx.state.agent;
+    const held = await face.engine.heldInteractions(username);
+    if (!held.ok) return failed(ctx, held);
+    const current = held.value.find(inProgress);
+    if (!current) return failed(ctx, fail('UNKNOWN_INTERACTION', 'the agent is not talking'));
+    done(ctx, await face.engine.complete(current.id, 'agent', username));
+  };
 
 /** Call-associated data: `calldata` becomes the session's MCC sessionData; other keys are kept beside it. */
-export const setCallData = (face: HuaweiFace) => async function setCallData(ctx: HuaweiContext) {
-  const body = ((await readJson(ctx, face.bodyLimit)) ?? {}) as Body;
-  const callid = text(body, 'callid', 64, true) as string;
-  const data = text(body, 'calldata', 16384, true) as string;
-  const own = await ownCall(face, ctx, callid);
-  if (!own.ok) return failed(ctx, own);
-  done(ctx, await face.engine.updateUserData(callid, { sessionData: data }));
-};
+export const setCallData = (face: HuaweiFace) =>
+  async function setCallData(ctx: HuaweiContext) {
+    const body = ((await readJson(ctx, face.bodyLimit)) ?? {}) as Body;
+    const callid = text(body, 'callid', 64, true) as string;
+    const data = text(body, 'calldata', 16384, true) as string;
+    const own = await ownCall(face, ctx, callid);
+    if (!own.ok) return failed(ctx, own);
+    done(ctx, await face.engine.updateUserData(callid, { sessionData: data }));
+  };
 
 /** The call a calldata query means: the `callid`/`callId` given, else the one the agent is on (ringing or talking). */
 async function queriedCall(face: HuaweiFace, ctx: HuaweiContext): Promise<Outcome<Interaction>> {
@@ -78,12 +82,13 @@ async function queriedCall(face: HuaweiFace, ctx: HuaweiContext): Promise<Outcom
  * (QueryCallDataService, Huawei/CloudIPCC_AgentServerDemo_Java); the browser console likewise
  * (CallData.queryCallAppData, MoonShadowFei/HWCallCenter new_agent_resource.js).
  */
-export const appData = (face: HuaweiFace) => async function appData(ctx: HuaweiContext) {
-  const call = await queriedCall(face, ctx);
-  if (!call.ok) return failed(ctx, call);
-  const data = call.value.userData.sessionData ?? '';
-  answer(ctx, '0', { result: ctx.query.isEncodeResult === 'true' ? Buffer.from(data, 'utf8').toString('base64') : data });
-};
+export const appData = (face: HuaweiFace) =>
+  async function appData(ctx: HuaweiContext) {
+    const call = await queriedCall(face, ctx);
+    if (!call.ok) return failed(ctx, call);
+    const data = call.value.userData.sessionData ?? '';
+    answer(ctx, '0', { result: ctx.query.isEncodeResult === 'true' ? Buffer.from(data, 'utf8').toString('base64') : data });
+  };
 
 /**
  * GET calldata/{agentid}/callinfobycallid/{callid} (api-cec/cec_07_1266). The browser console asks
@@ -92,24 +97,25 @@ export const appData = (face: HuaweiFace) => async function appData(ctx: HuaweiC
  * page/js/eventHandle/eventProcess.js, whose comment shows the gateway's answer); without an answer
  * its Ringing handler fails on a missing call. callfeature 0 is an ordinary inbound call.
  */
-export const callInfo = (face: HuaweiFace) => async function callInfo(ctx: HuaweiContext) {
-  const call = await ownCall(face, ctx, callIdOf(ctx, 'param'));
-  if (!call.ok) return failed(ctx, call);
-  const s = call.value;
-  const service = face.directory.service(s.channelId, s.serviceCode);
-  answer(ctx, '0', {
-    result: {
-      called: s.serviceCode,
-      caller: s.contactValue ?? s.contactId ?? '',
-      callid: s.id,
-      calldata: s.userData.sessionData ?? '',
-      orgicallednum: '',
-      callfeature: 0,
-      callskill: service?.name ?? s.serviceCode,
-      callskillid: service?.queueId,
-      mediaAbility: isTextChannel(s.channelId) ? 5 : 1,
-      begintime: s.createdAt,
-      endtime: s.closedAt ?? null,
-    },
-  });
-};
+export const callInfo = (face: HuaweiFace) =>
+  async function callInfo(ctx: HuaweiContext) {
+    const call = await ownCall(face, ctx, callIdOf(ctx, 'param'));
+    if (!call.ok) return failed(ctx, call);
+    const s = call.value;
+    const service = face.directory.service(s.channelId, s.serviceCode);
+    answer(ctx, '0', {
+      result: {
+        called: s.serviceCode,
+        caller: s.contactValue ?? s.contactId ?? '',
+        callid: s.id,
+        calldata: s.userData.sessionData ?? '',
+        orgicallednum: '',
+        callfeature: 0,
+        callskill: service?.name ?? s.serviceCode,
+        callskillid: service?.queueId,
+        mediaAbility: isTextChannel(s.channelId) ? 5 : 1,
+        begintime: s.createdAt,
+        endtime: s.closedAt ?? null,
+      },
+    });
+  };

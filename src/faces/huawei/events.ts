@@ -30,7 +30,9 @@ function stateEvent(now: Availability, left?: Availability, why?: string): [stri
     case 'wrap-up':
       return ['AgentState_Work', null];
     case 'not-ready':
-      return now.reason?.kind === 'rest' ? ['AgentState_SetRest_Success', { restcause: String(now.reason.cause) }] : ['AgentState_SetNotReady_Success', { reason: busyCode(now.reason) }];
+      return now.reason?.kind === 'rest'
+        ? ['AgentState_SetRest_Success', { restcause: String(now.reason.cause) }]
+        : ['AgentState_SetNotReady_Success', { reason: busyCode(now.reason) }];
     case 'ready':
       if (left?.kind === 'wrap-up') return ['AgentState_CancelWork_Success', null];
       if (left?.kind !== 'not-ready' || left.reason === undefined || left.reason.kind === 'no-answer') return ['AgentState_Ready', null];

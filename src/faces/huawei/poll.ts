@@ -16,77 +16,78 @@ import { answer, failed, isTextChannel, setGuid, type HuaweiContext } from './wi
  * src/AgentServerDemo/src/com/huawei/agentdemo/service/GetEventThread.java) and the browser agent
  * console (getEventLisnter in MoonShadowFei/HWCallCenter page/js/eventHandle/eventHandle.js).
  */
-export const pollEvent = (face: HuaweiFace) => async function pollEvent(ctx: HuaweiContext) {
-  const { engine } = face;
-  const { agent } = ctx.state;
-  const workno = String(agent.agentId);
-  let { session, changed } = acknowledge(ctx.state.session);
-  let left = false;
-  // Each wait can be cut short: by the client leaving, or by a reload (re-armed every round).
-  let interrupt = () => {};
-  const wake = () => interrupt();
-  // The client abandoning its poll closes the response before anything is written.
-  const onClose = () => {
-    left = true;
-    interrupt();
-  };
-  ctx.res.once('close', onClose);
-  face.heldPolls.add(wake);
-  const save = async (s: AgentSession) => {
-    const saved = await engine.sessions.save(s);
-    changed = false;
-    return saved;
-  };
-  try {
-    const deadline = Date.now() + face.pollWaitMs;
-    for (;;) {
-      // The event feed (one store read for everyone) wakes this poll; it does not re-read on a timer.
-      const wait = await face.feed.next(agent.username, Math.max(0, deadline - Date.now()));
-      const found = await engine.agentEvents(agent.username, session.cursor, 20);
-      if (!found.ok) {
-        wait.cancel();
-        return failed(ctx, found);
-      }
-      const delivery = deliveryOf(session);
-      for (const e of found.value) {
-        const event = await huaweiEvent(engine, workno, e, (channelId) => (isTextChannel(channelId) ? '5' : '1'), face.callReleaseContent);
-        // Several channels report one agent: the same state twice in a row is said once.
-        const said = event && e.sessionId === undefined ? `${event.eventType} ${JSON.stringify(event.content)}` : undefined;
-        if (!event || (said !== undefined && said === delivery.said)) {
-          // Nothing to say for it: passed over at once, it is never handed out.
-          session = { ...session, cursor: e.id };
-          changed = true;
-          continue;
+export const pollEvent = (face: HuaweiFace) =>
+  async function pollEvent(ctx: HuaweiContext) {
+    const { engine } = face;
+    const { agent } = ctx.state;
+    const workno = String(agent.agentId);
+    let { session, changed } = acknowledge(ctx.state.session);
+    let left = false;
+    // Each wait can be cut short: by the client leaving, or by a reload (re-armed every round).
+    let interrupt = () => {};
+    const wake = () => interrupt();
+    // The client abandoning its poll closes the response before anything is written.
+    const onClose = () => {
+      left = true;
+      interrupt();
+    };
+    ctx.res.once('close', onClose);
+    face.heldPolls.add(wake);
+    const save = async (s: AgentSession) => {
+      const saved = await engine.sessions.save(s);
+      changed = false;
+      return saved;
+    };
+    try {
+      const deadline = Date.now() + face.pollWaitMs;
+      for (;;) {
+        // The event feed (one store read for everyone) wakes this poll; it does not re-read on a timer.
+        const wait = await face.feed.next(agent.username, Math.max(0, deadline - Date.now()));
+        const found = await engine.agentEvents(agent.username, session.cursor, 20);
+        if (!found.ok) {
+          wait.cancel();
+          return failed(ctx, found);
         }
+        const delivery = deliveryOf(session);
+        for (const e of found.value) {
+          const event = await huaweiEvent(engine, workno, e, (channelId) => (isTextChannel(channelId) ? '5' : '1'), face.callReleaseContent);
+          // Several channels report one agent: the same state twice in a row is said once.
+          const said = event && e.sessionId === undefined ? `${event.eventType} ${JSON.stringify(event.content)}` : undefined;
+          if (!event || (said !== undefined && said === delivery.said)) {
+            // Nothing to say for it: passed over at once, it is never handed out.
+            session = { ...session, cursor: e.id };
+            changed = true;
+            continue;
+          }
+          wait.cancel();
+          if (left || ctx.req.socket.destroyed) break;
+          session = await rotateIfDue(face, ctx, withDelivery(session, { ...delivery, pending: { to: e.id, said } }));
+          const saved = await save(session);
+          if (!saved.ok) return failed(ctx, saved);
+          unhandIfUnread(face, ctx, session.token, e.id);
+          return answer(ctx, '0', { event }, '');
+        }
+        if (changed) await save(session);
+        if (left || ctx.req.socket.destroyed) {
+          wait.cancel();
+          return; // nobody is there to read an answer
+        }
+        if (Date.now() >= deadline || face.feed.closing) {
+          wait.cancel();
+          const rotated = await rotateIfDue(face, ctx, session);
+          if (changed || rotated !== session) await save(rotated);
+          return answer(ctx, '0', { event: null }, '');
+        }
+        await Promise.race([wait.woken, new Promise<void>((resolve) => (interrupt = resolve))]);
         wait.cancel();
-        if (left || ctx.req.socket.destroyed) break;
-        session = await rotateIfDue(face, ctx, withDelivery(session, { ...delivery, pending: { to: e.id, said } }));
-        const saved = await save(session);
-        if (!saved.ok) return failed(ctx, saved);
-        unhandIfUnread(face, ctx, session.token, e.id);
-        return answer(ctx, '0', { event }, '');
+        // A reload woke it: an agent no longer configured has no Guid any more.
+        if (gone(face, session.username)) return failed(ctx, await endGuid(face, session));
       }
-      if (changed) await save(session);
-      if (left || ctx.req.socket.destroyed) {
-        wait.cancel();
-        return; // nobody is there to read an answer
-      }
-      if (Date.now() >= deadline || face.feed.closing) {
-        wait.cancel();
-        const rotated = await rotateIfDue(face, ctx, session);
-        if (changed || rotated !== session) await save(rotated);
-        return answer(ctx, '0', { event: null }, '');
-      }
-      await Promise.race([wait.woken, new Promise<void>((resolve) => (interrupt = resolve))]);
-      wait.cancel();
-      // A reload woke it: an agent no longer configured has no Guid any more.
-      if (gone(face, session.username)) return failed(ctx, await endGuid(face, session));
+    } finally {
+      face.heldPolls.delete(wake);
+      ctx.res.off('close', onClose);
     }
-  } finally {
-    face.heldPolls.delete(wake);
-    ctx.res.off('close', onClose);
-  }
-};
+  };
 
 /**
  * Dynamic authentication (huawei.md §2.1): once the Guid is guidRotateMs old, the answer offers a

@@ -58,49 +58,60 @@ export function huaweiRoutes(router: Router<HuaweiState>, face: HuaweiFace): voi
  * configured skill, which the engine's agent already serves; a `skillid` list (1;2;3) must name
  * skills (queue ids) of the agent, but the engine routes on all of them: a subset is not applied.
  */
-const resetSkill = (face: HuaweiFace) => async function resetSkill(ctx: HuaweiContext) {
-  const raw = ctx.query.skillid;
-  if (ctx.params.autoflag !== 'true' && typeof raw === 'string' && raw !== '') {
-    if (raw.length > 4000 || !/^\d+(;\d+)*;?$/.test(raw)) refuse('INVALID_PARAMETER', 'skillid must be skill ids separated by ";"');
-    const own = new Set(ctx.state.agent.skills);
-    for (const id of raw.split(';').filter(Boolean)) {
-      const service = face.directory.serviceByQueueId(Number(id));
-      if (!service || !own.has(service.code)) refuse('INVALID_SERVICE_CODES', `skill ${id} is not one of agent ${ctx.params.agentid}'s`);
+const resetSkill = (face: HuaweiFace) =>
+  async function resetSkill(ctx: HuaweiContext) {
+    const raw = ctx.query.skillid;
+    if (ctx.params.autoflag !== 'true' && typeof raw === 'string' && raw !== '') {
+      if (raw.length > 4000 || !/^\d+(;\d+)*;?$/.test(raw)) refuse('INVALID_PARAMETER', 'skillid must be skill ids separated by ";"');
+      const own = new Set(ctx.state.agent.skills);
+      for (const id of raw.split(';').filter(Boolean)) {
+        const service = face.directory.serviceByQueueId(Number(id));
+        if (!service || !own.has(service.code)) refuse('INVALID_SERVICE_CODES', `skill ${id} is not one of agent ${ctx.params.agentid}'s`);
+      }
     }
-  }
-  answer(ctx, '0', { result: {} });
-};
+    answer(ctx, '0', { result: {} });
+  };
 
 /** sayfree, cancelbusy, cancelrest and cancelwork all end the not-ready state. */
-const ready = (face: HuaweiFace) => async function ready(ctx: HuaweiContext) {
-  done(ctx, await face.engine.agentReady(ctx.state.agent.username));
-};
+const ready = (face: HuaweiFace) =>
+  async function ready(ctx: HuaweiContext) {
+    done(ctx, await face.engine.agentReady(ctx.state.agent.username));
+  };
 
-const sayBusy = (face: HuaweiFace) => async function sayBusy(ctx: HuaweiContext) {
-  const reason = String(ctx.query.reason ?? '');
-  if (reason !== '' && reason !== '0' && !(/^\d+$/.test(reason) && Number(reason) >= 200 && Number(reason) <= 250)) refuse('INVALID_PARAMETER', 'reason must be 200-250');
-  done(ctx, await face.engine.agentNotReady(ctx.state.agent.username, undefined, reason === '' || reason === '0' ? BUSY : { kind: 'busy', code: Number(reason) }));
-};
+const sayBusy = (face: HuaweiFace) =>
+  async function sayBusy(ctx: HuaweiContext) {
+    const reason = String(ctx.query.reason ?? '');
+    if (reason !== '' && reason !== '0' && !(/^\d+$/.test(reason) && Number(reason) >= 200 && Number(reason) <= 250))
+      refuse('INVALID_PARAMETER', 'reason must be 200-250');
+    done(
+      ctx,
+      await face.engine.agentNotReady(ctx.state.agent.username, undefined, reason === '' || reason === '0' ? BUSY : { kind: 'busy', code: Number(reason) }),
+    );
+  };
 
-const rest = (face: HuaweiFace) => async function rest(ctx: HuaweiContext) {
-  const seconds = Number(ctx.params.time);
-  const cause = Number(ctx.params.restcause);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86399) refuse('INVALID_PARAMETER', 'time must be 1-86399 seconds');
-  if (!Number.isInteger(cause) || cause < 0 || cause > 255) refuse('INVALID_PARAMETER', 'restcause must be 0-255');
-  done(ctx, await face.engine.agentNotReady(ctx.state.agent.username, undefined, { kind: 'rest', cause, seconds }));
-};
+const rest = (face: HuaweiFace) =>
+  async function rest(ctx: HuaweiContext) {
+    const seconds = Number(ctx.params.time);
+    const cause = Number(ctx.params.restcause);
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86399) refuse('INVALID_PARAMETER', 'time must be 1-86399 seconds');
+    if (!Number.isInteger(cause) || cause < 0 || cause > 255) refuse('INVALID_PARAMETER', 'restcause must be 0-255');
+    done(ctx, await face.engine.agentNotReady(ctx.state.agent.username, undefined, { kind: 'rest', cause, seconds }));
+  };
 
-const work = (face: HuaweiFace) => async function work(ctx: HuaweiContext) {
-  done(ctx, await face.engine.agentNotReady(ctx.state.agent.username, undefined, WRAP_UP));
-};
+const work = (face: HuaweiFace) =>
+  async function work(ctx: HuaweiContext) {
+    done(ctx, await face.engine.agentNotReady(ctx.state.agent.username, undefined, WRAP_UP));
+  };
 
-const autoAnswer = (face: HuaweiFace) => async function autoAnswer(ctx: HuaweiContext) {
-  done(ctx, await face.engine.setAgentOptions(ctx.state.agent.username, { autoAnswer: bool({ flag: ctx.params.flag }, 'flag', false) }));
-};
+const autoAnswer = (face: HuaweiFace) =>
+  async function autoAnswer(ctx: HuaweiContext) {
+    done(ctx, await face.engine.setAgentOptions(ctx.state.agent.username, { autoAnswer: bool({ flag: ctx.params.flag }, 'flag', false) }));
+  };
 
-const autoEnterIdle = (face: HuaweiFace) => async function autoEnterIdle(ctx: HuaweiContext) {
-  done(ctx, await face.engine.setAgentOptions(ctx.state.agent.username, { autoIdle: ctx.params.flag === 'true' }));
-};
+const autoEnterIdle = (face: HuaweiFace) =>
+  async function autoEnterIdle(ctx: HuaweiContext) {
+    done(ctx, await face.engine.setAgentOptions(ctx.state.agent.username, { autoIdle: ctx.params.flag === 'true' }));
+  };
 
 /**
  * Gateway agent states (huawei.md §3.3, "Agent Status" api-cec/cec_07_0581.html): 2 signed out,
@@ -125,11 +136,12 @@ export function gatewayState(one: OneState): number {
   }
 }
 
-const agentStatus = (face: HuaweiFace) => async function agentStatus(ctx: HuaweiContext) {
-  const { username } = ctx.state.agent;
-  const [state, held] = await Promise.all([face.engine.agentState(username), face.engine.heldInteractions(username)]);
-  if (!state.ok) return failed(ctx, state);
-  if (!held.ok) return failed(ctx, held);
-  const one = agentStateOf(state.value, held.value, ['in-session']);
-  answer(ctx, '0', { result: { agentState: gatewayState(one), isWorking: one.kind === 'in-session' } });
-};
+const agentStatus = (face: HuaweiFace) =>
+  async function agentStatus(ctx: HuaweiContext) {
+    const { username } = ctx.state.agent;
+    const [state, held] = await Promise.all([face.engine.agentState(username), face.engine.heldInteractions(username)]);
+    if (!state.ok) return failed(ctx, state);
+    if (!held.ok) return failed(ctx, held);
+    const one = agentStateOf(state.value, held.value, ['in-session']);
+    answer(ctx, '0', { result: { agentState: gatewayState(one), isWorking: one.kind === 'in-session' } });
+  };

@@ -24,7 +24,13 @@ function ticket(_s: XucSession, f: Frame): Outcome<Ticket> {
   if (!TICKET_STATUSES.includes(status)) return fail('INVALID_PARAMETER', `status must be one of ${TICKET_STATUSES.join(', ')}`);
   const dueDate = typeof f.dueDate === 'string' ? f.dueDate : undefined;
   if (dueDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(dueDate)) return fail('INVALID_PARAMETER', 'dueDate is YYYY-MM-DD');
-  return ok({ uuid: String(f.uuid ?? ''), status, dueDate, comment: typeof f.comment === 'string' ? f.comment : undefined, period: f.periodUuid !== undefined });
+  return ok({
+    uuid: String(f.uuid ?? ''),
+    status,
+    dueDate,
+    comment: typeof f.comment === 'string' ? f.comment : undefined,
+    period: f.periodUuid !== undefined,
+  });
 }
 
 export const CALLBACK_COMMANDS: Record<string, XucCommand> = {
@@ -42,8 +48,10 @@ export const CALLBACK_COMMANDS: Record<string, XucCommand> = {
   findCallbackRequest: command('Error', findArgs, find),
   // Callback.listenCallbackMessage(voiceMessageRef) rings the user's phone to play the voice message
   // left with the request; no request carries one on this engine, so every reference is unknown.
-  listenCallbackMessage: command('Error', (_s, f) => ok(String(f.voiceMessageRef ?? '')), async (_s, ref) =>
-    fail('UNKNOWN_INTERACTION', `no voice message ${ref}`),
+  listenCallbackMessage: command(
+    'Error',
+    (_s, f) => ok(String(f.voiceMessageRef ?? '')),
+    async (_s, ref) => fail('UNKNOWN_INTERACTION', `no voice message ${ref}`),
   ),
 };
 
@@ -67,7 +75,10 @@ const OPERATORS: Record<string, (a: unknown, b: unknown) => boolean> = {
 
 /** SQL LIKE: % any run, _ one character. */
 function likeMatch(text: string, pattern: string, ci: boolean): boolean {
-  const re = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  const re = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
   return new RegExp(`^${re}$`, ci ? 'is' : 's').test(text);
 }
 
@@ -79,12 +90,14 @@ function findArgs(_s: XucSession, f: Frame): Outcome<Find> {
   for (const x of raw) {
     const r = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
     const operator = String(r.operator ?? '=');
-    if (typeof r.field !== 'string' || !(operator in OPERATORS)) return fail('INVALID_PARAMETER', `a filter is {field, operator (${Object.keys(OPERATORS).join(', ')}), value}`);
+    if (typeof r.field !== 'string' || !(operator in OPERATORS))
+      return fail('INVALID_PARAMETER', `a filter is {field, operator (${Object.keys(OPERATORS).join(', ')}), value}`);
     filters.push({ field: r.field, operator, value: r.value });
   }
   const offset = Number(request.offset ?? 0);
   const limit = Number(request.limit ?? 100);
-  if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 0 || limit > 1000) return fail('INVALID_PARAMETER', 'offset from 0, limit from 0 to 1000');
+  if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 0 || limit > 1000)
+    return fail('INVALID_PARAMETER', 'offset from 0, limit from 0 to 1000');
   return ok({ id: f.id ?? null, filters, offset, limit });
 }
 
@@ -123,13 +136,22 @@ async function lists(s: XucSession): Promise<Outcome<unknown>> {
   if (!open.ok) return open;
   const agentIdOf = (u: string) => dir.user(u)?.agentId;
   const rights = s.rights;
-  s.send('CallbackLists', dir.services.filter((q) => rights.queue(q)).map((q) => {
-    const list = listUuid(q);
-    return {
-      uuid: list, name: q.name, queueId: q.queueId,
-      callbacks: open.value.filter((i) => i.channelId === q.channelId && i.serviceCode === q.code && listed(rights, i)).map((i) => callbackRequest(i, list, agentIdOf)),
-    };
-  }));
+  s.send(
+    'CallbackLists',
+    dir.services
+      .filter((q) => rights.queue(q))
+      .map((q) => {
+        const list = listUuid(q);
+        return {
+          uuid: list,
+          name: q.name,
+          queueId: q.queueId,
+          callbacks: open.value
+            .filter((i) => i.channelId === q.channelId && i.serviceCode === q.code && listed(rights, i))
+            .map((i) => callbackRequest(i, list, agentIdOf)),
+        };
+      }),
+  );
   return ok(undefined);
 }
 
@@ -159,7 +181,8 @@ async function start(s: XucSession, { uuid, number }: { uuid: string; number: un
   const { user } = s;
   const found = await engine.getInteraction(uuid);
   if (!found.ok) return found;
-  if (found.value.agent?.username !== user.username || found.value.status !== 'ASSIGNED') return fail('INVALID_STATE', `callback ${uuid} is not taken by ${user.username}`);
+  if (found.value.agent?.username !== user.username || found.value.status !== 'ASSIGNED')
+    return fail('INVALID_STATE', `callback ${uuid} is not taken by ${user.username}`);
   const ticketUuid = randomUUID();
   const out = await engine.updateUserData(uuid, { callbackTicket: ticketUuid, callbackNumber: String(number ?? found.value.contactValue ?? '') });
   if (out.ok) broadcast(s, [out.value], 'CallbackStarted', { requestUuid: uuid, ticketUuid });

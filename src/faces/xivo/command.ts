@@ -13,7 +13,11 @@ export interface XucCommand {
 }
 
 /** A command from its argument decoder (a failure refuses the frame before anything runs) and its handler. */
-export function command<A>(errors: XucCommand['errors'], decode: (s: XucSession, f: Frame) => Outcome<A>, run: (s: XucSession, args: A) => Promise<Outcome<unknown>>): XucCommand {
+export function command<A>(
+  errors: XucCommand['errors'],
+  decode: (s: XucSession, f: Frame) => Outcome<A>,
+  run: (s: XucSession, args: A) => Promise<Outcome<unknown>>,
+): XucCommand {
   return {
     errors,
     async handle(s, f) {
@@ -25,4 +29,3 @@ export function command<A>(errors: XucCommand['errors'], decode: (s: XucSession,
 
 /** Commands without arguments. */
 export const none = (): Outcome<undefined> => ok(undefined);
-

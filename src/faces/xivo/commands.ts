@@ -40,15 +40,17 @@ function agentAndPause(s: XucSession, f: Frame): Outcome<{ agent: AgentConfig; r
   return a.ok ? ok({ agent: a.value, reason: decodeNotReady(typeof f.reason === 'string' && f.reason !== '' ? f.reason : 'paused') }) : a;
 }
 
-const membership = (remove: boolean) => (s: XucSession, f: Frame): Outcome<Membership> => {
-  const a = s.target(f);
-  if (!a.ok) return a;
-  const q = s.queueOf(f);
-  if (!q.ok) return q;
-  const penalty = remove ? -1 : Number(f.penalty ?? 0);
-  if (!Number.isInteger(penalty) || penalty < -1) return fail('INVALID_PARAMETER', 'penalty must be a whole number from 0');
-  return ok({ agent: a.value, queue: q.value, penalty });
-};
+const membership =
+  (remove: boolean) =>
+  (s: XucSession, f: Frame): Outcome<Membership> => {
+    const a = s.target(f);
+    if (!a.ok) return a;
+    const q = s.queueOf(f);
+    if (!q.ok) return q;
+    const penalty = remove ? -1 : Number(f.penalty ?? 0);
+    if (!Number.isInteger(penalty) || penalty < -1) return fail('INVALID_PARAMETER', 'penalty must be a whole number from 0');
+    return ok({ agent: a.value, queue: q.value, penalty });
+  };
 
 type Dial = { queue: ServiceEntry; destination: string; callerIdName?: string | undefined; variables: Record<string, unknown> };
 function dial(s: XucSession, f: Frame): Outcome<Dial> {
@@ -91,19 +93,25 @@ const XUC_COMMANDS: Record<string, XucCommand> = {
   // of UsersStatuses whose actions pause (queuepause_all) or unpause (queueunpause_all) the agent's
   // queues does so (its AgentStateEvent follows); every socket of the user hears UserStatusUpdate
   // {status}, which GLPI's js/xuc.js userStatusUpdate reads.
-  userStatusUpdate: command('Error', (_s, f) => {
-    const status = USER_STATUSES.find((u) => u.name === f.status);
-    return status ? ok(status) : fail('INVALID_PARAMETER', `unknown status ${String(f.status)}`);
-  }, async (s, status) => {
-    const { engine } = s.face;
-    const state = await engine.agentState(s.user.username);
-    if (state.ok && state.value.loggedIn) {
-      const out = status.pauses ? await engine.agentNotReady(s.user.username, undefined, decodeNotReady(status.name)) : await engine.agentReady(s.user.username);
-      if (!out.ok) return out;
-    }
-    for (const c of s.face.sessions) if (c.user.username === s.user.username) c.send('UserStatusUpdate', { status: status.name });
-    return done;
-  }),
+  userStatusUpdate: command(
+    'Error',
+    (_s, f) => {
+      const status = USER_STATUSES.find((u) => u.name === f.status);
+      return status ? ok(status) : fail('INVALID_PARAMETER', `unknown status ${String(f.status)}`);
+    },
+    async (s, status) => {
+      const { engine } = s.face;
+      const state = await engine.agentState(s.user.username);
+      if (state.ok && state.value.loggedIn) {
+        const out = status.pauses
+          ? await engine.agentNotReady(s.user.username, undefined, decodeNotReady(status.name))
+          : await engine.agentReady(s.user.username);
+        if (!out.ok) return out;
+      }
+      for (const c of s.face.sessions) if (c.user.username === s.user.username) c.send('UserStatusUpdate', { status: status.name });
+      return done;
+    },
+  ),
   listenAgent: command('AgentError', agent, async (s, a) => {
     const state = await s.face.engine.agentState(a.username);
     if (!state.ok) return state;
@@ -125,19 +133,31 @@ const XUC_COMMANDS: Record<string, XucCommand> = {
     for (const a of s.visibleAgents()) await sendStatistics(s, a);
     return done;
   }),
-  getList: command('Error', (_s, f) => {
-    const objectType = String(f.objectType ?? '');
-    const list = XUC_LISTS.get(objectType);
-    return list ? ok(list) : fail('INVALID_PARAMETER', `unknown list ${objectType}`);
-  }, (s, list) => list(s)),
+  getList: command(
+    'Error',
+    (_s, f) => {
+      const objectType = String(f.objectType ?? '');
+      const list = XUC_LISTS.get(objectType);
+      return list ? ok(list) : fail('INVALID_PARAMETER', `unknown list ${objectType}`);
+    },
+    (s, list) => list(s),
+  ),
   // Cti.getConfig(objectType): "line" is what xucmgt and xc_webrtc ask right after LoggedOn.
-  getConfig: command('Error', (_s, f) => (f.objectType === 'line' ? ok(undefined) : fail('INVALID_PARAMETER', `unknown config ${String(f.objectType)}`)), async (s) => lineConfig(s)),
+  getConfig: command(
+    'Error',
+    (_s, f) => (f.objectType === 'line' ? ok(undefined) : fail('INVALID_PARAMETER', `unknown config ${String(f.objectType)}`)),
+    async (s) => lineConfig(s),
+  ),
   getAgentDirectory: command('Error', none, async (s) => {
     const { engine, directory: dir } = s.face;
     const directory = [];
     for (const a of s.visibleAgents()) {
       const [state, held] = await Promise.all([engine.agentState(a.username), engine.heldInteractions(a.username)]);
-      if (state.ok && held.ok) directory.push({ agent: agentEntry(a, dir, s.groups), agentState: agentStateEvent(a, state.value, held.value, await s.memberQueues(a.username), Date.now()) });
+      if (state.ok && held.ok)
+        directory.push({
+          agent: agentEntry(a, dir, s.groups),
+          agentState: agentStateEvent(a, state.value, held.value, await s.memberQueues(a.username), Date.now()),
+        });
     }
     s.send('AgentDirectory', { directory });
     return done;

@@ -118,9 +118,18 @@ export class XucSession {
     // userConfigHandler): a numeric userId, and voicemail and forwards (none here: null destinations
     // leave the sample's forward boxes alone).
     this.send('UserConfigUpdate', {
-      userId: userIdOf(this.user), agentId: this.user.agentId ?? null, fullName: directory.displayName(this.user), mobileNumber: null,
-      voiceMailId: null, voiceMailEnabled: false,
-      naFwdEnabled: false, naFwdDestination: null, uncFwdEnabled: false, uncFwdDestination: null, busyFwdEnabled: false, busyFwdDestination: null,
+      userId: userIdOf(this.user),
+      agentId: this.user.agentId ?? null,
+      fullName: directory.displayName(this.user),
+      mobileNumber: null,
+      voiceMailId: null,
+      voiceMailEnabled: false,
+      naFwdEnabled: false,
+      naFwdDestination: null,
+      uncFwdEnabled: false,
+      uncFwdDestination: null,
+      busyFwdEnabled: false,
+      busyFwdDestination: null,
     });
     this.send('UsersStatuses', usersStatuses());
     // What the token's earlier sockets left unproven comes first, then the live events; the
@@ -180,7 +189,8 @@ export class XucSession {
     } catch {
       return this.error('Error', fail('INVALID_PARAMETER', 'the frame is not JSON'));
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return this.error('Error', fail('INVALID_PARAMETER', 'a frame is a JSON object'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return this.error('Error', fail('INVALID_PARAMETER', 'a frame is a JSON object'));
     const f = parsed as Record<string, unknown>;
     // cti.js pings every 5 s and closes after 3 silent intervals: answer every ping.
     if (f.claz === 'ping') return this.send('Pong', {});
@@ -205,7 +215,9 @@ export class XucSession {
   target(f: Frame): Outcome<AgentConfig> {
     const raw = f.agentid ?? f.agentId;
     if (raw === undefined || raw === null || raw === '') {
-      return this.user.agentId !== undefined && this.user.profiles.includes('agent') ? ok(this.user) : fail('NOT_AN_AGENT', `${this.user.username} is not an agent`);
+      return this.user.agentId !== undefined && this.user.profiles.includes('agent')
+        ? ok(this.user)
+        : fail('NOT_AN_AGENT', `${this.user.username} is not an agent`);
     }
     const id = Number(raw);
     const a = Number.isInteger(id) ? this.face.directory.agentById(id) : undefined;

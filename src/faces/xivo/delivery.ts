@@ -43,7 +43,7 @@ export class OwnEventDelivery {
   /** What lies past the cursor, oldest first. */
   async catchUp(): Promise<void> {
     const { engine } = this.s.face;
-    for (let after = this.start; ; ) {
+    for (let after = this.start; ;) {
       const page = await engine.agentEvents(this.s.user.username, after, PAGE);
       if (!page.ok) return; // the store is down: the live feed carries on, the cursor stays
       for (const e of page.value) {

@@ -48,7 +48,12 @@ export interface XivoFace extends XivoFaceOptions {
  * whose events (events.ts) come from the agent event feed.
  */
 export function xivoFace(options: XivoFaceOptions): AgentFace {
-  const face: XivoFace = { ...options, sessions: new Set(), dialing: new Map(), queueStats: new QueueStatsFeed(options.engine, () => options.directory.services) };
+  const face: XivoFace = {
+    ...options,
+    sessions: new Set(),
+    dialing: new Map(),
+    queueStats: new QueueStatsFeed(options.engine, () => options.directory.services),
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.bodyLimit });
   const router = new Router<FaceState>({ prefix: '/xuc/api/2.0' });
   router.use(xivoErrors);

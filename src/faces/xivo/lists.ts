@@ -17,18 +17,27 @@ const visibleQueues = (s: XucSession) => {
 };
 
 async function agentList(s: XucSession): Promise<Outcome<unknown>> {
-  s.send('AgentList', s.visibleAgents().map((a) => agentEntry(a, s.face.directory, s.groups)));
+  s.send(
+    'AgentList',
+    s.visibleAgents().map((a) => agentEntry(a, s.face.directory, s.groups)),
+  );
   return ok(undefined);
 }
 
 async function agentGroupList(s: XucSession): Promise<Outcome<unknown>> {
   const seen = new Set(s.visibleAgents().map((a) => a.group));
-  s.send('AgentGroupList', [...s.groups].filter(([name]) => seen.has(name)).map(([name, id]) => ({ id, name })));
+  s.send(
+    'AgentGroupList',
+    [...s.groups].filter(([name]) => seen.has(name)).map(([name, id]) => ({ id, name })),
+  );
   return ok(undefined);
 }
 
 async function queueList(s: XucSession): Promise<Outcome<unknown>> {
-  s.send('QueueList', visibleQueues(s).map((q) => queueEntry(q, s.face.directory)));
+  s.send(
+    'QueueList',
+    visibleQueues(s).map((q) => queueEntry(q, s.face.directory)),
+  );
   return ok(undefined);
 }
 
@@ -41,7 +50,8 @@ async function queueMemberList(s: XucSession): Promise<Outcome<unknown>> {
   for (const x of m.value) {
     const a = dir.user(x.username);
     if (!a || a.agentId === undefined) continue;
-    for (const q of dir.services) if (q.code === x.serviceCode && rights.member(a, q)) members.push({ agentId: a.agentId, queueId: q.queueId, penalty: x.penalty });
+    for (const q of dir.services)
+      if (q.code === x.serviceCode && rights.member(a, q)) members.push({ agentId: a.agentId, queueId: q.queueId, penalty: x.penalty });
   }
   s.send('QueueMemberList', members);
   return ok(undefined);

@@ -37,7 +37,11 @@ function defaults(s: XucSession, u: AgentConfig): Array<{ queueId: number; penal
 }
 
 const fixed = () =>
-  command('Error', () => ok(undefined), async () => fail('FORBIDDEN', "the default membership is the agent's skills in the configuration: change embedded.agents[].skills and reload"));
+  command(
+    'Error',
+    () => ok(undefined),
+    async () => fail('FORBIDDEN', "the default membership is the agent's skills in the configuration: change embedded.agents[].skills and reload"),
+  );
 
 export const MEMBERSHIP_COMMANDS: Record<string, XucCommand> = {
   // XucMembership.getUserDefaultMembership waits for UserQueueDefaultMembership with the same userId.

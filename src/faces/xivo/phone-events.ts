@@ -19,7 +19,13 @@ export const isOnHold = (i: Interaction) => i.userData[ON_HOLD] === 'true';
  */
 function attached(i: Interaction): Record<string, string> {
   const session: Record<string, string | undefined> = {
-    sessionId: i.id, serviceCode: i.serviceCode, channelId: String(i.channelId), contactId: i.contactId, contactValue: i.contactValue, description: i.description, data: i.data,
+    sessionId: i.id,
+    serviceCode: i.serviceCode,
+    channelId: String(i.channelId),
+    contactId: i.contactId,
+    contactValue: i.contactValue,
+    description: i.description,
+    data: i.data,
   };
   const all = { ...Object.fromEntries(Object.entries(session).filter((e): e is [string, string] => e[1] !== undefined)), ...i.userData };
   return Object.fromEntries(Object.entries(all).map(([k, v]) => [`USR_${k}`, v]));
@@ -32,7 +38,13 @@ function attached(i: Interaction): Record<string, string> {
  */
 export function phoneEvent(i: Interaction, eventType: string, dn: string | undefined): Json {
   return {
-    eventType, DN: dn ?? '', otherDN: i.contactValue ?? '', otherDName: i.contactId ?? i.contactValue ?? '', linkedId: i.id, uniqueId: i.id, queueName: i.serviceCode,
+    eventType,
+    DN: dn ?? '',
+    otherDN: i.contactValue ?? '',
+    otherDName: i.contactId ?? i.contactValue ?? '',
+    linkedId: i.id,
+    uniqueId: i.id,
+    queueName: i.serviceCode,
     userData: attached(i),
   };
 }
@@ -52,7 +64,9 @@ export function currentEventType(i: Interaction): string | undefined {
 export function sheet(i: Interaction, now: number): Json {
   const fields = Object.entries(attached(i)).map(([k, v]) => [k.slice(4), v] as const);
   return {
-    timenow: Math.floor(now / 1000), compressed: false, serial: 'json',
+    timenow: Math.floor(now / 1000),
+    compressed: false,
+    serial: 'json',
     payload: { profile: { user: { sheetInfo: fields.map(([name, value], n) => ({ name, value, order: (n + 1) * 10, type: 'text' })) } } },
     channel: `MCC/${i.channelId}-${i.id}`,
   };

@@ -23,7 +23,9 @@ function dialArgs(_s: XucSession, f: Frame): Outcome<Dial> {
 }
 
 const numbers = (_s: XucSession, f: Frame): Outcome<string[]> =>
-  Array.isArray(f.phoneNumbers) && f.phoneNumbers.length <= 1000 ? ok(f.phoneNumbers.map(String)) : fail('INVALID_PARAMETER', 'phoneNumbers is a list of at most 1000 numbers');
+  Array.isArray(f.phoneNumbers) && f.phoneNumbers.length <= 1000
+    ? ok(f.phoneNumbers.map(String))
+    : fail('INVALID_PARAMETER', 'phoneNumbers is a list of at most 1000 numbers');
 
 export const PHONE_COMMANDS: Record<string, XucCommand> = {
   // cti.js Cti.dial(destination, variables): the user's own phone dials out. Here an outgoing
@@ -32,13 +34,17 @@ export const PHONE_COMMANDS: Record<string, XucCommand> = {
   dial: command('Error', dialArgs, (s, d) => withinDialLimit(s, () => dial(s, d))),
   // cti.js Cti.hold(): toggles hold on the current call; PhoneEvent EventOnHold / EventEstablished
   // come from the call's user data change (events.ts), so every socket of the user sees it.
-  hold: command('Error', (_s, f) => ok(typeof f.uniqueId === 'string' ? f.uniqueId : undefined), async (s, id) => {
-    const held = await s.face.engine.heldInteractions(s.user.username);
-    if (!held.ok) return held;
-    const call = held.value.find((i) => (id ? i.id === id : inProgress(i)));
-    if (!call || !inProgress(call)) return fail('INVALID_STATE', 'no call to hold');
-    return s.face.engine.updateUserData(call.id, { [ON_HOLD]: isOnHold(call) ? 'false' : 'true' });
-  }),
+  hold: command(
+    'Error',
+    (_s, f) => ok(typeof f.uniqueId === 'string' ? f.uniqueId : undefined),
+    async (s, id) => {
+      const held = await s.face.engine.heldInteractions(s.user.username);
+      if (!held.ok) return held;
+      const call = held.value.find((i) => (id ? i.id === id : inProgress(i)));
+      if (!call || !inProgress(call)) return fail('INVALID_STATE', 'no call to hold');
+      return s.face.engine.updateUserData(call.id, { [ON_HOLD]: isOnHold(call) ? 'false' : 'true' });
+    },
+  ),
   // xucmgt XucPhoneEventListener.requestPhoneEventsForCurrentCalls reads `events` of CurrentCallsPhoneEvents.
   getCurrentCallsPhoneEvents: command('Error', none, async (s) => {
     const [held, state] = await Promise.all([s.face.engine.heldInteractions(s.user.username), s.face.engine.agentState(s.user.username)]);
@@ -71,7 +77,16 @@ export const PHONE_COMMANDS: Record<string, XucCommand> = {
  */
 export function lineConfig(s: XucSession): Outcome<unknown> {
   const line = s.user.line;
-  s.send('LineConfig', { id: userIdOf(s.user), context: 'default', name: line ?? '', number: line ?? '', hasDevice: line !== undefined, webRtc: false, isUa: false, mobileApp: false });
+  s.send('LineConfig', {
+    id: userIdOf(s.user),
+    context: 'default',
+    name: line ?? '',
+    number: line ?? '',
+    hasDevice: line !== undefined,
+    webRtc: false,
+    isUa: false,
+    mobileApp: false,
+  });
   return done;
 }
 
@@ -123,6 +138,10 @@ export async function hintsChanged(s: XucSession, e: AgentEvent): Promise<void> 
   const a = s.face.directory.user(e.username);
   const state = await s.face.engine.agentState(e.username);
   // Its own line, the one it is on now, and any line shown busy (it may just have left it).
-  const lines = new Set([a?.line, state.ok ? state.value.phone : undefined, ...[...s.hints].filter(([, v]) => v !== undefined && v !== PHONE_STATUS.AVAILABLE).map(([n]) => n)]);
+  const lines = new Set([
+    a?.line,
+    state.ok ? state.value.phone : undefined,
+    ...[...s.hints].filter(([, v]) => v !== undefined && v !== PHONE_STATUS.AVAILABLE).map(([n]) => n),
+  ]);
   for (const n of lines) if (n !== undefined && s.hints.has(n)) await sendHint(s, n);
 }

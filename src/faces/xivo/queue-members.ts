@@ -19,7 +19,9 @@ export async function broadcastMembership(s: XucSession, agent: AgentConfig, ser
   const { engine, directory: dir, sessions } = s.face;
   const all = await engine.queueMembership();
   const members = all.ok
-    ? all.value.filter((m) => m.username === agent.username).flatMap((m) => dir.services.filter((x) => x.code === m.serviceCode).map((x) => ({ service: x, penalty: m.penalty })))
+    ? all.value
+        .filter((m) => m.username === agent.username)
+        .flatMap((m) => dir.services.filter((x) => x.code === m.serviceCode).map((x) => ({ service: x, penalty: m.penalty })))
     : [];
   const config = agentConfig(agent, dir, groupIds(dir), members);
   for (const c of sessions) {
@@ -27,4 +29,3 @@ export async function broadcastMembership(s: XucSession, agent: AgentConfig, ser
     if (c.rights.agent(agent)) c.send('AgentConfig', config);
   }
 }
-

@@ -56,7 +56,10 @@ export class QueueStatsFeed {
   private timer: NodeJS.Timeout | undefined;
   private reading = false;
 
-  constructor(private readonly engine: AgentDesk, private readonly queues: () => readonly ServiceEntry[]) {}
+  constructor(
+    private readonly engine: AgentDesk,
+    private readonly queues: () => readonly ServiceEntry[],
+  ) {}
 
   async subscribe(s: XucSession): Promise<Outcome<unknown>> {
     this.subscribers.add(s);
@@ -112,13 +115,17 @@ export const QUEUE_STAT_COMMANDS: Record<string, XucCommand> = {
   subscribeToQueueStats: command('Error', none, (s) => s.face.queueStats.subscribe(s)),
   // Cti.getQueueStatistics(queueId, window, xqos): the reply's msgType is GetQueueStatistics
   // (Cti.MessageType.GETQUEUESTATISTICS); window and xqos are echoed, the counters are those of now.
-  getQueueStatistics: command('Error', (s, f) => {
-    const q = s.queueOf(f);
-    return q.ok ? ok({ q: q.value, window: f.window ?? null, xqos: f.xqos ?? null }) : q;
-  }, async (s, { q, window, xqos }) => {
-    const counters = await s.face.queueStats.of(q);
-    if (!counters.ok) return counters;
-    s.send('GetQueueStatistics', { queueId: q.queueId, window, xqos, counters: counters.value });
-    return ok(undefined);
-  }),
+  getQueueStatistics: command(
+    'Error',
+    (s, f) => {
+      const q = s.queueOf(f);
+      return q.ok ? ok({ q: q.value, window: f.window ?? null, xqos: f.xqos ?? null }) : q;
+    },
+    async (s, { q, window, xqos }) => {
+      const counters = await s.face.queueStats.of(q);
+      if (!counters.ok) return counters;
+      s.send('GetQueueStatistics', { queueId: q.queueId, window, xqos, counters: counters.value });
+      return ok(undefined);
+    },
+  ),
 };

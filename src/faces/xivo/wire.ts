@@ -47,7 +47,15 @@ export const userById = (dir: AgentRoster, userId: unknown): AgentConfig | undef
 export function agentEntry(a: AgentConfig, dir: AgentRoster, groups: Map<string, number>): Json {
   const [firstName = '', ...rest] = dir.displayName(a).split(' ');
   // userId: xucmgt's XucAgent.onAgentConfig keys agents by id and userId (its default membership view).
-  return { id: a.agentId, userId: userIdOf(a), firstName, lastName: rest.join(' '), number: String(a.agentId), context: 'default', groupId: groups.get(a.group) ?? 0 };
+  return {
+    id: a.agentId,
+    userId: userIdOf(a),
+    firstName,
+    lastName: rest.join(' '),
+    number: String(a.agentId),
+    context: 'default',
+    groupId: groups.get(a.group) ?? 0,
+  };
 }
 
 export function queueEntry(s: ServiceEntry, dir: AgentRoster): Json {
@@ -70,7 +78,12 @@ export function agentStateEvent(a: AgentConfig, state: AgentState, held: readonl
       const call = one.interaction;
       const outgoing = call.userData.direction === 'Outgoing';
       return {
-        name: 'AgentOnCall', ...base, since, acd: !outgoing, direction: outgoing ? 'Outgoing' : 'Incoming', callType: 'External',
+        name: 'AgentOnCall',
+        ...base,
+        since,
+        acd: !outgoing,
+        direction: outgoing ? 'Outgoing' : 'Incoming',
+        callType: 'External',
         monitorState: call.userData.monitorState === 'PAUSED' ? 'PAUSED' : 'ACTIVE',
       };
     }
@@ -113,15 +126,33 @@ export function callbackRequest(i: Interaction, list: string, agentIdOf: (userna
 }
 
 /** AgentConfig: the agent and its queue memberships, as XUC sends it when they change. */
-export function agentConfig(a: AgentConfig, dir: AgentRoster, groups: Map<string, number>, members: ReadonlyArray<{ service: ServiceEntry; penalty: number }>): Json {
+export function agentConfig(
+  a: AgentConfig,
+  dir: AgentRoster,
+  groups: Map<string, number>,
+  members: ReadonlyArray<{ service: ServiceEntry; penalty: number }>,
+): Json {
   const [firstname = '', ...rest] = dir.displayName(a).split(' ');
   const number = String(a.agentId);
   return {
-    id: a.agentId, firstname, lastname: rest.join(' '), number, context: 'default',
+    id: a.agentId,
+    firstname,
+    lastname: rest.join(' '),
+    number,
+    context: 'default',
     member: members.map((m) => ({
-      queue_name: m.service.code, queue_id: m.service.queueId, interface: `Agent/${number}`, penalty: m.penalty, commented: 0,
-      usertype: 'Agent', userid: a.agentId, channel: 'Agent', category: 'Queue', position: 1,
+      queue_name: m.service.code,
+      queue_id: m.service.queueId,
+      interface: `Agent/${number}`,
+      penalty: m.penalty,
+      commented: 0,
+      usertype: 'Agent',
+      userid: a.agentId,
+      channel: 'Agent',
+      category: 'Queue',
+      position: 1,
     })),
-    numgroup: groups.get(a.group) ?? 0, userid: a.agentId,
+    numgroup: groups.get(a.group) ?? 0,
+    userid: a.agentId,
   };
 }

@@ -56,17 +56,27 @@ export class GenesysClient implements VendorClient {
     const cometd = new CometD();
     this.cometd = cometd;
     cometd.unregisterTransport('websocket'); // GWS 8.5 serves long-polling (genesys.md §3)
-    cometd.configure({ url: `${this.base}/api/v2/notifications`, requestHeaders: { Authorization: this.auth }, logLevel: 'warn', maxNetworkDelay: 5000, maxBackoff: 2000 });
+    cometd.configure({
+      url: `${this.base}/api/v2/notifications`,
+      requestHeaders: { Authorization: this.auth },
+      logLevel: 'warn',
+      maxNetworkDelay: 5000,
+      maxBackoff: 2000,
+    });
     let subscribed = false;
     cometd.addListener('/meta/handshake', (m: Message) => {
       if (!m.successful) return link.down(`CometD handshake failed: ${JSON.stringify(m.error ?? '')}`);
       // After every (re)handshake the subscriptions are made again: the server forgot them.
       cometd.subscribe('/v2/me/agents', (n: Message) => this.agentNotification(n));
-      cometd.subscribe('/v2/me/workitems', (n: Message) => this.notification(n, link), (s: Message) => {
-        subscribed = !!s.successful;
-        if (subscribed) link.up();
-        else link.down('CometD subscription refused');
-      });
+      cometd.subscribe(
+        '/v2/me/workitems',
+        (n: Message) => this.notification(n, link),
+        (s: Message) => {
+          subscribed = !!s.successful;
+          if (subscribed) link.up();
+          else link.down('CometD subscription refused');
+        },
+      );
     });
     cometd.addListener('/meta/connect', (m: Message) => {
       if (this.stopped) return;
@@ -112,7 +122,11 @@ export class GenesysClient implements VendorClient {
   // ------------------------------------------------------------------ operations
 
   async submit(s: Submission, signal: AbortSignal): Promise<string> {
-    const created = await this.post('/api/v2/me/workitems', { operationName: 'Create', userData: s.userData, ...(s.contact ? { contact: s.contact } : {}) }, signal);
+    const created = await this.post(
+      '/api/v2/me/workitems',
+      { operationName: 'Create', userData: s.userData, ...(s.contact ? { contact: s.contact } : {}) },
+      signal,
+    );
     if (typeof created.id !== 'string') throw new SyntaxError('the Create reply has no workitem id');
     // Completing a workitem with a queueName places it in that queue (genesys.md §6.2).
     if (s.enqueue) await this.post(`/api/v2/me/workitems/${encodeURIComponent(created.id)}`, { operationName: 'Complete', queueName: s.queue }, signal);
@@ -120,9 +134,15 @@ export class GenesysClient implements VendorClient {
   }
 
   async offer(vendorId: string, agentId: string, signal: AbortSignal): Promise<void> {
-    await this.post(`/api/v2/me/workitems/${encodeURIComponent(vendorId)}`, { operationName: 'Transfer', targetUri: `${this.base}/api/v2/users/${encodeURIComponent(agentId)}` }, signal, {
-      6: 'UNKNOWN_AGENT', 2: 'AGENT_UNAVAILABLE',
-    });
+    await this.post(
+      `/api/v2/me/workitems/${encodeURIComponent(vendorId)}`,
+      { operationName: 'Transfer', targetUri: `${this.base}/api/v2/users/${encodeURIComponent(agentId)}` },
+      signal,
+      {
+        6: 'UNKNOWN_AGENT',
+        2: 'AGENT_UNAVAILABLE',
+      },
+    );
   }
 
   async status(vendorId: string, signal: AbortSignal): Promise<VendorStatus> {
@@ -157,13 +177,15 @@ export class GenesysClient implements VendorClient {
     });
     loggedOut.catch(() => undefined); // a refused POST below is the answer then
     try {
-      await this.post(`/api/v2/users/${encodeURIComponent(agentId)}`, { operationName: 'EndContactCenterSession' }, signal, { 2: 'AGENT_NOT_LOGGED_IN', 6: 'UNKNOWN_AGENT' });
+      await this.post(`/api/v2/users/${encodeURIComponent(agentId)}`, { operationName: 'EndContactCenterSession' }, signal, {
+        2: 'AGENT_NOT_LOGGED_IN',
+        6: 'UNKNOWN_AGENT',
+      });
       if (this.agentStates.get(agentId) !== 'LoggedOut') await loggedOut;
     } finally {
       if (waiter) this.agentWaiters.delete(waiter);
     }
   }
-
 
   // ------------------------------------------------------------------ HTTP
 
@@ -172,7 +194,14 @@ export class GenesysClient implements VendorClient {
   }
 
   /** One GWS call; a CSRF refusal fetches a fresh token (GET /api/v2/me) and tries once more. */
-  private async request(method: string, path: string, body: Body | undefined, signal: AbortSignal, meaning: Record<number, Reason> = {}, again = true): Promise<Body> {
+  private async request(
+    method: string,
+    path: string,
+    body: Body | undefined,
+    signal: AbortSignal,
+    meaning: Record<number, Reason> = {},
+    again = true,
+  ): Promise<Body> {
     if (method !== 'GET' && !this.csrf && again) await this.request('GET', '/api/v2/me', undefined, signal, {}, false);
     const headers: Record<string, string> = { Authorization: this.auth, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';

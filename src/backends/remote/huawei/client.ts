@@ -13,7 +13,7 @@ export interface HuaweiOptions {
 type Body = Record<string, unknown>;
 
 /** A workno as the bridge names agents (the gateway sends it as a number or a string; absent or 0 is none). */
-const workno = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number') && v !== '' && v !== 0 ? String(v) : undefined;
+const workno = (v: unknown): string | undefined => ((typeof v === 'string' || typeof v === 'number') && v !== '' && v !== 0 ? String(v) : undefined);
 
 const STATES: Record<string, InteractionStatus> = { Created: 'NEW', Queued: 'QUEUED', Alerting: 'BOOKED', Talking: 'ASSIGNED', Released: 'CLOSED' };
 
@@ -56,7 +56,11 @@ export class HuaweiClient implements VendorClient {
     this.stopped = true;
     this.poller?.abort();
     if (this.guid) {
-      await fetch(`${this.base}/onlineagent/${this.options.agentId}/logout`, { method: 'DELETE', headers: { Guid: this.guid }, signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+      await fetch(`${this.base}/onlineagent/${this.options.agentId}/logout`, {
+        method: 'DELETE',
+        headers: { Guid: this.guid },
+        signal: AbortSignal.timeout(1000),
+      }).catch(() => undefined);
     }
   }
 
@@ -111,14 +115,21 @@ export class HuaweiClient implements VendorClient {
   // ------------------------------------------------------------------ operations
 
   async submit(s: Submission, signal: AbortSignal): Promise<string> {
-    const r = await this.request('POST', `/mediacall/${this.options.agentId}/createcall`, { skillid: Number(s.queue), caller: s.contact ?? '', calldata: JSON.stringify(s.userData) }, signal);
+    const r = await this.request(
+      'POST',
+      `/mediacall/${this.options.agentId}/createcall`,
+      { skillid: Number(s.queue), caller: s.contact ?? '', calldata: JSON.stringify(s.userData) },
+      signal,
+    );
     const callid = (r.result as Body | undefined)?.callid;
     if (typeof callid !== 'string') throw new SyntaxError('the createcall answer has no callid');
     return callid;
   }
 
   async offer(vendorId: string, agentId: string, signal: AbortSignal): Promise<void> {
-    await this.request('POST', `/mediacall/${this.options.agentId}/transfer`, { callid: vendorId, devicetype: 2, address: agentId }, signal, { '000-002': 'UNKNOWN_AGENT' });
+    await this.request('POST', `/mediacall/${this.options.agentId}/transfer`, { callid: vendorId, devicetype: 2, address: agentId }, signal, {
+      '000-002': 'UNKNOWN_AGENT',
+    });
   }
 
   async status(vendorId: string, signal: AbortSignal): Promise<VendorStatus> {
@@ -145,7 +156,9 @@ export class HuaweiClient implements VendorClient {
   }
 
   async logoutAgent(agentId: string, _media: string, signal: AbortSignal): Promise<void> {
-    await this.request('DELETE', `/qualitycontrol/${this.options.agentId}/forcelogout/${encodeURIComponent(agentId)}`, undefined, signal, { '000-002': 'UNKNOWN_AGENT' });
+    await this.request('DELETE', `/qualitycontrol/${this.options.agentId}/forcelogout/${encodeURIComponent(agentId)}`, undefined, signal, {
+      '000-002': 'UNKNOWN_AGENT',
+    });
   }
 
   // ------------------------------------------------------------------ HTTP
@@ -167,7 +180,10 @@ export class HuaweiClient implements VendorClient {
   private check(body: Body, meaning: Record<string, Reason> = {}): Body {
     if (typeof body.retcode !== 'string') throw new SyntaxError('the CC-Gateway answer has no retcode');
     if (body.retcode !== '0') {
-      throw new VendorError(meaning[body.retcode] ?? huaweiReasons[body.retcode] ?? 'INVALID_RESPONSE', `CC-Gateway retcode ${body.retcode}: ${String(body.message ?? '')}`);
+      throw new VendorError(
+        meaning[body.retcode] ?? huaweiReasons[body.retcode] ?? 'INVALID_RESPONSE',
+        `CC-Gateway retcode ${body.retcode}: ${String(body.message ?? '')}`,
+      );
     }
     return body;
   }

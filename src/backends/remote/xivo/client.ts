@@ -13,7 +13,12 @@ export interface XivoOptions {
 
 type Frame = { msgType: string; ctiMessage?: Record<string, unknown> };
 
-const PHONE_STATES: Record<string, InteractionStatus> = { EventDialing: 'QUEUED', EventRinging: 'BOOKED', EventEstablished: 'ASSIGNED', EventReleased: 'CLOSED' };
+const PHONE_STATES: Record<string, InteractionStatus> = {
+  EventDialing: 'QUEUED',
+  EventRinging: 'BOOKED',
+  EventEstablished: 'ASSIGNED',
+  EventReleased: 'CLOSED',
+};
 /** cti.js pings every 5 s and gives up after 3 silent intervals (xivo.md §2); so does the bridge. */
 const PING_MS = 5000;
 const SILENCE_MS = 15_000;
@@ -76,11 +81,14 @@ export class XivoClient implements VendorClient {
 
   private async login(): Promise<string> {
     const res = await fetch(`${this.base}/xuc/api/2.0/auth/login`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: this.options.login, password: this.options.password }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: this.options.login, password: this.options.password }),
       signal: AbortSignal.timeout(5000),
     });
     const body = JSON.parse(await res.text()) as { token?: string; error?: string; message?: string };
-    if (typeof body.token !== 'string') throw new VendorError(xivoReasons[body.error ?? ''] ?? 'INVALID_RESPONSE', `XUC login failed: ${body.error ?? res.status}`);
+    if (typeof body.token !== 'string')
+      throw new VendorError(xivoReasons[body.error ?? ''] ?? 'INVALID_RESPONSE', `XUC login failed: ${body.error ?? res.status}`);
     return body.token;
   }
 
@@ -164,7 +172,10 @@ export class XivoClient implements VendorClient {
           return true;
         }
         // Errors carry no request id: an Error frame names its command; AgentError answers agent commands.
-        const mine = f.msgType === 'Error' ? f.ctiMessage?.command === undefined || f.ctiMessage.command === args.command : f.msgType === 'AgentError' && String(args.command).startsWith('agent');
+        const mine =
+          f.msgType === 'Error'
+            ? f.ctiMessage?.command === undefined || f.ctiMessage.command === args.command
+            : f.msgType === 'AgentError' && String(args.command).startsWith('agent');
         if (mine) {
           const name = String(f.ctiMessage?.Error ?? '');
           reject(new VendorError(xivoReasons[name] ?? 'INVALID_RESPONSE', `XUC ${f.msgType} ${name}: ${String(f.ctiMessage?.message ?? '')}`));
@@ -176,10 +187,14 @@ export class XivoClient implements VendorClient {
         return true;
       };
       this.waiters.add(waiter);
-      signal.addEventListener('abort', () => {
-        this.waiters.delete(waiter);
-        reject(signal.reason);
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          this.waiters.delete(waiter);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
       ws.send(JSON.stringify({ claz: 'web', ...args }));
     });
   }
@@ -189,8 +204,13 @@ export class XivoClient implements VendorClient {
   /** dialFromQueue has no reply: the PhoneEvent carrying our session id names the call. */
   submit(s: Submission, signal: AbortSignal): Promise<string> {
     const variables = Object.fromEntries(Object.entries(s.userData).map(([k, v]) => [k, v]));
-    return this.command({ command: 'dialFromQueue', destination: s.contact ?? '', queueId: Number(s.queue), callerIdName: s.description ?? 'MCC', callerIdNumber: '', variables }, signal, (f) =>
-      f.msgType === 'PhoneEvent' && (f.ctiMessage?.userData as Record<string, unknown> | undefined)?.USR_mccSessionId === s.sessionId ? String(f.ctiMessage?.uniqueId as string) : undefined,
+    return this.command(
+      { command: 'dialFromQueue', destination: s.contact ?? '', queueId: Number(s.queue), callerIdName: s.description ?? 'MCC', callerIdNumber: '', variables },
+      signal,
+      (f) =>
+        f.msgType === 'PhoneEvent' && (f.ctiMessage?.userData as Record<string, unknown> | undefined)?.USR_mccSessionId === s.sessionId
+          ? String(f.ctiMessage?.uniqueId as string)
+          : undefined,
     );
   }
 
