@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { xmlFieldsProblem, xmlTextProblem } from '../../contract/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
 import { storeGuard, type SessionRecord, type Tx } from '../../store/index.js';
+import { newSessionRecord } from '../interaction-view.js';
 import type { TransferTarget } from '../agent-desk.js';
 import type { CloseParty, Interaction, NewInteraction } from '../backend.js';
 import { change, changeOpen, event, skillCheck, unknownSession, type EngineContext } from './context.js';
@@ -35,20 +36,7 @@ export function createInteraction(e: EngineContext, spec: NewInteraction): Promi
       const service = e.roster.serviceConfig(spec.channelId, spec.serviceCode) ? await tx.getService(spec.channelId, spec.serviceCode) : undefined;
       if (!service) return fail('UNKNOWN_SERVICE', `service ${spec.serviceCode} is not configured on channel ${spec.channelId}`);
       if (!service.enabled) return fail('SERVICE_DISABLED', `service ${spec.serviceCode} is not enabled on channel ${spec.channelId}`);
-      const s: SessionRecord = {
-        id: spec.id ?? randomUUID(),
-        channelId: spec.channelId,
-        serviceCode: spec.serviceCode,
-        status: 'NEW',
-        data: spec.data,
-        description: spec.description,
-        contactId: spec.contactId,
-        contactValue: spec.contactValue,
-        userData: {},
-        seq: 0,
-        rejectedBy: [],
-        createdAt: e.now(),
-      };
+      const s = newSessionRecord(spec, spec.id ?? randomUUID(), e.now());
       if (!(await tx.insertSession(s))) return fail('DUPLICATE_INTERACTION', `session ${s.id} already exists`);
       await tx.countActive(s.channelId, 1);
       return ok(await view(e, tx, s));

@@ -5,7 +5,7 @@ import { fail, ok, platformFailure, type Outcome } from '../../reasons/index.js'
 import type { SessionRecord, Store, Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, NewInteraction } from '../backend.js';
 import { storeGuard } from '../../store/index.js';
-import { interactionOf } from '../interaction-view.js';
+import { interactionOf, newSessionRecord } from '../interaction-view.js';
 import type { QueueState, VendorClient, VendorStatus } from './client.js';
 import { Resilience } from './resilience.js';
 
@@ -144,20 +144,7 @@ export class RemoteBackend implements Backend {
     if (!service.enabled) return Promise.resolve(fail('SERVICE_DISABLED', `service ${spec.serviceCode} is not enabled on channel ${spec.channelId}`));
     return storeGuard(() =>
       this.store.tx(async (tx) => {
-        const s: SessionRecord = {
-          id: spec.id ?? crypto.randomUUID(),
-          channelId: spec.channelId,
-          serviceCode: spec.serviceCode,
-          status: 'NEW',
-          data: spec.data,
-          description: spec.description,
-          contactId: spec.contactId,
-          contactValue: spec.contactValue,
-          userData: {},
-          seq: 0,
-          rejectedBy: [],
-          createdAt: Date.now(),
-        };
+        const s = newSessionRecord(spec, spec.id ?? crypto.randomUUID(), Date.now());
         if (!(await tx.insertSession(s))) return fail('DUPLICATE_INTERACTION', `session ${s.id} already exists`);
         return ok(view(s));
       }),

@@ -2,12 +2,9 @@ import { ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import type { Context } from 'koa';
-import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
 import { fail } from '../../reasons/index.js';
-import type { AgentRoster } from '../../backends/agent-desk.js';
-import type { AgentFace } from '../agents/face.js';
-import type { AgentEventFeed } from '../agents/feed.js';
+import type { AgentFace, AgentFaceDeps } from '../agents/face.js';
 import { Refusal } from '../agents/refusal.js';
 import { baseUrl, BodyError, type FaceState } from '../http.js';
 import { signedIn, tooMany } from './auth.js';
@@ -16,16 +13,10 @@ import { operationLabel } from './operations.js';
 import { GenesysNotifications } from './cometd.js';
 import { genesysRoutes } from './routes.js';
 import { failed, type Body, type GenesysContext, type GenesysState } from './wire.js';
-import { perClientLimit, type DoorSecurity } from '../security/index.js';
+import { perClientLimit } from '../security/index.js';
 
-export interface GenesysFaceOptions {
-  engine: AgentDesk;
-  /** Credentials throttle and request budget shared with every door. */
-  security: DoorSecurity;
-  directory: AgentRoster;
-  feed: AgentEventFeed;
+export interface GenesysFaceOptions extends AgentFaceDeps {
   logger: Logger;
-  bodyLimit: number;
   publicUrl?: string | undefined;
   /** Origins whose pages may call the face (CORS on REST and CometD); empty: none. */
   allowedOrigins: readonly string[];

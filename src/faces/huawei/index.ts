@@ -1,26 +1,15 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import type { AgentDesk } from '../../backends/agent-desk.js';
 import { fail } from '../../reasons/index.js';
-import type { AgentRoster } from '../../backends/agent-desk.js';
-import type { AgentFace } from '../agents/face.js';
-import type { AgentEventFeed } from '../agents/feed.js';
+import type { AgentFace, AgentFaceDeps } from '../agents/face.js';
 import { Refusal } from '../agents/refusal.js';
 import { BodyError } from '../http.js';
 import { perClientLimit } from '../security/index.js';
-import type { DoorSecurity } from '../security/index.js';
 import type { CallReleaseContent } from './events.js';
 import { huaweiRoutes } from './routes.js';
 import { answer, failed, RetcodeRefusal, type HuaweiContext, type HuaweiState } from './wire.js';
 
-export interface HuaweiFaceOptions {
-  engine: AgentDesk;
-  /** Credentials throttle and request budget shared with every door. */
-  security: DoorSecurity;
-  /** Wakes event polls when their agent has news. */
-  feed: AgentEventFeed;
-  directory: AgentRoster;
-  bodyLimit: number;
+export interface HuaweiFaceOptions extends AgentFaceDeps {
   pollWaitMs: number;
   keepAliveMs: number;
   guidRotateMs: number;

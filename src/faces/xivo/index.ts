@@ -3,30 +3,20 @@ import type { Duplex } from 'node:stream';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { WebSocketServer } from 'ws';
-import type { AgentDesk } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
-import type { AgentRoster } from '../../backends/agent-desk.js';
-import type { AgentFace } from '../agents/face.js';
-import type { AgentEventFeed } from '../agents/feed.js';
+import type { AgentFace, AgentFaceDeps } from '../agents/face.js';
 import { BodyError, type FaceState } from '../http.js';
 import { refused, type XivoContext } from './auth.js';
 import { CTI_PATH, openSession, type XucSession } from './cti.js';
 import { xivoRoutes } from './routes.js';
-import type { DoorSecurity } from '../security/index.js';
 import { sweep } from './access.js';
 import { QueueStatsFeed } from './queue-stats.js';
 
 /** How often open sockets are checked against the roster (a reload may have removed their user). */
 const SWEEP_MS = 1000;
 
-export interface XivoFaceOptions {
-  engine: AgentDesk;
-  /** Credentials throttle and request budget shared with every door. */
-  security: DoorSecurity;
-  directory: AgentRoster;
-  feed: AgentEventFeed;
+export interface XivoFaceOptions extends AgentFaceDeps {
   logger: Logger;
-  bodyLimit: number;
   tokenTtlMs: number;
   /** Outgoing calls (dialFromQueue) one user may have open at once. */
   maxOutgoingPerAgent: number;
