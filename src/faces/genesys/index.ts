@@ -13,7 +13,7 @@ import { operationLabel } from './operations.js';
 import { GenesysNotifications } from './cometd.js';
 import { genesysRoutes } from './routes.js';
 import { failed, type Body, type GenesysContext, type GenesysState } from './wire.js';
-import { perClientLimit } from '../security/index.js';
+import { perClientLimit, refusedUpgrade } from '../security/index.js';
 
 export interface GenesysFaceOptions extends AgentFaceDeps {
   logger: Logger;
@@ -69,7 +69,10 @@ export function genesysFace(options: GenesysFaceOptions): AgentFace {
       if (!app || !notifications.handles(new URL(req.url ?? '/', 'http://x').pathname)) return false;
       // Koa's own reading of the upgrade request's origin (X-Forwarded-* only behind a trusted proxy).
       const ctx = app.createContext(req, new ServerResponse(req));
-      void notifications.handleUpgrade(req, socket, head, face.base(ctx), ctx.ip).catch(() => socket.destroy());
+      const take = async () => {
+        if (!(await refusedUpgrade(options.security.rateLimit, ctx.ip, socket))) await notifications.handleUpgrade(req, socket, head, face.base(ctx), ctx.ip);
+      };
+      take().catch(() => socket.destroy());
       return true;
     },
     close: () => notifications.close(),

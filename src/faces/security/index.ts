@@ -5,7 +5,7 @@ import { RateLimit } from './rate-limit.js';
 
 export { AuthThrottle } from './auth-throttle.js';
 export { Credentials } from './credentials.js';
-export { perClientLimit, RateLimit } from './rate-limit.js';
+export { perClientLimit, RateLimit, refusedUpgrade } from './rate-limit.js';
 
 /** What every door shares to decide who comes in: built once per process, handed to each face. */
 export interface DoorSecurity {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { FaceState } from '../http.js';
@@ -46,4 +47,16 @@ export function perClientLimit<S extends FaceState>(limit: RateLimit, refuse: (c
     if (wait === undefined) return next();
     refuse(ctx, wait);
   };
+}
+
+/**
+ * A WebSocket upgrade is one request to the budget, its IP's (who is asking is only known once the
+ * face has read the token). Past the budget, the 429 a browser's WebSocket reports as a failed
+ * connection, then the socket is closed; true when refused.
+ */
+export async function refusedUpgrade(limit: RateLimit | undefined, ip: string, socket: Duplex): Promise<boolean> {
+  const wait = limit ? await limit.check(`ip:${ip}`) : undefined;
+  if (wait === undefined) return false;
+  socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${wait}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  return true;
 }

@@ -11,6 +11,7 @@ import { CTI_PATH, openSession, type XucSession } from './cti.js';
 import { xivoRoutes } from './routes.js';
 import { sweep } from './access.js';
 import { QueueStatsFeed } from './queue-stats.js';
+import { refusedUpgrade } from '../security/index.js';
 
 /** How often open sockets are checked against the roster (a reload may have removed their user). */
 const SWEEP_MS = 1000;
@@ -77,6 +78,7 @@ export function xivoFace(options: XivoFaceOptions): AgentFace {
  * the 429 a browser's WebSocket reports as a failed connection; otherwise the socket opens (cti.ts).
  */
 async function upgrade(face: XivoFace, wss: WebSocketServer, u: { req: IncomingMessage; socket: Duplex; head: Buffer; ip: string }): Promise<void> {
+  if (await refusedUpgrade(face.security.rateLimit, u.ip, u.socket)) return;
   const wait = await face.security.throttle.blocked(u.ip);
   if (wait !== undefined) {
     u.socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${wait}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
