@@ -99,7 +99,12 @@ function fill(path: string, params: Record<string, string> = PARAMS): string {
 /** A body that would act on bob's interaction or bob's sign-in if the guard let it through. */
 function bodyFor(r: Route, password?: string): unknown {
   if (r.method === 'GET' || r.method === 'HEAD' || r.method === 'DELETE') return undefined;
-  if (isSignIn(r)) return r.face === 'xivo' ? (password === undefined ? {} : { login: 'bob', password }) : { ...(password === undefined ? {} : { password }), phonenum: '1002' };
+  if (isSignIn(r))
+    return r.face === 'xivo'
+      ? password === undefined
+        ? {}
+        : { login: 'bob', password }
+      : { ...(password === undefined ? {} : { password }), phonenum: '1002' };
   if (r.face === 'genesys') return { operationName: 'Complete' };
   if (r.face === 'huawei') return { callid: BOB_ID, calldata: 'walked' };
   return {};
@@ -220,7 +225,11 @@ describe('security walk: every agent-face route × no, wrong and another user’
     for (const r of routes.filter((x) => !isSignIn(x))) {
       const path = fill(r.path);
       const headers: Record<string, string> =
-        r.face === 'genesys' ? { Authorization: basic('alice', 'alice-pw') } : r.face === 'huawei' ? { guid: aliceGuid } : { Authorization: `Bearer ${aliceToken}` };
+        r.face === 'genesys'
+          ? { Authorization: basic('alice', 'alice-pw') }
+          : r.face === 'huawei'
+            ? { guid: aliceGuid }
+            : { Authorization: `Bearer ${aliceToken}` };
       const a = await send(b.url, r, path, headers, bodyFor(r));
       if (a.text.includes(BOB_SECRET)) failures.push(`${r.method} ${path} showed bob's data to alice`);
       // Every Huawei route names its agent (bob's workno here); on GWS the routes naming bob's interaction.
