@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startTestBridge, type TestBridge } from './support/bridge.js';
+import { selfSignedCertificate } from './support/tls.js';
 
 /**
  * An `Upgrade` the bridge does not take (h2c, or a WebSocket off the agent faces' paths) is served
@@ -94,29 +94,7 @@ describe('an Upgrade the bridge does not take', function () {
   });
 
   it('over HTTPS too', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mcc-tls-'));
-    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { key, cert } = selfSignedCertificate();
     const tls = await startTestBridge({ server: { port: 0, host: '127.0.0.1', tls: { key, cert } } });
     try {
       const got = await raw(

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { stringify } from 'yaml';
 import { startTestBridge } from './support/bridge.js';
 import { eventually } from './support/agent-faces.js';
 import { mcc, spawnBridge, writeConfig } from './support/process.js';
+import { selfSignedCertificate } from './support/tls.js';
 
 /** Operations around the faces: metrics, TLS, draining on SIGTERM, reload on SIGHUP, the OpenAPI document. */
 describe('operations', function () {
@@ -38,30 +38,7 @@ describe('operations', function () {
   });
 
   it('serves HTTPS with the configured key and certificate', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mcc-tls-'));
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { key, cert } = selfSignedCertificate();
     const b = await startTestBridge({ server: { port: 0, host: '127.0.0.1', tls: { key, cert } } });
     try {
       assert.match(b.url, /^https:/);
