@@ -55,3 +55,11 @@ export interface VendorClient {
   logoutAgent(agentId: string, media: string, signal: AbortSignal): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * A vendor's word looked up in one of our tables, own keys only: a code such as `constructor` or
+ * `__proto__` coming from the wire is unknown, never an inherited member of the table.
+ */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}

@@ -1,6 +1,6 @@
 import { huaweiReasons, type Reason } from '../../../reasons/index.js';
 import type { InteractionStatus } from '../../../contract/index.js';
-import type { QueueState, Submission, VendorClient, VendorLink, VendorStatus } from '../client.js';
+import { own, type QueueState, type Submission, type VendorClient, type VendorLink, type VendorStatus } from '../client.js';
 import { VendorError } from '../errors.js';
 
 export interface HuaweiOptions {
@@ -86,7 +86,7 @@ export class HuaweiClient implements VendorClient {
     const content = (event.content ?? {}) as Body;
     if (typeof content.callid !== 'string') return;
     if (event.eventType === 'AgentMediaCall_StateChange') {
-      const status = STATES[String(content.state)];
+      const status = own(STATES, String(content.state));
       if (status) link.event(content.callid, { status, agentId: workno(content.workno) });
     } else if (event.eventType === 'AgentMediaCall_DataChange') {
       // NEW leaves the status alone: only the data changed.
@@ -135,7 +135,7 @@ export class HuaweiClient implements VendorClient {
   async status(vendorId: string, signal: AbortSignal): Promise<VendorStatus> {
     const r = await this.request('GET', `/calldata/${this.options.agentId}/callinfo/${encodeURIComponent(vendorId)}`, undefined, signal);
     const info = (r.result ?? {}) as Body;
-    const status = STATES[String(info.state)];
+    const status = own(STATES, String(info.state));
     if (!status) throw new SyntaxError(`unknown call state ${String(info.state)}`);
     return { status, agentId: workno(info.workno), userData: dataOf(info.calldata) };
   }
@@ -181,7 +181,7 @@ export class HuaweiClient implements VendorClient {
     if (typeof body.retcode !== 'string') throw new SyntaxError('the CC-Gateway answer has no retcode');
     if (body.retcode !== '0') {
       throw new VendorError(
-        meaning[body.retcode] ?? huaweiReasons[body.retcode] ?? 'INVALID_RESPONSE',
+        own(meaning, body.retcode) ?? own(huaweiReasons, body.retcode) ?? 'INVALID_RESPONSE',
         `CC-Gateway retcode ${body.retcode}: ${String(body.message ?? '')}`,
       );
     }

@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import WebSocket from 'ws';
 import { xivoReasons } from '../../../reasons/index.js';
 import type { InteractionStatus } from '../../../contract/index.js';
-import type { QueueState, Submission, VendorClient, VendorLink, VendorStatus } from '../client.js';
+import { own, type QueueState, type Submission, type VendorClient, type VendorLink, type VendorStatus } from '../client.js';
 import { VendorError } from '../errors.js';
 
 export interface XivoOptions {
@@ -88,7 +88,7 @@ export class XivoClient implements VendorClient {
     });
     const body = JSON.parse(await res.text()) as { token?: string; error?: string; message?: string };
     if (typeof body.token !== 'string')
-      throw new VendorError(xivoReasons[body.error ?? ''] ?? 'INVALID_RESPONSE', `XUC login failed: ${body.error ?? res.status}`);
+      throw new VendorError(own(xivoReasons, body.error ?? '') ?? 'INVALID_RESPONSE', `XUC login failed: ${body.error ?? res.status}`);
     return body.token;
   }
 
@@ -147,7 +147,7 @@ export class XivoClient implements VendorClient {
         break;
       }
       case 'PhoneEvent': {
-        const status = PHONE_STATES[String(m.eventType)];
+        const status = own(PHONE_STATES, String(m.eventType));
         if (!status || typeof m.uniqueId !== 'string') break;
         // The USR_ variables are fixed when the call is placed: the data the bridge keeps is newer.
         const st: VendorStatus = { status, agentId: m.agentId !== null && m.agentId !== undefined ? String(m.agentId) : undefined };
@@ -178,7 +178,7 @@ export class XivoClient implements VendorClient {
             : f.msgType === 'AgentError' && String(args.command).startsWith('agent');
         if (mine) {
           const name = String(f.ctiMessage?.Error ?? '');
-          reject(new VendorError(xivoReasons[name] ?? 'INVALID_RESPONSE', `XUC ${f.msgType} ${name}: ${String(f.ctiMessage?.message ?? '')}`));
+          reject(new VendorError(own(xivoReasons, name) ?? 'INVALID_RESPONSE', `XUC ${f.msgType} ${name}: ${String(f.ctiMessage?.message ?? '')}`));
           return true;
         }
         const value = answer(f);
