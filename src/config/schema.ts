@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CHANNEL_IDS, DEFAULT_TARGET_NAMESPACE } from '../contract/index.js';
+import { serviceCode, uniqueChannelsAndServices, uniqueUsers, unique } from './rules.js';
+import { genesysBackend, huaweiBackend, xivoBackend } from './vendor-schema.js';
 
 /**
  * The whole configuration of a bridge process, in one file (YAML or JSON). Validated at start; an
@@ -24,8 +26,6 @@ const timeRange = z
 
 export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof weekdays)[number];
-
-const serviceCode = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'service codes are 1-64 of A-Z a-z 0-9 . _ -');
 
 const serviceSchema = z.strictObject({
   code: serviceCode,
@@ -84,138 +84,6 @@ const agentSchema = z.strictObject({
   /** What a supervisor sees on the XiVO face: these queues (service codes) and agent groups. */
   supervises: z.strictObject({ queues: z.array(serviceCode).default([]), groups: z.array(z.string()).default([]) }).optional(),
 });
-
-// ---- vendor backends: where each MCC channel and service lives on the vendor, and who is who
-
-const vendorChannel = z.strictObject({
-  id: z.literal(CHANNEL_IDS, { error: `must be one of the MCC channels ${CHANNEL_IDS.join(', ')}` }),
-  enabled: z.boolean().default(true),
-  /** The vendor's media type for the channel (Genesys workitem type, Huawei/XiVO informative). */
-  media: z.string().min(1).default('chat'),
-  services: z
-    .array(
-      z.strictObject({
-        code: serviceCode,
-        enabled: z.boolean().default(true),
-        /** The vendor queue: a Genesys queue name, a Huawei skill id, a XiVO queue id. */
-        queue: z.string().min(1),
-      }),
-    )
-    .min(1),
-});
-
-const vendorCommon = {
-  /** Base URL of the vendor's API (http(s)://host:port). */
-  url: z.url(),
-  /** Whole budget of one MCC operation on the vendor, retries included. */
-  deadlineMs: z.number().int().min(50).max(60_000).default(2000),
-  /** Statuses of open sessions are re-read from the vendor this often (and whenever the link comes back). */
-  resyncSeconds: z.number().min(1).default(30),
-  breaker: z
-    .strictObject({
-      /** Failures within 10 s that open the circuit. */
-      failures: z.number().int().min(1).default(5),
-      /** How long an open circuit refuses before one call tries again. */
-      resetSeconds: z.number().min(0.1).default(10),
-    })
-    .prefault({}),
-  channels: z.array(vendorChannel).min(1),
-  /** MCC agent usernames and their ids on the vendor. */
-  agents: z.array(z.strictObject({ username: z.string().min(1).max(64), vendorId: z.string().min(1) })).default([]),
-};
-
-/** Report every item whose key an earlier item already had (items without a key are not compared). */
-function unique<T, K>(
-  items: readonly T[],
-  key: (t: T) => K | undefined,
-  ctx: z.RefinementCtx,
-  path: (i: number) => PropertyKey[],
-  message: (k: K) => string,
-): void {
-  const seen = new Set<K>();
-  items.forEach((t, i) => {
-    const k = key(t);
-    if (k === undefined) return;
-    if (seen.has(k)) ctx.addIssue({ code: 'custom', path: path(i), message: message(k) });
-    seen.add(k);
-  });
-}
-
-/** Each channel once, each service once per channel: the embedded engine and every vendor mapping. */
-function uniqueChannelsAndServices(channels: ReadonlyArray<{ id: number; services: ReadonlyArray<{ code: string }> }>, ctx: z.RefinementCtx): void {
-  unique(
-    channels,
-    (c) => c.id,
-    ctx,
-    (i) => ['channels', i, 'id'],
-    (id) => `channel ${id} is listed twice`,
-  );
-  channels.forEach((c, i) =>
-    unique(
-      c.services,
-      (s) => s.code,
-      ctx,
-      (j) => ['channels', i, 'services', j, 'code'],
-      (code) => `service ${code} is listed twice on channel ${c.id}`,
-    ),
-  );
-}
-
-const uniqueUsers = (agents: ReadonlyArray<{ username: string }>, ctx: z.RefinementCtx) =>
-  unique(
-    agents,
-    (a) => a.username,
-    ctx,
-    (i) => ['agents', i, 'username'],
-    (u) => `user ${u} is listed twice`,
-  );
-
-/** A vendor mapping must name each channel, service and agent once. */
-function checkMapping(
-  b: { channels: Array<{ id: number; services: Array<{ code: string; queue: string }> }>; agents: Array<{ username: string }> },
-  ctx: z.RefinementCtx,
-  queueRule?: { re: RegExp; message: string },
-) {
-  uniqueChannelsAndServices(b.channels, ctx);
-  if (queueRule) {
-    b.channels.forEach((c, i) =>
-      c.services.forEach((s, j) => {
-        if (!queueRule.re.test(s.queue)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'services', j, 'queue'], message: queueRule.message });
-      }),
-    );
-  }
-  uniqueUsers(b.agents, ctx);
-}
-
-const genesysBackend = z
-  .strictObject({
-    kind: z.literal('genesys'),
-    ...vendorCommon,
-    /** The bridge's own GWS user (an administrator); the password is never logged. */
-    username: z.string().min(1),
-    password: z.string(),
-  })
-  .superRefine((b, ctx) => checkMapping(b, ctx));
-
-const huaweiBackend = z
-  .strictObject({
-    kind: z.literal('huawei'),
-    ...vendorCommon,
-    /** The work number the bridge signs in with (an inspector account); its password is never logged. */
-    agentId: z.string().regex(/^\d{3,6}$/, 'a numeric work number'),
-    password: z.string().max(32),
-  })
-  .superRefine((b, ctx) => checkMapping(b, ctx, { re: /^\d+$/, message: 'a Huawei queue is a numeric skill id' }));
-
-const xivoBackend = z
-  .strictObject({
-    kind: z.literal('xivo'),
-    ...vendorCommon,
-    /** The XUC user the bridge logs in with (an administrator); the password is never logged. */
-    login: z.string().min(1),
-    password: z.string(),
-  })
-  .superRefine((b, ctx) => checkMapping(b, ctx, { re: /^\d+$/, message: 'a XiVO queue is a numeric queue id' }));
 
 /** The number of each service ("channelId/code") on the agent faces: its queueId, else its 1-based place in the file. */
 export function serviceQueueIds(
