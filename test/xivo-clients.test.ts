@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TestBridge } from './support/bridge.js';
-import { FACES_EMBEDDED, XucClient, logoutEveryone, soapStart, soapStatus, startFacesBridge, xucLogin } from './support/agent-faces.js';
+import { FACES_EMBEDDED, logoutEveryone, soapStart, soapStatus, startFacesBridge, xucSockets, type XucClient } from './support/agent-faces.js';
 
 /**
  * Issue 12 points 5–7: the frames XiVO's own browser libraries send, as they send them, and the
@@ -14,13 +14,8 @@ const AGENTS = FACES_EMBEDDED.agents.map((a) => (a.username === 'bob' ? { ...a, 
 
 describe('XiVO XUC face: what cti.js, callback.js and membership.js send and wait for', () => {
   let b: TestBridge;
-  const clients: XucClient[] = [];
-  const connect = async (user: string) => {
-    const c = await XucClient.connect(b.url, await xucLogin(b.url, user, `${user}-pw`));
-    clients.push(c);
-    await c.next('LoggedOn');
-    return c;
-  };
+  const sockets = xucSockets(() => b.url);
+  const connect = (user: string) => sockets.login(user);
   const loginOn = async (c: XucClient, line: string) => {
     const from = c.count;
     c.send('agentLogin', { agentphonenumber: line }); // Cti.loginAgent(phone) without agentId, as XucAgentUser does
@@ -31,7 +26,7 @@ describe('XiVO XUC face: what cti.js, callback.js and membership.js send and wai
   });
   after(() => b.close());
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
+    sockets.closeAll();
     await logoutEveryone(b);
   });
 

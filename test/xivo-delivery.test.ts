@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { parseConfig } from '../src/config/index.js';
 import type { TestBridge } from './support/bridge.js';
-import { FACES_EMBEDDED, XucClient, eventually, http, logoutEveryone, soapStart, startFacesBridge, xucLogin } from './support/agent-faces.js';
+import { FACES_EMBEDDED, XucClient, eventually, http, logoutEveryone, soapStart, startFacesBridge, xucLogin, xucSockets } from './support/agent-faces.js';
 
 /**
  * Issue 12 point 1 on the XUC socket (an event survives a dropped socket, once), issue 11 points 5
@@ -16,19 +16,14 @@ const ringingOf = (c: XucClient, id: string) =>
 describe('XiVO XUC face: exact delivery, throttling, reload cut-off', () => {
   describe('on one bridge', () => {
     let b: TestBridge;
-    const clients: XucClient[] = [];
-    const open = async (token: string, options: WebSocket.ClientOptions = {}) => {
-      const c = await XucClient.connect(b.url, token, options);
-      clients.push(c);
-      await c.next('LoggedOn');
-      return c;
-    };
+    const sockets = xucSockets(() => b.url);
+    const open = sockets.connect;
     before(async () => {
       b = await startFacesBridge();
     });
     after(() => b.close());
     afterEach(async () => {
-      for (const c of clients.splice(0)) c.close();
+      sockets.closeAll();
       await logoutEveryone(b);
     });
 

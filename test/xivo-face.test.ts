@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import { xivoErrors } from '../src/reasons/index.js';
 import type { TestBridge } from './support/bridge.js';
-import { XucClient, http, logoutEveryone, soapStart, soapStatus, startFacesBridge, xucLogin } from './support/agent-faces.js';
+import { XucClient, http, logoutEveryone, soapStart, soapStatus, startFacesBridge, xucLogin, xucSockets } from './support/agent-faces.js';
 
 describe('XiVO XUC face', () => {
   let b: TestBridge;
-  const clients: XucClient[] = [];
-  const connect = async (user: string, password: string) => {
-    const c = await XucClient.connect(b.url, await xucLogin(b.url, user, password));
-    clients.push(c);
-    await c.next('LoggedOn');
-    return c;
-  };
+  const sockets = xucSockets(() => b.url);
+  const connect = sockets.login;
   before(async () => {
     b = await startFacesBridge();
   });
   after(() => b.close());
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
+    sockets.closeAll();
     await logoutEveryone(b);
   });
 

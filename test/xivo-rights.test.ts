@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../src/config/index.js';
 import { xivoErrors } from '../src/reasons/index.js';
 import type { TestBridge } from './support/bridge.js';
-import { FACES_EMBEDDED, XucClient, logoutEveryone, soapStatus, startFacesBridge, xucLogin } from './support/agent-faces.js';
+import { FACES_EMBEDDED, logoutEveryone, soapStatus, startFacesBridge, xucSockets, type XucClient } from './support/agent-faces.js';
 
 /**
  * Issue 11 point 2: on the XUC face a plain agent (alice, NoRight) acts on itself only, a
@@ -13,13 +13,8 @@ const ROOT = { username: 'root', password: 'root-pw', profiles: ['admin'] };
 
 describe('XiVO XUC face: agent rights', () => {
   let b: TestBridge;
-  const clients: XucClient[] = [];
-  const connect = async (user: string) => {
-    const c = await XucClient.connect(b.url, await xucLogin(b.url, user, `${user}-pw`));
-    clients.push(c);
-    await c.next('LoggedOn');
-    return c;
-  };
+  const sockets = xucSockets(() => b.url);
+  const connect = (user: string) => sockets.login(user);
   /** The next AgentError of a command after frame `from`. */
   const agentError = async (c: XucClient, command: string, from: number) => (await c.next('AgentError', (m) => m.command === command, from)).Error;
   /** Send a command that must be refused; its error name. */
@@ -40,7 +35,7 @@ describe('XiVO XUC face: agent rights', () => {
   });
   after(() => b.close());
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
+    sockets.closeAll();
     await logoutEveryone(b);
   });
 

@@ -144,3 +144,23 @@ export async function xucLogin(url: string, login: string, password: string): Pr
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.token as string;
 }
+
+/** The XUC sockets one suite opens, each past its LoggedOn; `closeAll()` after each test. */
+export function xucSockets(url: () => string) {
+  const open: XucClient[] = [];
+  const connect = async (token: string, options: WebSocket.ClientOptions = {}) => {
+    const c = await XucClient.connect(url(), token, options);
+    open.push(c);
+    await c.next('LoggedOn');
+    return c;
+  };
+  return {
+    /** A socket on a token already had. */
+    connect,
+    /** Log in (the test roster's passwords are `<user>-pw`), then open a socket. */
+    login: async (user: string, password = `${user}-pw`) => connect(await xucLogin(url(), user, password)),
+    closeAll: () => {
+      for (const c of open.splice(0)) c.close();
+    },
+  };
+}
