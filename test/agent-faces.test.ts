@@ -10,7 +10,7 @@ import {
   xivoErrors,
 } from '../src/reasons/index.js';
 import type { TestBridge } from './support/bridge.js';
-import { XucClient, basic, eventually, http, startFacesBridge, xucLogin } from './support/agent-faces.js';
+import { XucClient, basic, eventually, http, startFacesBridge, xucLogin, guidOf } from './support/agent-faces.js';
 
 describe('agent faces together', () => {
   it('the shared reason catalog has a vendor code for every reason, on every face, and only documented codes', () => {
@@ -39,7 +39,7 @@ describe('agent faces together', () => {
     it('a logout through the MCC is seen through the Huawei, XiVO and Genesys faces', async () => {
       const gw = `${b.url}/agentgateway/resource`;
       const signIn = await http('PUT', `${gw}/onlineagent/201/loginex`, { password: 'alice-pw', phonenum: '1001' });
-      const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+      const guid = guidOf(signIn);
       const xuc = await XucClient.connect(b.url, await xucLogin(b.url, 'alice', 'alice-pw'));
       try {
         xuc.send('getAgentStates');
@@ -81,7 +81,7 @@ describe('agent faces together', () => {
       const alice = { Authorization: basic('alice', 'alice-pw') };
       const signIn = await http('PUT', `${gw}/onlineagent/201/loginex`, { password: 'alice-pw', phonenum: '1001' });
       assert.equal(signIn.body.retcode, '0', JSON.stringify(signIn.body));
-      const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+      const guid = guidOf(signIn);
       const huaweiState = async () => (await http('GET', `${gw}/onlineagent/201/agentstatus`, undefined, { Guid: guid })).body.result.agentState;
       const genesysState = async () => (await http('GET', `${b.url}/api/v2/me`, undefined, alice)).body.user.devices[0].userState;
       const xuc = await XucClient.connect(b.url, await xucLogin(b.url, 'alice', 'alice-pw'));

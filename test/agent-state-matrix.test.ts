@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { adapt } from 'cometd-nodejs-client';
 import { CometD, type Message } from 'cometd';
 import type { TestBridge } from './support/bridge.js';
-import { XucClient, basic, eventually, http, startFacesBridge, xucLogin } from './support/agent-faces.js';
+import { XucClient, basic, eventually, http, startFacesBridge, xucLogin, guidOf } from './support/agent-faces.js';
 
 adapt(); // XMLHttpRequest and WebSocket for the CometD client in Node
 
@@ -82,7 +82,7 @@ describe('agent state matrix: each change through each door, read through every 
     await b.engine.agentLogout('alice');
     const r = await http('PUT', `${gw}/onlineagent/${ALICE}/loginex`, { password: 'alice-pw', phonenum: '1001', ...extra });
     assert.equal(r.body.retcode, '0', JSON.stringify(r.body));
-    guid = (r.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+    guid = guidOf(r);
     huaweiLive = true;
     await seenEverywhere('ready');
   }

@@ -4,7 +4,7 @@ import type { EmbeddedEngine } from '../src/backends/embedded/index.js';
 import { PostgresStore } from '../src/store/index.js';
 import { freshDatabase, openEngine } from './support/engine.js';
 import { mcc, mccPut, spawnBridge, writeConfig, type BridgeProcess } from './support/process.js';
-import { XucClient } from './support/agent-faces.js';
+import { XucClient, guidOf } from './support/agent-faces.js';
 
 /**
  * Two bridge processes on one PostgreSQL behave as one contact center. The agents are driven by a
@@ -147,7 +147,7 @@ describe('agent faces across two bridge processes on one PostgreSQL', function (
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ password: 'alice-pw', autoanswer: false }),
       });
-      const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+      const guid = guidOf(signIn);
       assert.equal((await signIn.json()).retcode, '0');
       const poll = async (on: BridgeProcess) => await (await fetch(`${on.url}/agentgateway/resource/agentevent/201`, { headers: { Guid: guid } })).json();
       assert.equal((await poll(b)).event.eventType, 'AgentOther_InService');

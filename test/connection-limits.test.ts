@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { parseConfig } from '../src/config/index.js';
 import type { TestBridge } from './support/bridge.js';
-import { basic, http, logoutEveryone, startFacesBridge, XucClient, xucLogin } from './support/agent-faces.js';
+import { basic, http, logoutEveryone, startFacesBridge, XucClient, xucLogin, guidOf } from './support/agent-faces.js';
 
 /**
  * What one client may hold (issue 11, point 13), over real sockets: the per-IP cap, the global cap,
@@ -167,7 +167,7 @@ describe('connection limits', () => {
         agenttype: '4',
       });
       assert.equal(signedIn.body.retcode, '0', JSON.stringify(signedIn.body));
-      const guid = (signedIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+      const guid = guidOf(signedIn);
       // The sign-in's own events come at once; then a poll finds none and waits its 3.5 s.
       for (;;) {
         const started = Date.now();

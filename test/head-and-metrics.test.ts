@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { operationNames, operations } from '../src/contract/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { startTestBridge, type TestBridge } from './support/bridge.js';
-import { basic, http, startFacesBridge } from './support/agent-faces.js';
+import { basic, http, startFacesBridge, guidOf } from './support/agent-faces.js';
 
 /**
  * Issue 11, point 8 (MCC and operations): HEAD never runs an MCC operation, and /metrics asks for
@@ -99,7 +99,7 @@ describe('HEAD on the Huawei event poll', () => {
       releasephone: 'false',
       agenttype: '4',
     });
-    const guid = (signedIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+    const guid = guidOf(signedIn);
     const head = await fetch(`${gw}/agentevent/201`, { method: 'HEAD', headers: { Guid: guid } });
     assert.equal(head.status, 405);
     assert.equal(head.headers.get('allow'), 'GET');

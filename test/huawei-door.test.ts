@@ -3,12 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseConfig } from '../src/config/index.js';
 import type { TestBridge } from './support/bridge.js';
-import { FACES_EMBEDDED, http, logoutEveryone, soapStart, soapStatus, startFacesBridge } from './support/agent-faces.js';
+import { FACES_EMBEDDED, http, logoutEveryone, soapStart, soapStatus, startFacesBridge, guidOf } from './support/agent-faces.js';
 import { JavaDemo } from './support/huawei-clients.js';
 
 const ALICE = 201;
 const DAVE = 203;
-const guidOf = (r: { headers: Headers }) => (r.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
 
 describe('Huawei CC-Gateway door: routes, dialect, sign-in codes, budgets, reload', () => {
   let b: TestBridge;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { huaweiRetcodes, huaweiSignInRetcodes } from '../src/reasons/index.js';
 import type { TestBridge } from './support/bridge.js';
-import { eventually, http, logoutEveryone, soapStart, soapStatus, startFacesBridge } from './support/agent-faces.js';
+import { eventually, http, logoutEveryone, soapStart, soapStatus, startFacesBridge, guidOf } from './support/agent-faces.js';
 
 const ALICE = 201;
 
@@ -16,7 +16,6 @@ describe('Huawei CC-Gateway face', () => {
   afterEach(() => logoutEveryone(b));
 
   const signIn = async (id: number, body: Record<string, unknown>, path = 'loginex') => http('PUT', `${gw}/onlineagent/${id}/${path}`.replace(/\/$/, ''), body);
-  const guidOf = (r: { headers: Headers }) => (r.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
   /** Every event the poll hands out until it answers empty. */
   async function drain(id: number, guid: string): Promise<Array<Record<string, any>>> {
     const events = [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { stringify } from 'yaml';
 import { startTestBridge } from './support/bridge.js';
-import { eventually } from './support/agent-faces.js';
+import { eventually, guidOf } from './support/agent-faces.js';
 import { mcc, spawnBridge, writeConfig } from './support/process.js';
 import { selfSignedCertificate } from './support/tls.js';
 
@@ -72,7 +72,7 @@ describe('operations', function () {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ password: 'pw-a' }),
     });
-    const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+    const guid = guidOf(signIn);
     for (let i = 0; i < 2; i++) await fetch(`${gw}/agentevent/301`, { headers: { Guid: guid } }).then((r) => r.json());
     // This poll waits 1.5 s for an event: it is in flight when SIGTERM comes.
     const inFlight = fetch(`${gw}/agentevent/301`, { headers: { Guid: guid } }).then(async (r) => ({ status: r.status, body: await r.json() }));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseConfig } from '../src/config/index.js';
 import type { TestBridge } from './support/bridge.js';
-import { FACES_EMBEDDED, eventually, http, logoutEveryone, startFacesBridge } from './support/agent-faces.js';
+import { FACES_EMBEDDED, eventually, http, logoutEveryone, startFacesBridge, guidOf } from './support/agent-faces.js';
 
 /**
  * Issue 12, point 4, through the running server: sessions an agent held go back to their queues in
@@ -22,7 +22,7 @@ describe('sessions requeued on logout, and services removed by reload', () => {
   const signIn = async (agentId: number, password: string, extra: Record<string, unknown> = {}) => {
     const r = await http('PUT', `${gw}/onlineagent/${agentId}/loginex`, { password, ...extra });
     assert.equal(r.body.retcode, '0', JSON.stringify(r.body));
-    return (r.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+    return guidOf(r);
   };
   const start = async (sessionId: string, serviceid = 'CHAT', user?: string) => {
     assert.equal((await b.rest('startSession', { channelId: '1003', serviceid, sessionId })).result, 'SUCCESS');

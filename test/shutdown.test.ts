@@ -6,7 +6,7 @@ import { adapt } from 'cometd-nodejs-client';
 import { CometD, type Message } from 'cometd';
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import { basic, eventually, FACES_EMBEDDED, http, XucClient, xucLogin } from './support/agent-faces.js';
+import { basic, eventually, FACES_EMBEDDED, http, XucClient, xucLogin, guidOf } from './support/agent-faces.js';
 import { spawnBridge, writeConfig } from './support/process.js';
 
 adapt(); // XMLHttpRequest and WebSocket for the CometD client in Node
@@ -70,7 +70,7 @@ describe('SIGTERM with agents connected', function () {
     const gw = `${bridge.url}/agentgateway/resource`;
     const signed = await http('PUT', `${gw}/onlineagent/203/loginex`, { password: 'dave-pw' });
     assert.equal(signed.body.retcode, '0', JSON.stringify(signed.body));
-    const guid = (signed.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+    const guid = guidOf(signed);
     // The sign-in's own events come at once; then a poll is held (until an event, or 30 s).
     for (let i = 0; i < 2; i++) {
       const r = await http('GET', `${gw}/agentevent/203`, undefined, { Guid: guid });

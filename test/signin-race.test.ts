@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { huaweiSignInRetcodes } from '../src/reasons/index.js';
-import { http } from './support/agent-faces.js';
+import { http, guidOf } from './support/agent-faces.js';
 import { freshDatabase, storeKinds } from './support/engine.js';
 import { spawnBridge, writeConfig, type BridgeProcess } from './support/process.js';
 
@@ -42,7 +42,7 @@ for (const kind of storeKinds) {
         const winners = answers.filter((r) => r.body.retcode === '0');
         assert.equal(winners.length, 1, `round ${round}: ${codes.join(' ')}`);
         assert.deepEqual([...new Set(codes.filter((c) => c !== '0'))], [huaweiSignInRetcodes.AGENT_ALREADY_LOGGED_IN], codes.join(' '));
-        const guid = (winners[0]?.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+        const guid = guidOf(winners[0] ?? { headers: new Headers() });
         for (let i = 0; i < bridges.length; i++) {
           const status = await http('GET', `${gw(i)}/onlineagent/201/agentstatus`, undefined, { Guid: guid });
           assert.equal(status.body.retcode, '0', JSON.stringify(status.body));

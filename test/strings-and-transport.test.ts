@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { XMLValidator } from 'fast-xml-parser';
 import { huaweiRetcodes } from '../src/reasons/index.js';
-import { basic, eventually, http, logoutEveryone, soapStart, startFacesBridge } from './support/agent-faces.js';
+import { basic, eventually, http, logoutEveryone, soapStart, startFacesBridge, guidOf } from './support/agent-faces.js';
 import { envelope, postSoap, startTestBridge, type TestBridge } from './support/bridge.js';
 
 /**
@@ -163,7 +163,7 @@ describe('strings and transport', () => {
         agenttype: '4',
       });
       assert.equal(signIn.body.retcode, '0', JSON.stringify(signIn.body));
-      const guid = (signIn.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
+      const guid = guidOf(signIn);
       await soapStart(f, 'CHAT', 'hw-ctl');
       await eventually(async () => (await f.rest('checkSessionState', { sessionId: 'hw-ctl' })).status === 'ASSIGNED', 5000, 'ASSIGNED');
       const res = await http('PUT', `${gw}/calldata/201/appdata`, { callid: 'hw-ctl', calldata: 'order\uffff' }, { Guid: guid });

@@ -164,3 +164,6 @@ export function xucSockets(url: () => string) {
     },
   };
 }
+
+/** The Guid a CC-Gateway sign-in (or poll) answer hands out in `Set-GUID` (`JSESSIONID=<guid>`); '' when none. */
+export const guidOf = (r: { headers: Headers }) => (r.headers.get('set-guid') ?? '').replace(/^JSESSIONID=/, '');
