@@ -2,7 +2,7 @@
 # Installs what the test suite needs beyond npm packages, from Debian's packages: the foreign
 # SOAP clients (zeep, PHP SoapClient, JAX-WS RI) that load the served WSDL, the WADL library (wadllib)
 # that builds REST calls from the served WADL, the Java HTTP client and curl of the h2c upgrade test,
-# promtool for the metrics lint, and the PostgreSQL server the
+# promtool for the metrics lint, Chromium for the operator page's browser test, and the PostgreSQL server the
 # store tests start a throwaway cluster of (test/support/postgres.ts), and openssl for the TLS
 # test's self-signed certificate. Idempotent; needs root (or sudo).
 # zeep and wadllib come from Debian, so they are imported by Debian's /usr/bin/python3 (not a pyenv/venv python).
@@ -23,6 +23,8 @@ deb_installed default-jdk-headless || need+=(default-jdk-headless)
 # curl (--http2 sends `Upgrade: h2c` over plain HTTP) and promtool (Prometheus's exposition lint).
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# Headless Chromium for the operator page's browser test (driven by puppeteer-core over CDP).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "test dependencies present"
