@@ -265,6 +265,8 @@ export const configSchema = z
           kind: z.literal('sqlite'),
           /** The database file is <dataDir>/mcc-bridge.sqlite (env MCC_DATA_DIR). */
           dataDir: z.string().min(1).default('data'),
+          /** Sessions the read model keeps in memory for status polls; the least recently read leave first. */
+          sessionCache: z.number().int().min(100).max(10_000_000).default(20_000),
         }),
         z.strictObject({
           kind: z.literal('postgres'),

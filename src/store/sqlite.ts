@@ -3,9 +3,11 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { seed } from './seed.js';
-import { SqlTx, type Dialect, type Driver, type Row } from './sql.js';
+import type { QueueIndex } from './queue-index.js';
+import { ReadingTx, ReadModel, WritingTx } from './read-model.js';
+import type { Dialect, Driver, Row } from './sql.js';
 import { OutageWatch } from './outage.js';
-import { errorCode, StoreError, type Store, type StoreOptions, type Tx } from './store.js';
+import { errorCode, StoreError, type SessionRecord, type Store, type StoreOptions, type Tx } from './store.js';
 
 interface Pending {
   fn: (tx: Tx) => Promise<unknown>;
@@ -15,6 +17,16 @@ interface Pending {
 
 /** Most transactions committed together. */
 const MAX_BATCH = 256;
+
+/** Sessions kept in the read model's cache unless the configuration says otherwise. */
+export const DEFAULT_SESSION_CACHE = 20_000;
+
+/**
+ * Reads check that the file is still the one opened at most this often (a stat per poll cost more
+ * than the poll's own work). A read answers what this process committed, which stays true; every
+ * write batch still checks before it begins and after it commits.
+ */
+const READ_FILE_CHECK_MS = 200;
 
 /** What a caller is told, by SQLite's error code. */
 function clientMessage(e: unknown): string {
@@ -57,12 +69,17 @@ export class SqliteStore implements Store {
 
   private readonly identity: { dev: number; ino: number };
   private readonly watch: OutageWatch;
+  /** What a status poll reads, in memory (read-model.ts): this process is the file's only writer. */
+  private readonly model: ReadModel;
+  private fileCheckedAt = 0;
+  private migrated = false;
 
   constructor(
     readonly file: string,
     options: StoreOptions = {},
   ) {
     this.watch = new OutageWatch({ store: 'sqlite', where: file }, options.log);
+    this.model = new ReadModel(options.sessionCache ?? DEFAULT_SESSION_CACHE);
     try {
       mkdirSync(dirname(file), { recursive: true });
       this.db = new Database(file);
@@ -105,11 +122,13 @@ export class SqliteStore implements Store {
     return result;
   }
 
-  migrate(s: Parameters<Store['migrate']>[0]): Promise<void> {
-    return this.tx(async () => {
+  async migrate(s: Parameters<Store['migrate']>[0]): Promise<void> {
+    await this.tx(async () => {
       await migrate(this.driver, 'sqlite');
       await seed(this.driver, s);
+      this.model.clear(); // the seed wrote channels and services behind the caches' back
     });
+    this.migrated = true; // the queue index can be built from the tables now
   }
 
   /**
@@ -146,20 +165,29 @@ export class SqliteStore implements Store {
     if (this.batch.length > 0) this.scheduleFlush();
     if (items.length === 0) return;
     const fail = (e: unknown) => items.forEach((i) => i.reject(e));
+    let queues: QueueIndex | undefined;
     try {
       this.checkFile();
+      // Before BEGIN, so from committed rows only; once the tables exist.
+      queues = this.migrated ? await this.model.ensureQueues(this.driver) : undefined;
       this.exec('BEGIN IMMEDIATE');
     } catch (e) {
       return fail(e);
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const written: SessionRecord[] = [];
+    const batchMark = queues?.mark() ?? 0;
     for (const item of items) {
+      const mark = queues?.mark() ?? 0;
       try {
         this.exec('SAVEPOINT tx');
-        const value = await item.fn(new SqlTx(this.driver, this.dialect));
+        const tx = new WritingTx(this.driver, this.dialect, this.model, queues);
+        const value = await item.fn(tx);
         this.exec('RELEASE tx');
+        written.push(...tx.written);
         outcomes.push({ ok: true, value });
       } catch (error) {
+        queues?.undo(mark);
         try {
           this.exec('ROLLBACK TO tx');
           this.exec('RELEASE tx');
@@ -173,8 +201,11 @@ export class SqliteStore implements Store {
       this.exec('COMMIT');
     } catch (e) {
       this.rollback();
+      queues?.undo(batchMark);
       return fail(e);
     }
+    queues?.keep();
+    this.model.committed(written);
     try {
       this.checkFile(); // removed while it committed: on disk, but not where the next start looks
     } catch (e) {
@@ -206,9 +237,15 @@ export class SqliteStore implements Store {
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.watch.around(false, () =>
-      this.inTurn(() => {
-        this.checkFile();
-        return fn(new SqlTx(this.driver, this.dialect));
+      this.inTurn(async () => {
+        // The read model would still answer: a closed store answers nothing.
+        if (!this.db.open) throw new StoreError('the database is closed', `SQLite: ${this.file} was closed`);
+        if (Date.now() - this.fileCheckedAt >= READ_FILE_CHECK_MS) {
+          this.checkFile();
+          this.fileCheckedAt = Date.now();
+        }
+        const queues = this.migrated ? await this.model.ensureQueues(this.driver) : undefined;
+        return fn(new ReadingTx(this.driver, this.dialect, this.model, queues));
       }),
     );
   }

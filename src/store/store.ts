@@ -207,6 +207,8 @@ export class StoreError extends Error {
 export interface StoreOptions {
   /** Told once when an outage begins (its cause) and once when it ends. */
   log?: StoreLog | undefined;
+  /** SQLite: sessions the read model keeps in memory (the least recently read go first). */
+  sessionCache?: number | undefined;
 }
 
 /** A driver error's `code` (SQLITE_FULL, a PostgreSQL SQLSTATE), or '' when it has none. */
