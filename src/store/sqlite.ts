@@ -1,4 +1,5 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync, statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
@@ -28,6 +29,8 @@ export const DEFAULT_SESSION_CACHE = 20_000;
  */
 const READ_FILE_CHECK_MS = 200;
 
+const syncData = promisify(fdatasync);
+
 /** What a caller is told, by SQLite's error code. */
 function clientMessage(e: unknown): string {
   const code = errorCode(e);
@@ -40,8 +43,9 @@ function clientMessage(e: unknown): string {
 const sqliteError = (e: unknown, sql: string) => new StoreError(clientMessage(e), `SQLite: ${(e as Error).message} (${errorCode(e) || 'no code'}, in: ${sql})`);
 
 /**
- * SQLite, one file, one process: the zero-set-up default. WAL journal with synchronous=FULL, so a
- * committed transaction is on disk before its caller hears SUCCESS. One connection; transactions
+ * SQLite, one file, one process: the zero-set-up default. WAL journal, and each batch's WAL synced
+ * (what synchronous=FULL does, but on the libuv pool: see syncWal) before its callers hear SUCCESS
+ * and before anyone else can read it. One connection; transactions
  * take turns (SQLite has one writer anyway), which also keeps reads from seeing half a change.
  *
  * EXCLUSIVE locking: the process holds the file alone, and SQLite keeps the WAL index in its own
@@ -73,6 +77,10 @@ export class SqliteStore implements Store {
   private readonly model: ReadModel;
   private fileCheckedAt = 0;
   private migrated = false;
+  /** The WAL, opened once it exists: each batch is synced through it before it is acknowledged. */
+  private walFd: number | undefined;
+  /** A failed sync leaves the file's state unknown (fsyncgate): nothing is served until a restart recovers it. */
+  private syncFailed: StoreError | undefined;
 
   constructor(
     readonly file: string,
@@ -86,7 +94,9 @@ export class SqliteStore implements Store {
       // Before the first access, or the shared-memory WAL index is made anyway.
       this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      // NORMAL syncs at checkpoints and when the WAL is reused; the commit's own sync (what FULL
+      // adds) is done by flush() on the libuv pool, so the event loop serves requests meanwhile.
+      this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       const { dev, ino } = statSync(file);
       this.identity = { dev, ino };
@@ -167,6 +177,7 @@ export class SqliteStore implements Store {
     const fail = (e: unknown) => items.forEach((i) => i.reject(e));
     let queues: QueueIndex | undefined;
     try {
+      if (this.syncFailed) throw this.syncFailed;
       this.checkFile();
       // Before BEGIN, so from committed rows only; once the tables exist.
       queues = this.migrated ? await this.model.ensureQueues(this.driver) : undefined;
@@ -207,11 +218,28 @@ export class SqliteStore implements Store {
     queues?.keep();
     this.model.committed(written);
     try {
+      await this.syncWal();
       this.checkFile(); // removed while it committed: on disk, but not where the next start looks
     } catch (e) {
       return fail(e);
     }
     outcomes.forEach((o, k) => (o.ok ? items[k]?.resolve(o.value) : items[k]?.reject(o.error)));
+  }
+
+  /**
+   * What synchronous=FULL does at each commit (fdatasync of the WAL), off the event loop. The
+   * batch's turn lasts until it returns, so no read and no later batch sees the batch before it is
+   * on disk. If it fails, the kernel may have dropped the pages: like PostgreSQL, stop serving
+   * rather than answer from a state that a restart would not find.
+   */
+  private async syncWal(): Promise<void> {
+    this.walFd ??= openSync(`${this.file}-wal`, 'r');
+    try {
+      await syncData(this.walFd);
+    } catch (e) {
+      this.syncFailed = new StoreError('the database files cannot be written', `SQLite: syncing ${this.file}-wal failed: ${(e as Error).message}; restart to recover`);
+      throw this.syncFailed;
+    }
   }
 
   private exec(sql: string): void {
@@ -240,6 +268,7 @@ export class SqliteStore implements Store {
       this.inTurn(async () => {
         // The read model would still answer: a closed store answers nothing.
         if (!this.db.open) throw new StoreError('the database is closed', `SQLite: ${this.file} was closed`);
+        if (this.syncFailed) throw this.syncFailed;
         if (Date.now() - this.fileCheckedAt >= READ_FILE_CHECK_MS) {
           this.checkFile();
           this.fileCheckedAt = Date.now();
@@ -259,6 +288,7 @@ export class SqliteStore implements Store {
     return this.watch
       .around(true, () =>
         this.inTurn(async () => {
+          if (this.syncFailed) throw this.syncFailed;
           this.checkFile();
           if (this.watch.failing) this.probeWrite();
         }),
@@ -297,5 +327,7 @@ export class SqliteStore implements Store {
     while (this.batch.length > 0 || this.flushScheduled) await new Promise((r) => setImmediate(r));
     await this.turn;
     if (this.db.open) this.db.close();
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
   }
 }
