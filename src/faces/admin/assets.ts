@@ -1,7 +1,10 @@
 /**
- * The page's only two assets, served by the bridge itself (no CDN, no build step), so the page
+ * The page's only assets (style, script, icon), served by the bridge itself (no CDN, no build step), so the page
  * works offline and under a CSP that allows nothing but its own origin.
  */
+
+/** The tab's icon (else the browser asks for /favicon.ico, which is nobody's). */
+export const ADMIN_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1f5fbf"/><path d="M3 11V5l2.5 3L8 5l2.5 3L13 5v6" fill="none" stroke="#fff" stroke-width="1.6"/></svg>`;
 
 export const ADMIN_CSS = `
 :root { color-scheme: light dark; --fg: #1d2430; --bg: #f6f7f9; --card: #fff; --line: #dde1e7; --muted: #677183;

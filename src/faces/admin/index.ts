@@ -7,7 +7,7 @@ import { answerErrors } from '../mcc/boundary.js';
 import { jsonDialect } from '../mcc/dialects.js';
 import { requireCredentials } from '../mcc/guard.js';
 import type { DoorSecurity } from '../security/index.js';
-import { ADMIN_CSS, ADMIN_JS } from './assets.js';
+import { ADMIN_CSS, ADMIN_ICON, ADMIN_JS } from './assets.js';
 import { LiveSnapshots, type LiveOptions } from './live.js';
 import { history, historyPage, page, unavailablePage } from './render.js';
 
@@ -47,7 +47,7 @@ function html(ctx: ParameterizedContext<FaceState>, status: number, body: string
 /**
  * The operator's live page: /admin (channels, services, agents, the newest sessions), its event
  * stream /admin/events, a session's history /admin/sessions/:id (the fragment the script shows
- * with `?part=history`, else a page of its own), and its two assets. Every route carries the
+ * with `?part=history`, else a page of its own), and its assets. Every route carries the
  * credentials guard when protected, so any spelling the router matches meets it. The data comes
  * through the OperatorView port only.
  */
@@ -95,6 +95,10 @@ export function adminFace({ view, backend, protect, security, logger, live: live
   router.get('/admin/admin.js', ...guard, (ctx) => {
     ctx.type = 'text/javascript; charset=utf-8';
     ctx.body = ADMIN_JS;
+  });
+  router.get('/admin/icon.svg', ...guard, (ctx) => {
+    ctx.type = 'image/svg+xml';
+    ctx.body = ADMIN_ICON;
   });
   return router.routes();
 }
