@@ -91,6 +91,14 @@ describe('the operator page /admin in headless Chromium', function () {
     assert.match(agents, /Alice Martin.*1003 ready 1\/2.*web-7/s, 'alice holds the session on the page');
     const licenses = await page.$eval('#channels', (el) => el.textContent ?? '');
     assert.match(licenses, /1003.*1 \/ 5000/s);
+
+    // Alice can take one more; the third waits in the CHAT queue, and the page counts its wait.
+    for (const id of ['web-8', 'web-9']) {
+      assert.equal((await mcc(b, 'startSession', { channelId: '1003', serviceid: 'CHAT', sessionId: id })).result, 'SUCCESS');
+      await mcc(b, 'sessionAccept', { sessionId: id });
+    }
+    await shows(page, 'web-9', 'QUEUED');
+    await page.waitForFunction(() => /CHAT\s*ACTIVE\s*1\s*[1-9]\d* s/.test(document.getElementById('services')?.textContent ?? ''), { timeout: 2500 });
     await page.screenshot({ path: artifact('admin-laptop.png'), fullPage: true });
   });
 
@@ -107,8 +115,9 @@ describe('the operator page /admin in headless Chromium', function () {
     assert.ok(steps.every((s) => /\d{1,2}:\d{2}:\d{2}/.test(s)), `each step has its time: ${steps.join(' | ')}`);
     await page.screenshot({ path: artifact('admin-history.png'), fullPage: true });
 
-    assert.equal((await mcc(b, 'closeSession', { sessionId: 'web-7' })).result, 'SUCCESS');
+    for (const id of ['web-7', 'web-8', 'web-9']) assert.equal((await mcc(b, 'closeSession', { sessionId: id })).result, 'SUCCESS');
     await shows(page, 'web-7', 'CLOSED');
+    await shows(page, 'web-9', 'CLOSED');
   });
 
   it('renders on a phone without horizontal scrolling', async () => {

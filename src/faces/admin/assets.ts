@@ -48,8 +48,9 @@ a.sid { color: var(--info); }
   thead { display: none; }
   table, tbody, tr, td { display: block; width: 100%; }
   tr { border-top: 1px solid var(--line); padding: .3rem 0; }
-  td { border: 0; padding: .1rem 0; display: flex; gap: .6rem; }
-  td::before { content: attr(data-label); color: var(--muted); font-size: .8rem; flex: 0 0 8.5rem; }
+  td { border: 0; padding: .1rem 0; display: flex; gap: .6rem; align-items: baseline; }
+  td::before { content: attr(data-label); color: var(--muted); font-size: .8rem; flex: 0 0 7.5rem; }
+  td > div { min-width: 0; }
   .login { white-space: normal; }
 }
 `;

@@ -18,7 +18,7 @@ const sessionLink = (id: string) => `<a class="sid" href="/admin/sessions/${enco
 /** A table that turns into labelled cards on a narrow screen (each cell says its column). */
 function table(heads: string[], rows: string[][], empty: string): string {
   if (rows.length === 0) return `<p class="empty">${esc(empty)}</p>`;
-  const body = rows.map((r) => `<tr>${r.map((cell, i) => `<td data-label="${esc(heads[i])}">${cell}</td>`).join('')}</tr>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((cell, i) => `<td data-label="${esc(heads[i])}"><div>${cell}</div></td>`).join('')}</tr>`).join('');
   return `<table><thead><tr>${heads.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
