@@ -74,7 +74,7 @@ export function adminFace({ view, backend, protect, security, logger, live: live
     ctx.req.socket.setNoDelay(true);
     ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'X-Accel-Buffering': 'no' });
     const stream = live.open();
-    ctx.req.once('close', () => live.close(stream));
+    ctx.res.once('close', () => live.close(stream));
     ctx.status = 200;
     ctx.body = stream;
   });
