@@ -135,8 +135,10 @@ describe('the operator page /admin in headless Chromium', function () {
     }
   });
 
-  it('ran without a script error or a CSP refusal', () => {
+  it('ran without a script error or a CSP refusal, each page on one event stream throughout', () => {
     assert.deepEqual(problems, []);
+    const streams = b.logLines().filter((l) => l.message === 'request' && l.path === '/admin/events');
+    assert.equal(streams.length, 2, 'the laptop page and the phone page each connected once');
   });
 });
 

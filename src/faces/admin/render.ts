@@ -8,7 +8,7 @@ import type { AgentView, OperatorSnapshot, ServiceView, SessionHistory, SessionS
  */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const esc = (v: unknown): string => String(v).replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+const esc = (v: unknown): string => String(v).replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 
 /** Without the script, the UTC clock time; the script writes the browser's local time over it. */
 const at = (ms: number) => `<time data-at="${ms}" datetime="${new Date(ms).toISOString()}">${new Date(ms).toISOString().slice(11, 19)}Z</time>`;
