@@ -2,6 +2,8 @@ import Koa from 'koa';
 import type { Backend } from './backends/backend.js';
 import { MccBridge } from './bridge/index.js';
 import type { Config } from './config/index.js';
+import type { OperatorView } from './backends/operator-view.js';
+import { adminFace, adminProtected } from './faces/admin/index.js';
 import type { AgentFaces } from './faces/agents/index.js';
 import { requestScope, type FaceState } from './faces/http.js';
 import { jsonDialect } from './faces/mcc/dialects.js';
@@ -14,16 +16,25 @@ import type { Metrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 
 /**
- * The Koa application, which only mounts: the request scope, the probes, the MCC face (which owns
+ * The Koa application, which only mounts: the request scope, the probes, the operator's page, the MCC face (which owns
  * its errors, credentials and rate limit), the agent faces, the final 404. Nothing here listens;
  * `server.ts` does.
  */
-export function createApp(config: Config, backend: Backend, logger: Logger, security: DoorSecurity, agentFaces?: AgentFaces, metrics?: Metrics): Koa {
+export function createApp(
+  config: Config,
+  backend: Backend,
+  logger: Logger,
+  security: DoorSecurity,
+  agentFaces?: AgentFaces,
+  metrics?: Metrics,
+  operator?: OperatorView,
+): Koa {
   const app = new Koa({ proxy: config.server.trustProxy });
   const { credentials, throttle, rateLimit } = security;
 
   app.use(requestScope(logger, metrics));
   app.use(opsRoutes({ backend, metrics, config, security, logger }));
+  if (operator && config.admin.enabled) app.use(adminFace({ view: operator, backend: backend.kind, protect: adminProtected(config), security, logger }));
   app.use(
     mccFace({
       bridge: new MccBridge(backend),

@@ -39,7 +39,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
   }
   const security = doorSecurity(config.security);
   const faces = desk ? createAgentFaces(config, desk, logger, security) : undefined;
-  const app = createApp(config, backend, logger, security, faces, metrics);
+  const app = createApp(config, backend, logger, security, faces, metrics, center.operator);
   const tls = config.server.tls;
   // requestScope answers every error of ours; what reaches Koa's 'error' is a connection ended under
   // an answer (a client gone, node's request timeout on a trickling body): no stack on stderr for that.

@@ -4,7 +4,10 @@ import { openStore } from '../store/index.js';
 import type { AgentDesk } from './agent-desk.js';
 import type { Backend } from './backend.js';
 import { EmbeddedEngine } from './embedded/index.js';
+import { embeddedOperatorView } from './embedded/operator.js';
+import type { OperatorView } from './operator-view.js';
 import { startRemoteBackend } from './remote/index.js';
+import { vendorOperatorView } from './remote/operator.js';
 
 /**
  * What the bridge runs on: the MCC port, the agent port when the contact center offers one (the
@@ -13,13 +16,15 @@ import { startRemoteBackend } from './remote/index.js';
 export interface ContactCenter {
   readonly backend: Backend;
   readonly desk?: AgentDesk;
+  /** What the operator's page (/admin) shows. */
+  readonly operator?: OperatorView;
   /** Apply a new configuration's channels, services and agents (SIGHUP); sessions stay. */
   reload?(config: Config): Promise<void>;
 }
 
 /** An embedded engine, started by the caller, as a contact center. */
 export function embeddedCenter(engine: EmbeddedEngine): ContactCenter {
-  return { backend: engine, desk: engine, reload: (config) => engine.reload(config.embedded) };
+  return { backend: engine, desk: engine, operator: embeddedOperatorView(engine), reload: (config) => engine.reload(config.embedded) };
 }
 
 /** The configured contact center, started: for the embedded engine its store is migrated and recovered. */
@@ -37,7 +42,8 @@ export async function startContactCenter(config: Config, logger: Logger): Promis
     return embeddedCenter(engine);
   }
   try {
-    return { backend: await startRemoteBackend(config, b, logger) };
+    const backend = await startRemoteBackend(config, b, logger);
+    return { backend, operator: vendorOperatorView(b, backend.store) };
   } catch (e) {
     throw new Error(`cannot start the ${b.kind} backend: ${(e as Error).message}`);
   }

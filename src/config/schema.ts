@@ -200,6 +200,14 @@ export const configSchema = z
         protect: z.boolean().optional(),
       })
       .prefault({}),
+    /** The operator's live page, /admin. */
+    admin: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Ask for security.basic or security.apiKeys credentials; absent: whenever one of those is configured (the metrics' rule). */
+        protect: z.boolean().optional(),
+      })
+      .prefault({}),
     contract: z
       .strictObject({
         /** Existing SOAP stubs hard-code the WSDL targetNamespace; set it to theirs. */
@@ -322,6 +330,10 @@ export const configSchema = z
   .refine((c) => c.metrics.protect !== true || c.security.basic.length > 0 || c.security.apiKeys.length > 0, {
     path: ['metrics', 'protect'],
     message: 'needs security.basic or security.apiKeys: a scraper sends those (WS-Security is SOAP only)',
+  })
+  .refine((c) => c.admin.protect !== true || c.security.basic.length > 0 || c.security.apiKeys.length > 0, {
+    path: ['admin', 'protect'],
+    message: 'needs security.basic or security.apiKeys: a browser sends those (WS-Security is SOAP only)',
   });
 
 export type Config = z.infer<typeof configSchema>;

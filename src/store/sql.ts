@@ -238,6 +238,14 @@ export class SqlTx implements Tx {
     return (await this.d.all(`SELECT * FROM sessions WHERE status <> 'CLOSED' ORDER BY created_at LIMIT ?`, [limit])).map(toSession);
   }
 
+  async latestSessions(limit: number): Promise<SessionRecord[]> {
+    return (await this.d.all('SELECT * FROM sessions ORDER BY created_at DESC, id LIMIT ?', [limit])).map(toSession);
+  }
+
+  async sessionEvents(sessionId: string, limit: number): Promise<AgentEvent[]> {
+    return (await this.d.all('SELECT * FROM agent_events WHERE session_id = ? ORDER BY id LIMIT ?', [sessionId, limit])).map(toEvent);
+  }
+
   nextSeq(where: 'tail' | 'head'): Promise<number> {
     return this.dialect.nextSeq(this.d, where);
   }

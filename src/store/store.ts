@@ -138,6 +138,10 @@ export interface Tx {
   lastEventId(username?: string): Promise<number>;
   /** Sessions not CLOSED, oldest first. */
   openSessions(limit: number): Promise<SessionRecord[]>;
+  /** The newest sessions, closed ones included, newest first (the operator's page). */
+  latestSessions(limit: number): Promise<SessionRecord[]>;
+  /** The agent events of one session, oldest first (its history on the operator's page). */
+  sessionEvents(sessionId: string, limit: number): Promise<AgentEvent[]>;
   sessionByVendorId(vendorId: string): Promise<SessionRecord | undefined>;
   /** Sessions by status, and agent channel logins by ready / not ready (for the metrics). */
   counts(): Promise<{ sessions: Record<string, number>; agents: Record<string, number> }>;

@@ -34,7 +34,8 @@ export class RemoteBackend implements Backend {
 
   constructor(
     private readonly config: VendorBackendConfig,
-    private readonly store: Store,
+    /** The bridge's own record of the sessions (the operator's page reads it). */
+    readonly store: Store,
     private readonly client: VendorClient,
     private readonly logger?: Logger,
   ) {
