@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { CHANNEL_IDS, enums } from '../contract/index.js';
+import { CHANNEL_IDS, enums, type InteractionStatus } from '../contract/index.js';
 import { serviceCode, unique } from './rules.js';
 
 /** What a status filter may name: the session statuses (UNKNOW is never a change). */
-const statuses = enums.SessionStatus.filter((s) => s !== 'UNKNOW') as Array<Exclude<(typeof enums.SessionStatus)[number], 'UNKNOW'>>;
+const statuses = enums.SessionStatus.filter((s): s is InteractionStatus => s !== 'UNKNOW');
 
 const webhook = z.strictObject({
   /** Names the subscriber in the log, the metrics and the outbox; keep it once a change is queued for it. */
