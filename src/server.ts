@@ -14,6 +14,7 @@ import { serveIgnoringUpgrade } from './ignored-upgrade.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { capConnections, timeoutOptions } from './ops/connection-limits.js';
 import { Metrics } from './ops/metrics.js';
+import { WebhookDispatcher } from './push/index.js';
 
 export interface RunningBridge {
   /** e.g. http://127.0.0.1:8080 */
@@ -37,6 +38,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     metrics.attach(backend);
     backend.onVendorFailure?.((reason) => metrics.backendError(backend.kind, reason));
   }
+  const webhooks = backend.changes && config.push.webhooks.length > 0 ? new WebhookDispatcher(config.push, backend.changes, logger, metrics) : undefined;
   const security = doorSecurity(config.security);
   const faces = desk ? createAgentFaces(config, desk, logger, security) : undefined;
   const app = createApp(config, backend, logger, security, faces, metrics, center.operator);
@@ -86,6 +88,8 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     async close(graceSeconds = config.server.shutdownGraceSeconds) {
       stopping = true;
       faces?.close(); // long polls are answered and sockets closed now, not at the grace
+      webhooks?.stop();
+      backend.changes?.close(); // event streams end now; their clients resume elsewhere
       // In-flight requests finish; idle keep-alive connections go now; past the grace, the rest.
       const cut = setTimeout(() => {
         server.closeAllConnections();

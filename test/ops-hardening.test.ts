@@ -127,7 +127,9 @@ describe('operations', function () {
       const doc = await (await fetch(`${b.url}/mc/cxf/rest/openapi.json`)).json();
       assert.equal(doc.openapi, '3.1.0');
       const api = (await SwaggerParser.validate(structuredClone(doc))) as any;
-      assert.equal(Object.keys(api.paths).length, 8);
+      // The eight MCC operations and the event stream of session changes.
+      assert.equal(Object.keys(api.paths).length, 9);
+      assert.ok(api.paths['/events'].get);
       assert.deepEqual(
         api.paths['/checkSession'].get.parameters.map((x: any) => x.name),
         ['sessionId'],

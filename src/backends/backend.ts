@@ -1,5 +1,6 @@
 import type { InteractionStatus, ServiceState } from '../contract/index.js';
 import type { Outcome } from '../reasons/index.js';
+import type { ChangeFeed } from '../push/feed.js';
 
 /**
  * The MCC port: exactly the contact-center operations the bridge (src/bridge/mcc-bridge.ts) maps
@@ -114,6 +115,9 @@ export interface Backend {
 
   /** Vendor backends: called with the reason of every failed vendor call (metrics). */
   onVendorFailure?(listener: (reason: string) => void): void;
+
+  /** Every change of a session (the event streams and webhooks read it); absent where sessions are not recorded. */
+  readonly changes?: ChangeFeed;
 
   /** Stop timers and release resources. */
   close(): Promise<void>;

@@ -33,7 +33,7 @@ export async function startContactCenter(config: Config, logger: Logger): Promis
   if (b.kind === 'embedded') {
     let engine: EmbeddedEngine | undefined;
     try {
-      engine = new EmbeddedEngine(config.embedded, openStore(config.store, logger));
+      engine = new EmbeddedEngine(config.embedded, openStore(config.store, logger), { push: config.push });
       await engine.start();
     } catch (e) {
       await engine?.close().catch(() => undefined);

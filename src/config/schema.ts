@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNEL_IDS, DEFAULT_TARGET_NAMESPACE } from '../contract/index.js';
 import { serviceCode, uniqueChannelsAndServices, uniqueUsers, unique } from './rules.js';
+import { pushSchema } from './push-schema.js';
 import { genesysBackend, huaweiBackend, xivoBackend } from './vendor-schema.js';
 
 /**
@@ -266,6 +267,7 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
+    push: pushSchema,
     /** Where the embedded contact center keeps its state. */
     store: z
       .discriminatedUnion('kind', [
@@ -342,6 +344,7 @@ export type ChannelConfig = EmbeddedConfig['channels'][number];
 export type ServiceConfig = ChannelConfig['services'][number];
 export type AgentConfig = EmbeddedConfig['agents'][number];
 export type StoreConfig = Config['store'];
+export type { PushConfig, WebhookConfig } from './push-schema.js';
 export type SecurityConfig = Config['security'];
 export type BackendConfig = Config['backend'];
 export type VendorBackendConfig = Exclude<BackendConfig, { kind: 'embedded' }>;

@@ -20,6 +20,7 @@ export class Metrics {
   private readonly requests: Counter<'face' | 'operation' | 'result' | 'fail_reason'>;
   private readonly latency: Histogram<'face' | 'operation'>;
   private readonly backendErrors: Counter<'backend' | 'reason'>;
+  private readonly webhooks: Counter<'subscriber' | 'outcome'>;
   private source: MetricsSource | undefined;
 
   constructor() {
@@ -46,6 +47,12 @@ export class Metrics {
       name: 'mcc_backend_errors_total',
       help: 'Failed calls to the contact center (vendor adapters), by reason',
       labelNames: ['backend', 'reason'],
+      registers: [this.registry],
+    });
+    this.webhooks = new Counter({
+      name: 'mcc_webhook_attempts_total',
+      help: 'Webhook delivery attempts, by subscriber and outcome (delivered, failed and to be retried, dead_lettered)',
+      labelNames: ['subscriber', 'outcome'],
       registers: [this.registry],
     });
     // collect() runs with `this` bound to its gauge: reach the metrics through these instead.
@@ -104,5 +111,9 @@ export class Metrics {
 
   backendError(backend: string, reason: string): void {
     this.backendErrors.inc({ backend, reason });
+  }
+
+  webhook(subscriber: string, outcome: 'delivered' | 'failed' | 'dead_lettered'): void {
+    this.webhooks.inc({ subscriber, outcome });
   }
 }

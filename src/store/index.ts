@@ -3,6 +3,7 @@ export { storeGuard } from './guard.js';
 export { SqliteStore } from './sqlite.js';
 export { PostgresStore } from './postgres.js';
 export type { StoreLog } from './outage.js';
+export type { ChangeLog } from './changes.js';
 
 import { join } from 'node:path';
 import type { StoreConfig } from '../config/index.js';

@@ -89,6 +89,33 @@ export const migrations: Migration[] = [
       'CREATE UNIQUE INDEX sessions_vendor ON sessions (vendor_id) WHERE vendor_id IS NOT NULL',
     ],
   },
+  {
+    version: 5,
+    description: 'push: the change feed of sessions (SSE, webhooks), the webhook outbox and its dead letters',
+    statements: [
+      'CREATE INDEX session_changes_session ON session_changes (session_id, seq)',
+      'CREATE INDEX session_changes_channel ON session_changes (channel_id, seq)',
+      'CREATE INDEX session_changes_at ON session_changes (at)',
+      // One row per subscriber and change until delivered; lease_until: claimed by a process until then.
+      `CREATE TABLE push_outbox (
+         subscriber TEXT NOT NULL, seq BIGINT NOT NULL, session_id TEXT NOT NULL, created_at BIGINT NOT NULL, next_at BIGINT NOT NULL,
+         attempts INTEGER NOT NULL DEFAULT 0, lease_until BIGINT NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (subscriber, seq))`,
+      'CREATE INDEX push_outbox_session ON push_outbox (subscriber, session_id, seq)',
+      'CREATE INDEX push_outbox_due ON push_outbox (next_at)',
+      'CREATE INDEX push_outbox_change ON push_outbox (seq)',
+      `CREATE TABLE push_dead_letters (
+         subscriber TEXT NOT NULL, seq BIGINT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, dead_at BIGINT NOT NULL,
+         PRIMARY KEY (subscriber, seq))`,
+    ],
+    before: {
+      postgres: [
+        'CREATE TABLE session_changes (seq BIGSERIAL PRIMARY KEY, session_id TEXT NOT NULL, channel_id INTEGER NOT NULL, service_code TEXT NOT NULL, status TEXT NOT NULL, username TEXT, custom_message TEXT NOT NULL, at BIGINT NOT NULL)',
+      ],
+      sqlite: [
+        'CREATE TABLE session_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, channel_id INTEGER NOT NULL, service_code TEXT NOT NULL, status TEXT NOT NULL, username TEXT, custom_message TEXT NOT NULL, at BIGINT NOT NULL)',
+      ],
+    },
+  },
 ];
 
 /** Apply what is missing; the caller runs this inside a transaction that excludes other migrators. */

@@ -1,3 +1,4 @@
+import { ChangeLog } from './changes.js';
 import type { AgentChannelRecord, AgentEvent, AgentSessionRecord, ServiceRecord, SessionRecord, Tx } from './store.js';
 
 /**
@@ -348,6 +349,10 @@ export class SqlTx implements Tx {
 
   async expiredAgentSessions(now: number, limit: number): Promise<AgentSessionRecord[]> {
     return (await this.d.all('SELECT * FROM agent_sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?', [now, limit])).map(toAgentSession);
+  }
+
+  changeLog(): ChangeLog {
+    return new ChangeLog(this.d, this.dialect);
   }
 
   async queueMembers(): Promise<Array<{ username: string; serviceCode: string; penalty: number }>> {

@@ -1,4 +1,5 @@
 import type { InteractionStatus } from '../contract/index.js';
+import type { ChangeLog } from './changes.js';
 import type { StoreLog } from './outage.js';
 
 /**
@@ -98,6 +99,32 @@ export interface AgentEvent {
   reason?: string | undefined;
 }
 
+/**
+ * A session changed (created, or its status changed), as pushed to integrators (webhooks, SSE):
+ * the fields of checkSession, and `seq`, increasing, which orders the changes of a channel.
+ */
+export interface SessionChange {
+  seq: number;
+  sessionId: string;
+  channelId: number;
+  serviceId: string;
+  status: InteractionStatus;
+  /** The agent holding the session, as checkSession says it. */
+  username?: string | undefined;
+  customMessage: string;
+  at: number;
+}
+export type SessionStatusChange = Omit<SessionChange, 'seq'>;
+
+/** A change due to one webhook subscriber (changes.ts). */
+export interface OutboxEntry {
+  subscriber: string;
+  /** Failed attempts so far. */
+  attempts: number;
+  queuedAt: number;
+  change: SessionChange;
+}
+
 export interface ServiceRecord {
   channelId: number;
   code: string;
@@ -166,6 +193,9 @@ export interface Tx {
   deleteAgentSession(token: string): Promise<void>;
   agentSessionsOf(username: string, face?: string): Promise<AgentSessionRecord[]>;
   expiredAgentSessions(now: number, limit: number): Promise<AgentSessionRecord[]>;
+
+  /** The change feed of sessions and the webhook outbox, in this transaction. */
+  changeLog(): ChangeLog;
 
   /** Runtime queue membership changes (XiVO setAgentQueue / removeAgentFromQueue). */
   queueMembers(): Promise<Array<{ username: string; serviceCode: string; penalty: number }>>;

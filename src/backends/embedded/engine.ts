@@ -1,4 +1,5 @@
-import type { ChannelConfig, EmbeddedConfig } from '../../config/index.js';
+import type { ChannelConfig, EmbeddedConfig, PushConfig } from '../../config/index.js';
+import { ChangeFeed, recordingChanges } from '../../push/index.js';
 import type { ServiceState } from '../../contract/index.js';
 import type { Outcome } from '../../reasons/index.js';
 import type { Store } from '../../store/index.js';
@@ -17,6 +18,8 @@ import { route } from './transitions.js';
 export interface EngineOptions {
   /** The clock for opening hours and timestamps (tests pick instants). */
   now?: () => number;
+  /** Webhooks an outbox entry is written for, with each change they cover; the event streams' heartbeat. */
+  push?: Pick<PushConfig, 'webhooks' | 'heartbeatSeconds'>;
 }
 
 /**
@@ -41,6 +44,8 @@ export class EmbeddedEngine implements Backend, AgentDesk {
   private readonly e: EngineContext;
   private readonly timers: EngineTimers;
   readonly now: () => number;
+  /** Every change of a session, for the event streams and the webhooks. */
+  readonly changes: ChangeFeed;
 
   constructor(
     config: EmbeddedConfig,
@@ -50,7 +55,18 @@ export class EmbeddedEngine implements Backend, AgentDesk {
     const now = options.now ?? Date.now;
     this.now = now;
     this.roster = new Roster(config);
-    this.e = { store, roster: this.roster, now, settings: config };
+    this.changes = new ChangeFeed(store, options.push?.heartbeatSeconds);
+    // Every transaction of the engine records the session changes it makes (push/recording.ts).
+    const recorded = recordingChanges(store, {
+      feed: this.changes,
+      webhooks: options.push?.webhooks ?? [],
+      now,
+      displayName: (username) => {
+        const user = this.roster.user(username);
+        return user ? this.roster.displayName(user) : username;
+      },
+    });
+    this.e = { store: recorded, roster: this.roster, now, settings: config };
     this.sessions = new StoredAgentSessions(
       store,
       now,
@@ -104,6 +120,7 @@ export class EmbeddedEngine implements Backend, AgentDesk {
 
   async close(): Promise<void> {
     this.timers.stop();
+    this.changes.close();
     await this.store.close();
   }
 

@@ -7,6 +7,7 @@ import type { AuthThrottle } from '../security/auth-throttle.js';
 import type { Credentials } from '../security/credentials.js';
 import { perClientLimit, type RateLimit } from '../security/rate-limit.js';
 import { answerErrors } from './boundary.js';
+import { eventRoutes } from './events.js';
 import { Cors, type CorsConfig } from './cors.js';
 import { requireCredentials } from './guard.js';
 import { headRefused, tooManyRequests } from './refusals.js';
@@ -65,7 +66,7 @@ export function mccFace(options: MccFaceOptions) {
     route.credentials === 'calls' ? credentials.enabled : route.credentials === 'contracts' && credentials.protectsContracts;
 
   const read = (route: MccRoute) => (route.read ? [route.read] : []);
-  for (const route of [...soapRoutes(options), ...restRoutes({ ...options, cors })]) {
+  for (const route of [...soapRoutes(options), ...eventRoutes({ ...options, cors }), ...restRoutes({ ...options, cors })]) {
     const stack: Array<Middleware<MccState>> = [
       tagFace(route.face),
       ...(cors && route.face === 'rest' ? [cors.headers] : []),

@@ -27,6 +27,64 @@ function schemaOf(type: FieldType | RequestField['type']): Schema {
   return { $ref: `#/components/schemas/${type.enum}` };
 }
 
+/** What the event streams and the webhooks carry (src/push/feed.ts). */
+const SESSION_CHANGE: Schema = {
+  type: 'object',
+  required: ['sessionId', 'channelId', 'serviceId', 'status', 'customMessage', 'at', 'seq'],
+  properties: {
+    sessionId: { type: 'string' },
+    channelId: { type: 'integer', format: 'int32' },
+    serviceId: { type: 'string' },
+    status: { $ref: '#/components/schemas/SessionStatus' },
+    username: { type: 'string', description: 'The agent holding the session (BOOKED, ASSIGNED, CLOSED after assignment)' },
+    customMessage: { type: 'string', description: 'As checkSession phrases it at the change (without the queue position, which changes without the session)' },
+    at: { type: 'string', format: 'date-time' },
+    seq: { type: 'integer', format: 'int64', description: 'Increasing per channel; the SSE id; the same on a repeated webhook delivery' },
+  },
+};
+
+function eventsOperation(security: unknown[]): Record<string, unknown> {
+  const query = (name: string, description: string, schema: Schema = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+  return {
+    operationId: 'events',
+    summary: 'Server-Sent Events of session changes (mcc-bridge, not in the MCC): one session, or a channel’s sessions',
+    description:
+      '`sessionId`: one session (the access rule of checkSession); without Last-Event-ID its changes so far come first. `channelId` (optionally `serviceid`): every session of the channel from now; credentials are always required, and a bridge without credentials configured refuses it (401). Each event is `event: session`, `id:` its seq, `data:` a SessionChange; `Last-Event-ID` resumes after that seq; comment lines are heartbeats.',
+    security,
+    parameters: [
+      query('sessionId', 'One session'),
+      query('channelId', 'A channel: its sessions', { type: 'integer', format: 'int32' }),
+      query('serviceid', 'With channelId: only these service codes (comma-separated)'),
+      query('lastEventId', 'As the Last-Event-ID header, for clients that cannot set it'),
+      { name: 'Last-Event-ID', in: 'header', required: false, description: 'Resume after this seq', schema: { type: 'string' } },
+    ],
+    responses: {
+      200: { description: 'The stream', content: { 'text/event-stream': { schema: { type: 'string', description: 'Events whose data is a SessionChange' } } } },
+      400: { $ref: '#/components/responses/bad_request' },
+      401: { $ref: '#/components/responses/unauthorized' },
+      404: { description: 'No such session', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    },
+  };
+}
+
+const webhookOperation = {
+  operationId: 'sessionChangeWebhook',
+  summary: 'POSTed to each push.webhooks[] subscriber for every change it covers: at least once, in order per session',
+  // Not a call to this server: the receiver checks MCC-Signature instead.
+  security: [],
+  parameters: [
+    {
+      name: 'MCC-Signature',
+      in: 'header',
+      required: true,
+      description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the subscriber secret>`; refuse an old t (replay)',
+      schema: { type: 'string' },
+    },
+  ],
+  requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SessionChange' } } } },
+  responses: { '2XX': { description: 'Taken; any other answer (or none within push.timeoutSeconds) is retried with backoff' } },
+};
+
 export function renderOpenApi({ base, auth = DOCUMENTED_AUTH }: { base: string; auth?: OpenApiAuth }): string {
   const paths: Record<string, unknown> = {};
   const schemas: Record<string, Schema> = {};
@@ -95,6 +153,8 @@ export function renderOpenApi({ base, auth = DOCUMENTED_AUTH }: { base: string; 
     }
     paths[def.rest.path] = { [def.rest.method.toLowerCase()]: operation };
   }
+  schemas.SessionChange = SESSION_CHANGE;
+  paths['/events'] = { get: eventsOperation(security) };
   const doc = {
     openapi: '3.1.0',
     info: {
@@ -108,6 +168,7 @@ export function renderOpenApi({ base, auth = DOCUMENTED_AUTH }: { base: string; 
     },
     servers: [{ url: `${base}/json` }],
     paths,
+    webhooks: { sessionChange: { post: webhookOperation } },
     components: {
       schemas,
       responses: refusalResponses,

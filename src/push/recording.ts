@@ -1,0 +1,108 @@
+import type { WebhookConfig } from '../config/index.js';
+import type { InteractionStatus } from '../contract/index.js';
+import { customMessage } from '../bridge/messages.js';
+import { interactionOf } from '../backends/interaction-view.js';
+import type { SessionRecord, SessionStatusChange, Store, Tx } from '../store/index.js';
+import type { ChangeFeed } from './feed.js';
+
+export interface RecordingOptions {
+  feed: ChangeFeed;
+  webhooks: readonly WebhookConfig[];
+  now: () => number;
+  /** The name checkSession's customMessage gives an agent. */
+  displayName: (username: string) => string;
+}
+
+/** The webhook subscribers a change goes to, by their channel, service and status filters. */
+export function subscribersOf(webhooks: readonly WebhookConfig[], c: SessionStatusChange): string[] {
+  return webhooks
+    .filter(
+      (w) =>
+        (w.channels.length === 0 || (w.channels as readonly number[]).includes(c.channelId)) &&
+        (w.services.length === 0 || w.services.includes(c.serviceId)) &&
+        (w.statuses.length === 0 || w.statuses.includes(c.status)),
+    )
+    .map((w) => w.name);
+}
+
+/**
+ * The one place where session changes become pushed changes: a store whose transactions record,
+ * whenever a session is created or its status changes, a change row and an outbox row for each
+ * webhook that covers it, in the same transaction. Whatever writes the session (the engine's
+ * lifecycle, routing, timers; a vendor backend's event) goes through insertSession / updateSession,
+ * so nothing needs to remember to push.
+ *
+ * The status before an update is the one this transaction read (every writer reads a session
+ * before writing it); a session updated unread is read first.
+ */
+export function recordingChanges(store: Store, options: RecordingOptions): Store {
+  return {
+    kind: store.kind,
+    migrate: (seed) => store.migrate(seed),
+    read: (fn) => store.read(fn),
+    ping: () => store.ping(),
+    close: () => store.close(),
+    async tx(fn) {
+      let recorded = false;
+      const result = await store.tx((tx) => fn(recordingTx(tx, options, () => (recorded = true))));
+      if (recorded) options.feed.wake(); // committed: streams and the dispatcher look now
+      return result;
+    },
+  };
+}
+
+function recordingTx(tx: Tx, options: RecordingOptions, recorded: () => void): Tx {
+  const statuses = new Map<string, InteractionStatus>();
+  const seen = <T extends SessionRecord | undefined>(s: T): T => {
+    if (s) statuses.set(s.id, s.status);
+    return s;
+  };
+  const record = async (s: SessionRecord) => {
+    statuses.set(s.id, s.status);
+    const agent = s.agent === undefined ? undefined : { username: s.agent, displayName: options.displayName(s.agent) };
+    const change: SessionStatusChange = {
+      sessionId: s.id,
+      channelId: s.channelId,
+      serviceId: s.serviceCode,
+      status: s.status,
+      username: s.agent,
+      customMessage: customMessage(interactionOf(s, agent)),
+      at: options.now(),
+    };
+    await tx.changeLog().append(change, subscribersOf(options.webhooks, change));
+    recorded();
+  };
+  const overrides: Partial<Tx> = {
+    getSession: async (id) => seen(await tx.getSession(id)),
+    sessionByVendorId: async (id) => seen(await tx.sessionByVendorId(id)),
+    queued: async (channelId, code, limit) => (await tx.queued(channelId, code, limit)).map(seen),
+    heldBy: async (username, channelId) => (await tx.heldBy(username, channelId)).map(seen),
+    expiredOffers: async (now, limit) => (await tx.expiredOffers(now, limit)).map(seen),
+    openSessions: async (limit) => (await tx.openSessions(limit)).map(seen),
+    async insertSession(s) {
+      const inserted = await tx.insertSession(s);
+      if (inserted) await record(s);
+      return inserted;
+    },
+    async updateSession(s) {
+      const before = statuses.has(s.id) ? statuses.get(s.id) : (await tx.getSession(s.id))?.status;
+      await tx.updateSession(s);
+      if (before !== s.status) await record(s);
+    },
+    // The change feed is purged with the closed sessions it describes.
+    async purgeClosed(before) {
+      const purged = await tx.purgeClosed(before);
+      await tx.changeLog().purge(before);
+      return purged;
+    },
+  };
+  // Everything else is the store's own transaction, called on it.
+  return new Proxy(tx, {
+    get(target, key) {
+      const own = overrides[key as keyof Tx];
+      if (own) return own;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,119 @@
+import type { Dialect, Driver, Row } from './sql.js';
+import type { SessionStatusChange, OutboxEntry, SessionChange } from './store.js';
+
+/**
+ * The change feed of sessions and the webhook outbox, in SQL shared by SQLite and PostgreSQL.
+ * A change row and its outbox rows are written in the transaction of the change itself, so a
+ * change is pushed exactly when it happened, whichever process made it and whatever crashes after.
+ *
+ * Order: on one channel, changes are numbered under the channel's lock (store.ts) and committed
+ * before the lock is released, so within a channel `seq` order is commit order. Every feed read
+ * is one session's or one channel's, and never skips a change that commits later.
+ */
+
+const toChange = (r: Row): SessionChange => ({
+  seq: Number(r.seq),
+  sessionId: String(r.session_id),
+  channelId: Number(r.channel_id),
+  serviceId: String(r.service_code),
+  status: String(r.status) as SessionChange['status'],
+  ...(r.username === null || r.username === undefined ? {} : { username: String(r.username) }),
+  customMessage: String(r.custom_message ?? ''),
+  at: Number(r.at),
+});
+
+const changeColumns = 'c.seq, c.session_id, c.channel_id, c.service_code, c.status, c.username, c.custom_message, c.at';
+
+export class ChangeLog {
+  constructor(
+    private readonly d: Driver,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Record a change and queue it for each named webhook subscriber; its seq. */
+  async append(c: SessionStatusChange, subscribers: readonly string[]): Promise<number> {
+    const [r] = await this.d.all(
+      'INSERT INTO session_changes (session_id, channel_id, service_code, status, username, custom_message, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq',
+      [c.sessionId, c.channelId, c.serviceId, c.status, c.username ?? null, c.customMessage, c.at],
+    );
+    const seq = Number(r?.seq);
+    for (const name of subscribers) {
+      await this.d.run('INSERT INTO push_outbox (subscriber, seq, session_id, created_at, next_at) VALUES (?, ?, ?, ?, ?)', [name, seq, c.sessionId, c.at, c.at]);
+    }
+    return seq;
+  }
+
+  /** Changes after `afterSeq` of one session, or of a channel (some of its services, or all), oldest first. */
+  async after(afterSeq: number, of: { sessionId: string } | { channelId: number; serviceIds: readonly string[] }, limit: number): Promise<SessionChange[]> {
+    if ('sessionId' in of) {
+      return (await this.d.all(`SELECT ${changeColumns} FROM session_changes c WHERE c.session_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?`, [of.sessionId, afterSeq, limit])).map(toChange);
+    }
+    const services = of.serviceIds.length > 0 ? ` AND c.service_code IN (${of.serviceIds.map(() => '?').join(', ')})` : '';
+    const rows = await this.d.all(`SELECT ${changeColumns} FROM session_changes c WHERE c.channel_id = ? AND c.seq > ?${services} ORDER BY c.seq LIMIT ?`, [
+      of.channelId,
+      afterSeq,
+      ...of.serviceIds,
+      limit,
+    ]);
+    return rows.map(toChange);
+  }
+
+  /** The newest seq, 0 when none. */
+  async last(): Promise<number> {
+    const [r] = await this.d.all('SELECT MAX(seq) AS seq FROM session_changes');
+    return Number(r?.seq ?? 0);
+  }
+
+  /**
+   * Take up to `limit` due entries for delivery, leased until `leaseUntil`: only the oldest
+   * pending entry of each session per subscriber (a later change waits for the earlier one to be
+   * delivered or dead-lettered). On PostgreSQL, rows another process is claiming are skipped, and
+   * a leased row is not due until its lease runs out (its process died mid-delivery).
+   */
+  async claim(now: number, leaseUntil: number, limit: number): Promise<OutboxEntry[]> {
+    // FOR UPDATE is empty on SQLite, which has one writer (one process) anyway.
+    const lock = this.dialect.forUpdate ? ' FOR UPDATE OF o SKIP LOCKED' : '';
+    const rows = await this.d.all(
+      `SELECT o.subscriber, o.attempts, o.created_at AS queued_at, ${changeColumns} FROM push_outbox o JOIN session_changes c ON c.seq = o.seq
+       WHERE o.next_at <= ? AND o.lease_until <= ?
+         AND NOT EXISTS (SELECT 1 FROM push_outbox p WHERE p.subscriber = o.subscriber AND p.session_id = o.session_id AND p.seq < o.seq)
+       ORDER BY o.next_at, o.seq LIMIT ?${lock}`,
+      [now, now, limit],
+    );
+    for (const r of rows) await this.d.run('UPDATE push_outbox SET lease_until = ? WHERE subscriber = ? AND seq = ?', [leaseUntil, r.subscriber, r.seq]);
+    return rows.map((r) => ({ subscriber: String(r.subscriber), attempts: Number(r.attempts), queuedAt: Number(r.queued_at), change: toChange(r) }));
+  }
+
+  async delivered(subscriber: string, seq: number): Promise<void> {
+    await this.d.run('DELETE FROM push_outbox WHERE subscriber = ? AND seq = ?', [subscriber, seq]);
+  }
+
+  /** A failed attempt: the entry is due again at `nextAt`. */
+  async retry(subscriber: string, seq: number, nextAt: number, error: string): Promise<void> {
+    await this.d.run('UPDATE push_outbox SET attempts = attempts + 1, next_at = ?, lease_until = 0, last_error = ? WHERE subscriber = ? AND seq = ?', [
+      nextAt,
+      error,
+      subscriber,
+      seq,
+    ]);
+  }
+
+  /** Given up: out of the outbox (the session's later changes go on), kept with its payload for the operator. */
+  async deadLetter(e: OutboxEntry, now: number, error: string): Promise<void> {
+    await this.d.run('INSERT INTO push_dead_letters (subscriber, seq, body, attempts, last_error, dead_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+      e.subscriber,
+      e.change.seq,
+      JSON.stringify(e.change),
+      e.attempts + 1,
+      error,
+      now,
+    ]);
+    await this.delivered(e.subscriber, e.change.seq);
+  }
+
+  /** With the closed sessions: changes older than `before` that no outbox entry still needs, and dead letters. */
+  async purge(before: number): Promise<void> {
+    await this.d.run('DELETE FROM session_changes WHERE at < ? AND NOT EXISTS (SELECT 1 FROM push_outbox o WHERE o.seq = session_changes.seq)', [before]);
+    await this.d.run('DELETE FROM push_dead_letters WHERE dead_at < ?', [before]);
+  }
+}
