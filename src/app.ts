@@ -28,13 +28,15 @@ export function createApp(
   agentFaces?: AgentFaces,
   metrics?: Metrics,
   operator?: OperatorView,
+  /** Aborted when the bridge stops (long-lived streams end then). */
+  closing?: AbortSignal,
 ): Koa {
   const app = new Koa({ proxy: config.server.trustProxy });
   const { credentials, throttle, rateLimit } = security;
 
   app.use(requestScope(logger, metrics));
   app.use(opsRoutes({ backend, metrics, config, security, logger }));
-  if (operator && config.admin.enabled) app.use(adminFace({ view: operator, backend: backend.kind, protect: adminProtected(config), security, logger }));
+  if (operator && config.admin.enabled) app.use(adminFace({ view: operator, backend: backend.kind, protect: adminProtected(config), security, logger, closing }));
   app.use(
     mccFace({
       bridge: new MccBridge(backend),

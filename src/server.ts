@@ -41,7 +41,8 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
   const webhooks = backend.changes && config.push.webhooks.length > 0 ? new WebhookDispatcher(config.push, backend.changes, logger, metrics) : undefined;
   const security = doorSecurity(config.security);
   const faces = desk ? createAgentFaces(config, desk, logger, security) : undefined;
-  const app = createApp(config, backend, logger, security, faces, metrics, center.operator);
+  const closing = new AbortController();
+  const app = createApp(config, backend, logger, security, faces, metrics, center.operator, closing.signal);
   const tls = config.server.tls;
   // requestScope answers every error of ours; what reaches Koa's 'error' is a connection ended under
   // an answer (a client gone, node's request timeout on a trickling body): no stack on stderr for that.
@@ -90,6 +91,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
       faces?.close(); // long polls are answered and sockets closed now, not at the grace
       webhooks?.stop();
       backend.changes?.close(); // event streams end now; their clients resume elsewhere
+      closing.abort(); // so do the operator pages' streams
       // In-flight requests finish; idle keep-alive connections go now; past the grace, the rest.
       const cut = setTimeout(() => {
         server.closeAllConnections();

@@ -217,6 +217,18 @@ describe('the operator page over HTTP', () => {
     }
   });
 
+  it('ends its open streams when the bridge stops, not at the shutdown grace', async () => {
+    const b = await startTestBridge();
+    const res = await fetch(`${b.url}/admin/events`);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('event: snapshot')) text += new TextDecoder().decode((await reader.read()).value);
+    const closing = Date.now();
+    await b.close(5);
+    for (;;) if ((await reader.read()).done) break;
+    assert.ok(Date.now() - closing < 2000, `ended ${Date.now() - closing} ms after the close began`);
+  });
+
   it('is open while no Basic user or API key is configured (the metrics’ rule); admin.protect overrides it', async () => {
     for (const [overrides, status] of [
       [{}, 200],

@@ -116,6 +116,11 @@ export const migrations: Migration[] = [
       ],
     },
   },
+  {
+    version: 6,
+    description: "the operator's page: the newest sessions and a session's agent events by index, not by a scan twice a second",
+    statements: ['CREATE INDEX sessions_created ON sessions (created_at DESC, id)', 'CREATE INDEX agent_events_session ON agent_events (session_id, id)'],
+  },
 ];
 
 /** Apply what is missing; the caller runs this inside a transaction that excludes other migrators. */

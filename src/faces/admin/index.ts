@@ -20,6 +20,8 @@ export interface AdminFaceOptions {
   security: Pick<DoorSecurity, 'credentials' | 'throttle'>;
   logger: Logger;
   live?: LiveOptions;
+  /** Aborted when the bridge stops: the pages' streams end then, not at the shutdown grace. */
+  closing?: AbortSignal;
 }
 
 /** `admin.protect`, else the metrics' rule: whenever there are credentials a browser can send (Basic or an API key). */
@@ -51,9 +53,10 @@ function html(ctx: ParameterizedContext<FaceState>, status: number, body: string
  * credentials guard when protected, so any spelling the router matches meets it. The data comes
  * through the OperatorView port only.
  */
-export function adminFace({ view, backend, protect, security, logger, live: liveOptions }: AdminFaceOptions) {
+export function adminFace({ view, backend, protect, security, logger, live: liveOptions, closing }: AdminFaceOptions) {
   const router = new Router<FaceState>();
   const live = new LiveSnapshots(view, logger, liveOptions);
+  closing?.addEventListener('abort', () => live.closeAll(), { once: true });
   const guard = [
     hardened,
     answerErrors(jsonDialect, logger),

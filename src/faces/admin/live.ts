@@ -49,6 +49,11 @@ export class LiveSnapshots {
     return stream;
   }
 
+  /** The bridge stops: every page's stream ends now (the browser reconnects to whichever process is up). */
+  closeAll(): void {
+    for (const stream of [...this.streams]) this.close(stream);
+  }
+
   close(stream: PassThrough): void {
     this.streams.delete(stream);
     stream.end();
