@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { xivoErrors } from '../src/reasons/index.js';
 import type { TestBridge } from './support/bridge.js';
-import { XucClient, http, logoutEveryone, soapStart, soapStatus, startFacesBridge, xucLogin, xucSockets } from './support/agent-faces.js';
+import WebSocket from 'ws';
+import { XucClient, eventually, http, logoutEveryone, soapStart, soapStatus, startFacesBridge, xucLogin, xucSockets } from './support/agent-faces.js';
 
 describe('XiVO XUC face', () => {
   let b: TestBridge;
@@ -63,6 +64,28 @@ describe('XiVO XUC face', () => {
     assert.deepEqual(await alice.next('CallbackClotured', () => true, from), { uuid: 'xuc-1' });
     assert.equal((await soapStatus(b, 'xuc-1')).status, 'CLOSED');
     await alice.next('AgentStateEvent', (m) => m.name === 'AgentReady', from);
+  });
+
+  it('answers the commands a page sends the instant the socket opens (cti.js pages do), even while the store is busy', async () => {
+    const token = await xucLogin(b.url, 'alice', 'alice-pw');
+    // Keep the store busy, so that setting the session up takes longer than the client waits.
+    const busy = Array.from({ length: 100 }, () => fetch(`${b.url}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT`));
+    const ws = new WebSocket(`${b.url.replace(/^http/, 'ws')}/xuc/api/2.0/cti?token=${encodeURIComponent(token)}`);
+    const frames: Array<{ msgType: string }> = [];
+    ws.on('message', (raw) => frames.push(JSON.parse(String(raw)) as { msgType: string }));
+    ws.on('open', () => {
+      ws.send(JSON.stringify({ claz: 'web', command: 'getAgentStates' }));
+      ws.send(JSON.stringify({ claz: 'web', command: 'getList', objectType: 'queue' }));
+      ws.send(JSON.stringify({ claz: 'ping' }));
+    });
+    try {
+      await Promise.all(busy);
+      await eventually(() => ['AgentStateEvent', 'QueueList', 'Pong'].every((t) => frames.some((f) => f.msgType === t)), 5000, 'answers to the first frames');
+      const order = frames.map((f) => f.msgType).filter((t) => ['LoggedOn', 'AgentStateEvent', 'QueueList', 'Pong'].includes(t));
+      assert.deepEqual([...new Set(order)], ['LoggedOn', 'AgentStateEvent', 'QueueList', 'Pong'], 'greeted first, then answered in the order sent');
+    } finally {
+      ws.close();
+    }
   });
 
   it('applies the login rules of the seed: unknown line, other line, same line, line taken over', async () => {

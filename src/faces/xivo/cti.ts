@@ -28,6 +28,13 @@ export const CTI_PATH = '/xuc/api/2.0/cti';
  * failed authentication for the shared throttle (index.ts refuses the upgrade once it is spent).
  */
 export async function openSession(face: XivoFace, ws: WebSocket, req: IncomingMessage, ip: string): Promise<void> {
+  // cti.js starts its ping heartbeat at onopen and tells the page LinkStatusUpdate "opened", whose
+  // handlers send their first commands then, before LoggedOn can arrive (../shared/reference/xivo.md
+  // §2, from xucserver's app/assets/javascripts/cti.js). ws drops a frame that finds no listener,
+  // so frames are held from the first instant until the session takes them.
+  const early: string[] = [];
+  const hold = (raw: WebSocket.RawData) => early.push(String(raw));
+  ws.on('message', hold);
   const token = new URL(req.url ?? '', 'http://x').searchParams.get('token') ?? '';
   const session = token ? await face.engine.sessions.find(token, XIVO_FACE) : undefined;
   const user = session?.ok && admitted(face, session.value.username) ? face.directory.user(session.value.username) : undefined;
@@ -43,7 +50,7 @@ export async function openSession(face: XivoFace, ws: WebSocket, req: IncomingMe
     face.sessions.delete(s);
     s.close();
   });
-  await s.start();
+  await s.start(early, hold);
 }
 
 /**
@@ -110,7 +117,8 @@ export class XucSession {
     this.ws.terminate();
   }
 
-  async start(): Promise<void> {
+  /** Greet, start the feed, then take the frames: those that came while this was set up first, in order. */
+  async start(early: readonly string[], hold: (raw: WebSocket.RawData) => void): Promise<void> {
     const { directory } = this.face;
     this.send('LoggedOn', {});
     this.send('RightProfile', { profile: XUC_PROFILES[this.rights.rank], rights: [] });
@@ -139,6 +147,9 @@ export class XucSession {
     this.queue(() => ready.then(() => this.own.catchUp()));
     this.stops.push(await this.face.feed.on(this.user.username, (e) => this.queue(() => this.own.deliver(e))));
     listening();
+    // One synchronous step: no frame can come between the held ones and the listener.
+    this.ws.off('message', hold);
+    for (const raw of early) this.queue(() => this.receive(raw));
     this.ws.on('message', (raw) => this.queue(() => this.receive(String(raw))));
   }
 
