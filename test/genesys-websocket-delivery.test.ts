@@ -111,8 +111,11 @@ describe('Genesys GWS delivery on the CometD WebSocket transport', () => {
       const ofChat = d.notes.filter((m) => m.channel === '/v2/me/chats').map((m) => m.data.chat.state);
       assert.deepEqual(ofChat, ['Invited', 'Chatting']);
       assert.equal(d.count((m) => m.channel === '/v2/me/interactions' && m.data.interaction.id === 'ws-once'), 2);
-      // StartContactCenterSession and Ready: one device state each (the login, then ready).
-      assert.equal(d.count((m) => m.channel === '/v2/me/devices'), 2);
+      // StartContactCenterSession and Ready: a device state each, or one when the login's is read after
+      // Ready (the face reports the state as it is); never the same state twice.
+      const devices = d.notes.filter((m) => m.channel === '/v2/me/devices').map((m) => JSON.stringify(m.data));
+      assert.ok(devices.length >= 1 && devices.length <= 2, devices.join('\n'));
+      assert.equal(new Set(devices).size, devices.length);
       assert.ok(batches.length >= 3, 'the server numbers its /meta/connect answers (ext.ack)');
     } finally {
       d.close();

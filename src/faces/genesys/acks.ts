@@ -15,11 +15,14 @@ export interface Delivered {
  * the client's next /meta/connect sends back the last batch it got. A batch it does not
  * acknowledge was lost on the way and is given again, once; an acknowledged one never.
  *
- * As the CometD reference says ("Message Acknowledgment Extension", cometd-documentation
- * extensions_acknowledge.adoc, and the AckExtension.js header: "all messages arriving from the
- * server will arrive via /meta/connect"), every notification of such a client rides in a
- * /meta/connect answer, on the WebSocket transport too (cometd.ts holds faye's direct WebSocket
- * deliveries for it).
+ * As the CometD reference has it (docs.cometd.org, "Message Acknowledgment Extension", source
+ * cometd/cometd-documentation src/main/asciidoc/extensions_acknowledge.adoc: the ack id rides in
+ * the `ext` of the /meta/connect messages "associated with message delivery"; and the header of
+ * cometd-javascript's AckExtension.js: "all messages arriving from the server will arrive via
+ * /meta/connect"), every notification of such a client rides in a /meta/connect answer, on the
+ * WebSocket transport too, where the server would otherwise write it at once (the same doc's
+ * "Message Ordering": direct delivery on non-polling transports). cometd.ts has faye hold those
+ * WebSocket deliveries (faye-engine.ts).
  *
  * It also counts, per agent event, the notifications handed to faye for the client and not yet
  * acknowledged: every event up to `proven()` reached the client, which is where the agent

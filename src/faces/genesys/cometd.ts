@@ -332,10 +332,11 @@ export class GenesysNotifications {
     const client = this.clients.get(clientId);
     if (client === undefined) return;
     this.clients.delete(clientId);
-    // faye closes a forgotten client's WebSocket once its last answer (to /meta/disconnect, say) is
-    // written (engines/proxy.js, on 'close'); it was not given those of clients that acknowledge.
+    // faye closes a forgotten client's WebSocket once its last answers are written (the one to
+    // /meta/disconnect, the held /meta/connect it flushes: engines/proxy.js on 'close'); it was not
+    // given those of clients that acknowledge.
     const { socket } = client;
-    if (socket) void Promise.resolve().then(() => socket.close());
+    if (socket) setImmediate(() => socket.close());
     if ([...this.clients.values()].some((c) => c.username === client.username)) return;
     this.watches.get(client.username)?.();
     this.watches.delete(client.username);

@@ -1,4 +1,3 @@
-import type { AgentSession } from '../../backends/agent-desk.js';
 import { GENESYS_FACE, SESSION_TTL_MS } from './auth.js';
 import type { GenesysFace } from './index.js';
 
@@ -46,5 +45,5 @@ export async function ackStart(face: GenesysFace, username: string, cookie: stri
 /** The last client on the session said goodbye (/meta/disconnect): the next one starts afresh. */
 export async function ackRelease(face: GenesysFace, token: string): Promise<void> {
   const found = await face.engine.sessions.find(token, GENESYS_FACE);
-  if (found.ok && found.value.lastSent === KEPT_BY_ACKS) await face.engine.sessions.save({ ...found.value, lastSent: undefined } satisfies AgentSession);
+  if (found.ok && found.value.lastSent === KEPT_BY_ACKS) await face.engine.sessions.save({ ...found.value, lastSent: undefined });
 }
