@@ -86,8 +86,9 @@ describe('Genesys GWS delivery, CORS and who gets in', () => {
       await http('POST', `${api()}/me`, { operationName: 'StartContactCenterSession', channels: ['chat'] }, alice);
       await http('POST', `${api()}/me`, { operationName: 'Ready' }, alice);
       await new Promise((r) => setTimeout(r, 300)); // the client's long poll is held now
-      net.swallowNext(); // the answer carrying the offer never reaches the client
+      const lost = net.swallowNext(); // the answer carrying the offer never reaches the client
       await soapStart(b, 'CHAT', 'ack-1');
+      await lost;
       await d.next((m) => m.data.chat?.id === 'ack-1' && m.data.chat.state === 'Invited', 'the offer again', 10_000);
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal(

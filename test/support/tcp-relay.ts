@@ -7,9 +7,9 @@ export interface TcpRelay {
   drop(): void;
   /**
    * Swallow the next chunk the bridge writes and cut only the client's side: the bridge wrote it
-   * all out and cannot know it was lost.
+   * all out and cannot know it was lost. Resolves once it is swallowed.
    */
-  swallowNext(): void;
+  swallowNext(): Promise<void>;
   /** New connections go to this port (another bridge process of the cluster, say); open ones stay. */
   to(port: number): void;
   close(): void;
@@ -17,7 +17,7 @@ export interface TcpRelay {
 
 export async function tcpRelay(port: number): Promise<TcpRelay> {
   const pairs = new Set<[Socket, Socket]>();
-  let swallow = false;
+  let swallow: (() => void) | undefined;
   let upstreamPort = port;
   const server = createServer((client) => {
     const upstream = connect(upstreamPort, '127.0.0.1');
@@ -26,8 +26,10 @@ export async function tcpRelay(port: number): Promise<TcpRelay> {
     client.pipe(upstream);
     upstream.on('data', (chunk: Buffer) => {
       if (!swallow) return void client.write(chunk);
-      swallow = false;
+      const swallowed = swallow;
+      swallow = undefined;
       client.destroy();
+      swallowed();
     });
     const end = () => {
       pairs.delete(pair);
@@ -48,7 +50,7 @@ export async function tcpRelay(port: number): Promise<TcpRelay> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     drop: cut,
-    swallowNext: () => (swallow = true),
+    swallowNext: () => new Promise<void>((resolve) => (swallow = resolve)),
     to: (next) => (upstreamPort = next),
     close: () => {
       cut();

@@ -22,7 +22,7 @@ export class CometdClient {
   private readonly subscriptions = new Set<string>();
   /** Batches not yet acknowledged and events not yet proven, for a client that acknowledges (acks.ts). */
   readonly acks: AckedDelivery | undefined;
-  /** What its agent session is owed past this event is to be sent on its first /meta/connect (session-cursor.ts). */
+  /** What its agent session is owed past this event is to be sent once it subscribes (session-cursor.ts). */
   owedFrom: number | undefined;
   /** Until what it is owed is sent, live events wait for it (they are among what it is owed). */
   catchingUp: boolean;
@@ -68,6 +68,10 @@ export class CometdClient {
   /** How many of these channels faye delivers to it. */
   delivers(channels: string[]): number {
     return channels.filter((c) => [...this.subscriptions].some((s) => matches(s, c))).length;
+  }
+
+  subscribes(): boolean {
+    return this.subscriptions.size > 0;
   }
 
   subscribed(channels: string[], on: boolean): void {

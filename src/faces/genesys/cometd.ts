@@ -219,8 +219,10 @@ export class GenesysNotifications {
 
   /**
    * A /meta/connect of a client that acknowledges: what its last answers lost is published to it
-   * again, once, and what it has moves its session's cursor. Its first one, after the
-   * subscriptions its handshake callback made, starts what its session is owed.
+   * again, once, and what it has moves its session's cursor. The first one once it subscribes
+   * starts what its session is owed (faye drops what is published to no subscription). Its
+   * subscriptions are those its handshake listener made, as the CometD docs advise; on
+   * long-polling they may come just after its first /meta/connect, never after its second.
    */
   private acknowledged(message: BayeuxMessage, request: NotificationRequest): void {
     const clientId = message.clientId ?? '';
@@ -230,7 +232,7 @@ export class GenesysNotifications {
     request.mccAcked = true;
     const batch = message.ext?.ack;
     for (const m of acks.acknowledge(typeof batch === 'number' ? batch : 0)) this.again(m);
-    if (client.owedFrom !== undefined) this.catchUp(client, client.owedFrom);
+    if (client.owedFrom !== undefined && client.subscribes()) this.catchUp(client, client.owedFrom);
     const { token } = acks;
     const proven = acks.proven();
     // Two desktops on one session share its cursor: the successor of one that was lost starts where
