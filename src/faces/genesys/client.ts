@@ -1,7 +1,7 @@
 import type { AgentEvent } from '../../backends/agent-desk.js';
 import { AckedDelivery } from './acks.js';
 import type { GenesysMessage } from './events.js';
-import { matches, type FayeSocket } from './faye-engine.js';
+import { routes, type FayeSocket } from './faye-engine.js';
 import type { AckStart } from './session-cursor.js';
 
 /** Topics whose message is a whole state: the same state twice in a row says nothing new. */
@@ -67,7 +67,7 @@ export class CometdClient {
 
   /** How many of these channels faye delivers to it. */
   delivers(channels: string[]): number {
-    return channels.filter((c) => [...this.subscriptions].some((s) => matches(s, c))).length;
+    return channels.filter((c) => routes(c).some((s) => this.subscriptions.has(s))).length;
   }
 
   subscribes(): boolean {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { NodeAdapter } from 'faye';
 
 /** faye's wrapper of a client's WebSocket (faye/src/protocol/socket.js). */
@@ -35,13 +36,13 @@ export function holdSocketDeliveries(bayeux: NodeAdapter, held: (clientId: strin
   };
 }
 
+/** faye's channel names (protocol/channel.js): not part of its public API, loaded as faye itself loads it. */
+const fayeChannel = createRequire(import.meta.url)('faye/src/protocol/channel.js') as { expand(name: string): string[] };
+
 /**
- * Whether a subscription to `pattern` gets what is published on `channel`, as faye routes it
- * (protocol/channel.js expand: the name itself, its last segment as `*`, any prefix with `**`).
+ * The subscriptions whose clients get what is published on `channel`, as faye routes it: its
+ * engine hands a message to the subscribers of each (engines/memory.js publish).
  */
-export function matches(pattern: string, channel: string): boolean {
-  if (pattern === channel) return true;
-  if (pattern.endsWith('/**')) return channel.startsWith(pattern.slice(0, -2));
-  if (pattern.endsWith('/*')) return channel.slice(0, channel.lastIndexOf('/')) === pattern.slice(0, -2);
-  return false;
+export function routes(channel: string): string[] {
+  return fayeChannel.expand(channel);
 }
