@@ -4,7 +4,9 @@ import type { GenesysFace } from './index.js';
 /**
  * Marks, in the agent session's `lastSent`, a Genesys session whose cursor is kept by CometD
  * clients that acknowledge (acks.ts): from then on the cursor is the last agent event those
- * clients are proven to have, and a new client on the session starts there.
+ * clients are proven to have, and a new client on the session starts there. (`lastSent` is where
+ * a face keeps its own delivery state with the session, as the Huawei face does; a Genesys
+ * session had no other use for it.)
  */
 const KEPT_BY_ACKS = 'cometd-ack';
 
