@@ -1,55 +1,10 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { parseConfig } from '../src/config/index.js';
 import type { TestBridge } from './support/bridge.js';
 import { basic, eventually, FACES_EMBEDDED, http, logoutEveryone, soapStart, startFacesBridge } from './support/agent-faces.js';
 import { GwsDesktop } from './support/gws-desktop.js';
-
-/**
- * A TCP relay in front of the bridge whose open connections can be cut at once, as a network drop
- * does (`drop`), or that swallows the next answer the bridge writes and cuts only the client's side
- * (`swallowNext`): the bridge wrote it all out and cannot know it was lost.
- */
-async function relay(port: number): Promise<{ url: string; drop(): void; swallowNext(): void; close(): void }> {
-  const pairs = new Set<[Socket, Socket]>();
-  let swallow = false;
-  const server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    const pair: [Socket, Socket] = [client, upstream];
-    pairs.add(pair);
-    client.pipe(upstream);
-    upstream.on('data', (chunk: Buffer) => {
-      if (!swallow) return void client.write(chunk);
-      swallow = false;
-      client.destroy();
-    });
-    const end = () => {
-      pairs.delete(pair);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const cut = () => {
-    for (const [a, b] of pairs) {
-      a.destroy();
-      b.destroy();
-    }
-    pairs.clear();
-  };
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    drop: cut,
-    swallowNext: () => (swallow = true),
-    close: () => {
-      cut();
-      server.close();
-    },
-  };
-}
+import { tcpRelay } from './support/tcp-relay.js';
 
 /** A raw HTTP request (fetch will not send a browser's Origin and preflight headers as given). */
 function raw(
@@ -98,7 +53,7 @@ describe('Genesys GWS delivery, CORS and who gets in', () => {
   afterEach(() => logoutEveryone(b));
 
   it('a CometD long poll dropped mid-delivery loses nothing: the next connect gets the offer, once', async () => {
-    const net = await relay(Number(new URL(b.url).port));
+    const net = await tcpRelay(Number(new URL(b.url).port));
     const d = await GwsDesktop.open(net.url, 'alice', 'alice-pw', ['/v2/me/chats']);
     try {
       await http('POST', `${api()}/me`, { operationName: 'StartContactCenterSession', channels: ['chat'] }, alice);
@@ -125,14 +80,15 @@ describe('Genesys GWS delivery, CORS and who gets in', () => {
   });
 
   it('a client using the CometD ack extension gets again, once, an answer lost after the bridge wrote it out', async () => {
-    const net = await relay(Number(new URL(b.url).port));
+    const net = await tcpRelay(Number(new URL(b.url).port));
     const d = await GwsDesktop.open(net.url, 'alice', 'alice-pw', ['/v2/me/chats'], {}, true);
     try {
       await http('POST', `${api()}/me`, { operationName: 'StartContactCenterSession', channels: ['chat'] }, alice);
       await http('POST', `${api()}/me`, { operationName: 'Ready' }, alice);
       await new Promise((r) => setTimeout(r, 300)); // the client's long poll is held now
-      net.swallowNext(); // the answer carrying the offer never reaches the client
+      const lost = net.swallowNext(); // the answer carrying the offer never reaches the client
       await soapStart(b, 'CHAT', 'ack-1');
+      await lost;
       await d.next((m) => m.data.chat?.id === 'ack-1' && m.data.chat.state === 'Invited', 'the offer again', 10_000);
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal(

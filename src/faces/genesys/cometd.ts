@@ -4,20 +4,22 @@ import type { BayeuxMessage, NodeAdapter } from 'faye';
 import type { AgentEvent } from '../../backends/agent-desk.js';
 import type { Logger } from '../../log/logger.js';
 import { genesysCaller, mayUseFace, SESSION_COOKIE } from './auth.js';
-import { AckedDelivery, type Delivered } from './acks.js';
+import type { Delivered } from './acks.js';
+import { CometdClient, prefixOf } from './client.js';
 import type { CorsPolicy } from './cors.js';
-import { genesysMessages } from './events.js';
+import { genesysMessages, type GenesysMessage } from './events.js';
+import { destroyClient, holdSocketDeliveries } from './faye-engine.js';
 import type { GenesysFace } from './index.js';
+import { ackRelease, ackStart, type AckStart } from './session-cursor.js';
 import type { Body } from './wire.js';
 
 export const NOTIFICATIONS_PATH = '/api/v2/notifications';
 
-/**
- * Each CometD client's topics live under a private prefix; clients see the GWS names (/v2/me/…).
- * Private per client, so a notification can be given again to the one client that lost it, and
- * each client's notifications name resources by the base URL its own handshake came in on.
- */
-const prefixOf = (clientId: string) => `/c/${clientId}`;
+/** The agent event a notification tells of rides with it through faye, and is taken off before it leaves. */
+const EVENT_FIELD = 'mccEvent';
+
+/** Agent events read from the store per page when a client is given what its session is owed. */
+const PAGE = 200;
 
 /** What the face sets on a CometD request before faye sees it. */
 export type NotificationRequest = IncomingMessage & {
@@ -27,25 +29,15 @@ export type NotificationRequest = IncomingMessage & {
   mccIp?: string;
   /** Who the handshake authenticated. */
   mccUser?: string;
-  /** Notifications faye put in this long poll's answer (channel as published, data). */
+  /** Notifications faye put in this /meta/connect answer (channel as published, data, agent event). */
   mccDelivered?: Delivered[];
   /** The handshake asked for the acknowledgement extension (acks.ts). */
   mccAck?: boolean;
   /** The client of this /meta/connect, when it acknowledges. */
   mccAcked?: boolean;
+  /** Where the handshake's client starts, when it acknowledges (session-cursor.ts). */
+  mccStart?: AckStart | undefined;
 };
-
-interface Client {
-  username: string;
-  base: string;
-  /** The last state notification sent per topic, so one state change is one notification. */
-  last: Map<string, string>;
-  /** Batches not yet acknowledged, for a client that acknowledges (acks.ts). */
-  acks?: AckedDelivery | undefined;
-}
-
-/** Topics whose message is a whole state: the same state twice in a row says nothing new. */
-const STATE_TOPICS = new Set(['/v2/me/devices', '/v2/me/channels']);
 
 /** How often clients of users a reload removed or disabled are looked for. */
 const SWEEP_MS = 1000;
@@ -57,17 +49,22 @@ const SWEEP_MS = 1000;
  * /v2/me/chats, /v2/me/workitems, /v2/me/interactions, /v2/me/workbins, …) with the wildcard
  * subscriptions real clients use (/v2/me/*, /**). Clients cannot publish.
  *
- * Delivery: a client that acknowledges (the CometD ack extension, acks.ts) is given again, once,
- * whatever an answer it does not acknowledge carried. For the others, a long poll whose connection
- * is gone when faye answers it (or that closes before the answer is written out) did not deliver;
- * its notifications are given again to that client, whose next /meta/connect gets them once. A
- * client that got an answer is never sent its content again.
+ * Delivery: a client that acknowledges (the CometD ack extension, acks.ts) gets every notification
+ * in a /meta/connect answer, on long-polling and WebSocket alike, and is given again, once,
+ * whatever an answer it does not acknowledge carried. What it acknowledges moves its agent
+ * session's cursor (the JSESSIONID's, session-cursor.ts); a client faye forgot, handshaking anew
+ * on that session, first gets the agent events past the cursor, once. For the others, a long poll
+ * whose connection is gone when faye answers it (or that closes before the answer is written out)
+ * did not deliver; its notifications are given again to that client, whose next /meta/connect
+ * gets them once. A client that got an answer is never sent its content again.
  */
 export class GenesysNotifications {
   private bayeux: NodeAdapter | undefined;
   private loading: Promise<NodeAdapter> | undefined;
-  private readonly clients = new Map<string, Client>(); // by clientId
+  private readonly clients = new Map<string, CometdClient>(); // by clientId
   private readonly watches = new Map<string, () => void>(); // feed listeners, by username
+  /** Per user, what turns its events into notifications, one after another in log order. */
+  private readonly chains = new Map<string, Promise<void>>();
   /** Clients ended because their user is gone: their next /meta/connect answer tells them not to come back. */
   private readonly revoked = new Set<string>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -88,6 +85,14 @@ export class GenesysNotifications {
         outgoing: (message, request, pass) => pass(this.outgoing(message, request)),
       });
       bayeux.bind('disconnect', (clientId) => this.forget(clientId));
+      holdSocketDeliveries(
+        bayeux,
+        (clientId) => this.clients.get(clientId)?.acks !== undefined,
+        (clientId, socket) => {
+          const client = this.clients.get(clientId);
+          if (client) client.socket = socket;
+        },
+      );
       this.bayeux = bayeux;
       return bayeux;
     });
@@ -130,7 +135,7 @@ export class GenesysNotifications {
       // A client that acknowledges says itself what it lacks (acks.ts).
       if (lost || req.mccAcked) return;
       lost = true;
-      for (const m of req.mccDelivered ?? []) this.bayeux?.getClient().publish(m.channel, m.data);
+      for (const m of req.mccDelivered ?? []) this.again(m);
     };
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]) => {
@@ -150,16 +155,21 @@ export class GenesysNotifications {
 
   /** Publish one GWS message to every CometD client of a user. */
   notify(username: string, topic: string, data: Body): void {
-    for (const [clientId, client] of this.clients) if (client.username === username) this.publishTo(clientId, client, topic, data);
+    for (const client of this.clients.values()) if (client.username === username) this.publishTo(client, [{ topic, data }], 0);
   }
 
-  private publishTo(clientId: string, client: Client, topic: string, data: Body): void {
-    if (STATE_TOPICS.has(topic)) {
-      const text = JSON.stringify(data);
-      if (client.last.get(topic) === text) return;
-      client.last.set(topic, text);
-    }
-    this.bayeux?.getClient().publish(`${prefixOf(clientId)}${topic}`, data);
+  /** Notifications of agent event `event` (0: of none) to one client. */
+  private publishTo(client: CometdClient, messages: GenesysMessage[], event: number): void {
+    const fresh = client.fresh(messages);
+    const channels = fresh.map((m) => client.channel(m.topic));
+    // Counted before faye has them: an acknowledgement may come before the last is published.
+    client.acks?.handed(event, client.delivers(channels));
+    fresh.forEach((m, i) => this.again({ channel: channels[i] as string, data: m.data, event }));
+  }
+
+  /** A notification to faye, its agent event with it. */
+  private again(m: Delivered): void {
+    this.bayeux?.getClient().publish(m.channel, { ...m.data, [EVENT_FIELD]: m.event });
   }
 
   /** Stopping: faye answers every held /meta/connect and closes every WebSocket; no new ones are held. */
@@ -169,6 +179,8 @@ export class GenesysNotifications {
     for (const stop of this.watches.values()) stop();
     this.watches.clear();
     this.bayeux?.close();
+    // faye closes the WebSockets it knows; it was not given those of clients that acknowledge.
+    for (const client of this.clients.values()) client.socket?.close();
   }
 
   private async incoming(message: BayeuxMessage, request: IncomingMessage | undefined, callback: (m: BayeuxMessage) => void) {
@@ -177,7 +189,11 @@ export class GenesysNotifications {
       const caller = await this.authenticate(request);
       if (caller === undefined) message.error = '401::Access denied';
       else if ('wait' in caller) message.error = `429:${caller.wait}:Too many failed authentications`;
-      else Object.assign(request as NotificationRequest, { mccUser: caller.user.username, mccAck: message.ext?.ack === true });
+      else {
+        const ack = message.ext?.ack === true;
+        const start = ack ? await ackStart(this.face, caller.user.username, cookieOf(request)).catch(() => undefined) : undefined;
+        Object.assign(request as NotificationRequest, { mccUser: caller.user.username, mccAck: ack, mccStart: start });
+      }
       return callback(message);
     }
     if (message.channel === '/meta/subscribe' || message.channel === '/meta/unsubscribe') {
@@ -196,17 +212,64 @@ export class GenesysNotifications {
       return callback(message);
     }
     if (message.channel === '/meta/connect') this.acknowledged(message, request);
+    if (message.channel === '/meta/disconnect') this.leaving(message.clientId ?? '');
     if (!message.channel.startsWith('/meta/')) message.error = '403::Clients cannot publish';
     return callback(message);
   }
 
-  /** A /meta/connect of a client that acknowledges: what its last answers lost is published to it again, once. */
+  /**
+   * A /meta/connect of a client that acknowledges: what its last answers lost is published to it
+   * again, once, and what it has moves its session's cursor. The first one once it subscribes
+   * starts what its session is owed (faye drops what is published to no subscription). Its
+   * subscriptions are those its handshake listener made, as the CometD docs advise; on
+   * long-polling they may come just after its first /meta/connect, never after its second.
+   */
   private acknowledged(message: BayeuxMessage, request: NotificationRequest): void {
-    const acks = this.clients.get(message.clientId ?? '')?.acks;
-    if (acks === undefined) return;
+    const clientId = message.clientId ?? '';
+    const client = this.clients.get(clientId);
+    const acks = client?.acks;
+    if (client === undefined || acks === undefined) return;
     request.mccAcked = true;
     const batch = message.ext?.ack;
-    for (const m of acks.acknowledge(typeof batch === 'number' ? batch : 0)) this.bayeux?.getClient().publish(m.channel, m.data);
+    for (const m of acks.acknowledge(typeof batch === 'number' ? batch : 0)) this.again(m);
+    if (client.owedFrom !== undefined && client.subscribes()) this.catchUp(client, client.owedFrom);
+    const { token } = acks;
+    const proven = acks.proven();
+    // Two desktops on one session share its cursor: the successor of one that was lost starts where
+    // the furthest of them stands (what only the lost one lacked is not sent again).
+    if (token === undefined || proven <= client.saved) return;
+    client.saved = proven;
+    void this.face.engine.sessions.advanceCursor(token, proven).then((out) => {
+      if (!out.ok) this.logger.warn('genesys cursor not saved', { username: client.username, reason: out.reason });
+    });
+  }
+
+  /** A client that acknowledges says goodbye: when it is its session's last, the next client there is owed nothing. */
+  private leaving(clientId: string): void {
+    const token = this.clients.get(clientId)?.acks?.token;
+    if (token === undefined) return;
+    if ([...this.clients].some(([id, c]) => id !== clientId && c.acks?.token === token)) return;
+    ackRelease(this.face, token).catch((err: unknown) => this.logger.warn('genesys session not released', { error: err }));
+  }
+
+  /** What the client's session is owed, oldest first, before any live event; then the live ones. */
+  private catchUp(client: CometdClient, after: number): void {
+    client.owedFrom = undefined;
+    this.enqueue(client.username, async () => {
+      try {
+        for (let from = after; ; ) {
+          const page = await this.face.engine.agentEvents(client.username, from, PAGE);
+          if (!page.ok) return; // the store is down: the live events carry on, the cursor stays
+          for (const e of page.value) {
+            await this.publish(e, [client]);
+            from = e.id;
+          }
+          if (page.value.length < PAGE) return;
+        }
+      } finally {
+        client.catchingUp = false;
+      }
+    });
   }
 
   /** Give clients the GWS names back; remember who a new client is and what each long poll carries. */
@@ -215,7 +278,7 @@ export class GenesysNotifications {
     const { mccUser: username, mccBase: base } = carrier;
     if (message.channel === '/meta/handshake') {
       if (message.successful && message.clientId && username !== undefined && base !== undefined) {
-        this.remember(message.clientId, username, base, carrier.mccAck === true);
+        this.remember(message.clientId, username, base, carrier.mccAck === true ? carrier.mccStart : false);
         if (carrier.mccAck) message.ext = { ...message.ext, ack: true };
       }
       // Refused: a client retrying with the same credentials would only spend the throttle's budget.
@@ -233,7 +296,14 @@ export class GenesysNotifications {
         carrier.mccDelivered = carried;
       }
     }
-    if (!message.channel.startsWith('/meta/')) carrier.mccDelivered?.push({ channel: message.channel, data: message.data as Body });
+    if ((message.channel === '/meta/subscribe' || message.channel === '/meta/unsubscribe') && message.successful) {
+      this.clients.get(message.clientId ?? '')?.subscribed(([] as string[]).concat(message.subscription ?? []), message.channel === '/meta/subscribe');
+    }
+    if (!message.channel.startsWith('/meta/') && message.data !== undefined) {
+      const { [EVENT_FIELD]: event, ...data } = message.data as Body;
+      message.data = data;
+      carrier.mccDelivered?.push({ channel: message.channel, data, event: typeof event === 'number' ? event : 0 });
+    }
     const strip = (c: string) => (c.startsWith('/c/') ? c.slice(c.indexOf('/', 3)) : c);
     if (typeof message.subscription === 'string') message.subscription = strip(message.subscription);
     else if (Array.isArray(message.subscription)) message.subscription = message.subscription.map(strip);
@@ -242,29 +312,18 @@ export class GenesysNotifications {
   }
 
   private authenticate(request: IncomingMessage) {
-    const cookie = (request.headers.cookie ?? '')
-      .split(/;\s*/)
-      .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
-      ?.slice(SESSION_COOKIE.length + 1);
-    return genesysCaller(this.face, (request as NotificationRequest).mccIp ?? request.socket.remoteAddress ?? '', request.headers.authorization, cookie);
+    return genesysCaller(this.face, (request as NotificationRequest).mccIp ?? request.socket.remoteAddress ?? '', request.headers.authorization, cookieOf(request));
   }
 
-  private remember(clientId: string, username: string, base: string, acks: boolean): void {
-    this.clients.set(clientId, { username, base, last: new Map(), acks: acks ? new AckedDelivery() : undefined });
+  /** `acks`: false for a client that does not acknowledge; else where it starts, if its session is known. */
+  private remember(clientId: string, username: string, base: string, acks: AckStart | false | undefined): void {
+    this.clients.set(clientId, new CometdClient(clientId, username, base, acks));
     this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
     if (this.watches.has(username)) return;
     const stopped = () => undefined;
     this.watches.set(username, stopped);
-    // Events of one agent are turned into notifications one after another, in log order.
-    let chain = Promise.resolve();
     void this.face.feed
-      .on(username, (e) => {
-        chain = chain
-          .then(() => this.publish(username, e))
-          .catch((err: unknown) => {
-            this.logger.warn('genesys notification failed', { username, error: err });
-          });
-      })
+      .on(username, (e) => this.enqueue(username, () => this.publish(e)))
       .then((stop) => {
         if (this.watches.get(username) === stopped) this.watches.set(username, stop);
         else stop();
@@ -275,9 +334,23 @@ export class GenesysNotifications {
     const client = this.clients.get(clientId);
     if (client === undefined) return;
     this.clients.delete(clientId);
+    // faye closes a forgotten client's WebSocket once its last answers are written (the one to
+    // /meta/disconnect, the held /meta/connect it flushes: engines/proxy.js on 'close'); it was not
+    // given those of clients that acknowledge.
+    const { socket } = client;
+    if (socket) setImmediate(() => socket.close());
     if ([...this.clients.values()].some((c) => c.username === client.username)) return;
     this.watches.get(client.username)?.();
     this.watches.delete(client.username);
+    this.chains.delete(client.username);
+  }
+
+  /** Events of one agent are turned into notifications one after another, in log order. */
+  private enqueue(username: string, job: () => Promise<void>): void {
+    const chain = (this.chains.get(username) ?? Promise.resolve()).then(job).catch((err: unknown) => {
+      this.logger.warn('genesys notification failed', { username, error: err });
+    });
+    this.chains.set(username, chain);
   }
 
   /**
@@ -286,26 +359,35 @@ export class GenesysNotifications {
    * connect is told not to come back.
    */
   private sweep(): void {
-    const engine = (this.bayeux as unknown as { _server?: { _engine?: { destroyClient(id: string): void } } } | undefined)?._server?._engine;
     for (const [clientId, client] of this.clients) {
       if (mayUseFace(this.face.directory.user(client.username))) continue;
       this.revoked.add(clientId);
-      // faye's NodeAdapter has no public way to end one client: its engine's destroyClient is what
-      // its own timeout and /meta/disconnect use.
-      engine?.destroyClient(clientId);
+      if (this.bayeux) destroyClient(this.bayeux, clientId);
       this.forget(clientId);
     }
   }
 
-  /** One agent event as GWS notifications, to each of that agent's clients, named by the client's own base URL. */
-  private async publish(username: string, e: AgentEvent): Promise<void> {
-    const bases = new Map<string, Array<[string, Client]>>();
-    for (const [clientId, client] of this.clients) {
-      if (client.username === username) bases.set(client.base, [...(bases.get(client.base) ?? []), [clientId, client]]);
+  /**
+   * One agent event as GWS notifications, to each of that agent's clients (or to `to`), named by
+   * the client's own base URL. A client still to be given what its session is owed, or that was
+   * given this event already (catching up), is not sent it now.
+   */
+  private async publish(e: AgentEvent, to?: CometdClient[]): Promise<void> {
+    const bases = new Map<string, CometdClient[]>();
+    for (const client of to ?? this.clients.values()) {
+      if (client.wants(e, to === undefined)) bases.set(client.base, [...(bases.get(client.base) ?? []), client]);
     }
     for (const [base, clients] of bases) {
       const messages = await genesysMessages(this.face, base, e);
-      for (const [clientId, client] of clients) for (const m of messages) this.publishTo(clientId, client, m.topic, m.data);
+      for (const client of clients) this.publishTo(client, messages, e.id);
     }
   }
+}
+
+/** The JSESSIONID a request carries. */
+function cookieOf(request: IncomingMessage): string | undefined {
+  return (request.headers.cookie ?? '')
+    .split(/;\s*/)
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+    ?.slice(SESSION_COOKIE.length + 1);
 }
