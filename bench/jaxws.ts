@@ -64,10 +64,10 @@ export function startJaxws(classpath: string, core: number | undefined): Promise
   // stderr: the RI's start-up warnings (SAAJ factory lookup, no gmbal monitoring) are expected and not shown.
   const child = spawn(file as string, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
-  child.stderr?.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-2000)));
+  child.stderr.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-2000)));
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`the JAX-WS anchor did not start in 30 s: ${errors}`)), 30_000);
-    createInterface({ input: child.stdout! }).once('line', (line) => {
+    createInterface({ input: child.stdout }).once('line', (line) => {
       clearTimeout(timer);
       const port = /^listening (\d+)$/.exec(line)?.[1];
       if (port) ok({ child, url: `http://127.0.0.1:${port}` });
