@@ -248,8 +248,9 @@ async function main() {
   console.log('');
   for (const line of verdictLines(rows)) console.log(line);
   if (jaxwsSkip) console.log(`(no JAX-WS RI ratio: ${jaxwsSkip})`);
-  const failed = rows.flatMap((r) => r.judgements).filter((j) => !passes(j)).length;
-  console.log(`${failed === 0 ? 'every target PASS' : `${failed} target(s) BELOW`}`);
+  const judged = rows.flatMap((r) => r.judgements);
+  const failed = judged.filter((j) => !passes(j)).length;
+  console.log(judged.length === 0 ? 'no target judged' : failed === 0 ? `all ${judged.length} targets PASS` : `${failed} of ${judged.length} targets BELOW`);
   if (values.markdown) console.log(`\n${markdown(rows, `${header}${only ? `, only ${only.source}` : ''}`)}`);
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(

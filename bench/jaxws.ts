@@ -22,9 +22,9 @@ export type JaxwsBuild = { classpath: string } | { skip: string };
 async function missingTool(): Promise<string | undefined> {
   for (const tool of ['java', 'javac', 'wsimport']) {
     try {
-      await run('sh', ['-c', `command -v ${tool}`]);
+      await run(tool, ['-version']);
     } catch {
-      return `no ${tool} on PATH`;
+      return `no working ${tool} on PATH`;
     }
   }
   return existsSync(JAXWS_RT) ? undefined : `no ${JAXWS_RT} (Debian's jaxws package)`;
