@@ -78,7 +78,7 @@ const queueServer = (queued: number) => async () => {
   // The agent took the first `capacity` sessions at once; q-<capacity> heads the queue.
   await check('the agent at sign-in', q.checkSession(`q-${capacity - 1}`)(s.url), q.ASSIGNED);
   await check('the queue after sign-in', q.checkSession(`q-${capacity}`)(s.url), q.at(1));
-  console.log(`(a bridge with ${queued.toLocaleString('en-US')} sessions queued, ${capacity} of them assigned, ready in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  console.log(`(a bridge with ${queued.toLocaleString('en-US')} sessions put in the queue, the first ${capacity} now the agent's: ready in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
   return [s];
 };
 
@@ -86,6 +86,7 @@ let jaxwsSkip: string | undefined;
 const onPostgres = ['bridge startSession, PostgreSQL', 'startSession, 2 bridges on one PostgreSQL'];
 const postgresUrl = process.env.MCC_BENCH_DATABASE_URL ?? (onPostgres.some(selected) ? startThrowawayPostgres() : undefined);
 if (postgresUrl) process.env.MCC_BENCH_DATABASE_URL = postgresUrl;
+const postgresSkip = !postgresUrl && onPostgres.some(selected) ? 'PostgreSQL targets: skipped, no PostgreSQL to start (or set MCC_BENCH_DATABASE_URL)' : undefined;
 const one = (kind: string) => async () => [await startServer(kind, pin)];
 
 const groups: Group[] = [
@@ -133,7 +134,8 @@ const groups: Group[] = [
     ? [
         { start: one('bridge-postgres'), targets: [bridgeTarget('bridge startSession, PostgreSQL', q.startSession, q.SUCCESS)] },
         {
-          start: async () => Promise.all([startServer('bridge-postgres', pin), startServer('bridge-postgres', pin)]),
+          // One after the other: each migrates the schema as it starts.
+          start: async () => [await startServer('bridge-postgres', pin), await startServer('bridge-postgres', pin)],
           targets: [],
           custom: { name: 'startSession, 2 bridges on one PostgreSQL', bridge: true, run: (servers: Server[]) => together(servers) },
         },
@@ -224,6 +226,7 @@ function judge(): Row[] {
 async function main() {
   const header = `mcc-bridge bench: ${duration} s per target, ${connections} connections, ${pin.note}`;
   console.log(header);
+  if (postgresSkip) console.log(postgresSkip);
   for (const g of groups) {
     const names = [...g.targets.map((t) => t.name), ...(g.custom ? [g.custom.name] : [])];
     if (!names.some(selected)) continue;
