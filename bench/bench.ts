@@ -19,7 +19,7 @@ import { SESSION_ID } from './fixture.js';
 import { buildJaxws, startJaxws } from './jaxws.js';
 import { assertAccessLogged, cannon, check, measure, type Measured, type Request } from './load.js';
 import { pinning } from './pinning.js';
-import { markdown, measuredLine, passes, verdictLines, type Judgement, type Row } from './report.js';
+import { machine, markdown, measuredLine, passes, verdictLines, type Judgement, type Row } from './report.js';
 import * as q from './requests.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -224,7 +224,7 @@ function judge(): Row[] {
 }
 
 async function main() {
-  const header = `mcc-bridge bench: ${duration} s per target, ${connections} connections, ${pin.note}`;
+  const header = `mcc-bridge bench: ${duration} s per target, ${connections} connections, ${pin.note}; ${machine()}`;
   console.log(header);
   if (postgresSkip) console.log(postgresSkip);
   for (const g of groups) {
@@ -258,7 +258,23 @@ async function main() {
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(
     join(cacheDir, 'latest.json'),
-    JSON.stringify({ at: new Date().toISOString(), duration, connections, depth, pinning: pin.note, only: only?.source, results, rows, rssMiB: rss?.rssMiB, overhead: overhead.values }, null, 2),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine: machine(),
+        duration,
+        connections,
+        depth,
+        pinning: pin.note,
+        only: only?.source,
+        results,
+        rows: rows.map((r) => ({ ...r, judgements: r.judgements.map((j) => ({ ...j, pass: passes(j) })) })),
+        rssMiB: rss?.rssMiB,
+        overhead: overhead.values,
+      },
+      null,
+      2,
+    ),
   );
   killAll();
 }

@@ -41,7 +41,7 @@ export function verdictLines(rows: readonly Row[]): string[] {
 /** Every row as markdown: target, req/s, p50, p99, ratio, verdict; the machine above it. */
 export function markdown(rows: readonly Row[], header: string): string {
   const lines = [
-    `${header}; ${machine()}.`,
+    `${header}.`,
     '',
     '| target | req/s | p50 | p99 | ratio | verdict |',
     '| --- | ---: | ---: | ---: | --- | --- |',
