@@ -84,6 +84,9 @@ const queueServer = (queued: number) => async () => {
 
 let jaxwsSkip: string | undefined;
 const onPostgres = ['bridge startSession, PostgreSQL', 'startSession, 2 bridges on one PostgreSQL'];
+// Started after pinning, so a throwaway PostgreSQL shares the load generator's core (light for
+// durable writes) and each bridge keeps its core to itself.
+const ownPostgres = !process.env.MCC_BENCH_DATABASE_URL;
 const postgresUrl = process.env.MCC_BENCH_DATABASE_URL ?? (onPostgres.some(selected) ? startThrowawayPostgres() : undefined);
 if (postgresUrl) process.env.MCC_BENCH_DATABASE_URL = postgresUrl;
 const postgresSkip = !postgresUrl && onPostgres.some(selected) ? 'PostgreSQL targets: skipped, no PostgreSQL to start (or set MCC_BENCH_DATABASE_URL)' : undefined;
@@ -224,7 +227,8 @@ function judge(): Row[] {
 }
 
 async function main() {
-  const header = `mcc-bridge bench: ${duration} s per target, ${connections} connections, ${pin.note}; ${machine()}`;
+  const placed = postgresUrl && ownPostgres && pin.pinned ? ', PostgreSQL with the load generator' : '';
+  const header = `mcc-bridge bench: ${duration} s per target, ${connections} connections, ${pin.note}${placed}; ${machine()}`;
   console.log(header);
   if (postgresSkip) console.log(postgresSkip);
   for (const g of groups) {

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 export interface Pinning {
   /** One line for the bench's header: what was done, or why not. */
   readonly note: string;
+  readonly pinned: boolean;
   /** Pin a server process (all its threads) to the next server core, round-robin; a no-op when not pinning. */
   server(pid: number | undefined): void;
   /** The core a command should be started on (`taskset -c N cmd …`), for processes pinned from birth. */
@@ -28,7 +29,7 @@ const taskset = (core: number, pid: number) => execFileSync('taskset', ['-a', '-
 
 export function pinning(): Pinning {
   const cores = availableParallelism();
-  const none = (why: string): Pinning => ({ note: `not pinned (${why})`, server: () => undefined, nextServerCore: () => undefined });
+  const none = (why: string): Pinning => ({ note: `not pinned (${why})`, pinned: false, server: () => undefined, nextServerCore: () => undefined });
   if (process.platform !== 'linux' || !hasTaskset()) return none('no taskset');
   if (cores < 2) return none('1 core');
   taskset(0, process.pid);
@@ -36,7 +37,8 @@ export function pinning(): Pinning {
   let next = 0;
   const nextServerCore = () => serverCores[next++ % serverCores.length] as number;
   return {
-    note: `pinned: load generator on CPU 0, each server on one of CPU ${serverCores.join(',')} (taskset)`,
+    note: `pinned (taskset): load generator on CPU 0, ${serverCores.length === 1 ? 'servers on CPU 1' : `servers in turn on CPUs ${serverCores.join(',')}`}`,
+    pinned: true,
     nextServerCore,
     server(pid) {
       if (pid !== undefined) taskset(nextServerCore(), pid);

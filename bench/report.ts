@@ -17,7 +17,7 @@ export interface Judgement {
 export interface Row {
   name: string;
   measured?: Measured;
-  /** A value that is not a rate (RSS, added latency). */
+  /** A value that is not a rate (RSS, added latency), shown in the ratio column. */
   note?: string;
   judgements: Judgement[];
 }
@@ -51,10 +51,11 @@ export function markdown(rows: readonly Row[], header: string): string {
     const ratios = r.judgements.filter((j) => j.unit === '×').map(show);
     const cells = [
       r.name,
-      m ? Math.round(m.rps).toLocaleString('en-US') : (r.note ?? ''),
+      m ? Math.round(m.rps).toLocaleString('en-US') : '',
       m ? `${m.p50} ms` : '',
       m ? `${m.p99} ms` : '',
-      ratios.join(', '),
+      // A row that is not a rate (RSS, added latency) shows its value here.
+      [...ratios, ...(r.note ? [r.note] : [])].join(', '),
       r.judgements.map(verdict).join(', '),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
