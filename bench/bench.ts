@@ -55,22 +55,35 @@ const N = depth.toLocaleString('en-US');
 
 interface Target {
   name: string;
-  request: (base: string) => Request;
-  expect: RegExp;
-  /** A bridge target: its access log must show every answer, its p99 is judged. */
+  /** A bridge target: its access log must show every answer (checked by `run`), its p99 is judged. */
   bridge: boolean;
-  warmupSeconds?: number;
+  run: (servers: Server[]) => Promise<Measured>;
 }
 interface Group {
   /** Start the server(s) the group's targets run against. */
   start: () => Promise<Server[]>;
+  /** Run in this order: some change the state the next ones see. */
   targets: Target[];
-  /** A target that is not one autocannon run against one server. */
-  custom?: { name: string; bridge: boolean; run: (servers: Server[]) => Promise<Measured> };
 }
 
-const anchor = (name: string, request: Target['request'], expect: RegExp, warmupSeconds?: number): Target => ({ name, request, expect, bridge: false, warmupSeconds });
-const bridgeTarget = (name: string, request: Target['request'], expect: RegExp): Target => ({ name, request, expect, bridge: true });
+/** One autocannon run against one server: checked, warmed up, measured. */
+const load = (name: string, bridge: boolean, request: (base: string) => Request, expect: RegExp, warmupSeconds = Math.min(2, duration)): Target => ({
+  name,
+  bridge,
+  run: async ([s]) => {
+    const r = request(s!.url);
+    await check(name, r, expect);
+    await measure(name, r, connections, warmupSeconds); // discarded
+    const log = bridge ? s!.log! : undefined;
+    const from = log ? await log.settled() : 0;
+    const m = await measure(name, r, connections, duration);
+    if (log) await assertAccessLogged(name, log, from, r, m.requests);
+    return m;
+  },
+});
+const anchor = (name: string, request: (base: string) => Request, expect: RegExp, warmupSeconds?: number) => load(name, false, request, expect, warmupSeconds);
+const bridgeTarget = (name: string, request: (base: string) => Request, expect: RegExp) => load(name, true, request, expect);
+const custom = (name: string, run: Target['run']): Target => ({ name, bridge: true, run });
 const queueServer = (queued: number) => async () => {
   const t = Date.now();
   const s = await startServer('bridge-queue', pin, { timeoutSeconds: 900, env: { MCC_BENCH_QUEUED: String(queued), MCC_BENCH_CAPACITY: String(capacity) } });
@@ -121,17 +134,18 @@ const groups: Group[] = [
   },
   {
     start: queueServer(warmCycles + cycles + capacity + 1),
-    targets: [bridgeTarget('getServiceState, shallow queue', q.getServiceState, /"ACTIVE"/)],
-    custom: { name: 'routing, shallow queue', bridge: true, run: ([s]) => routing(s!) },
+    // The routing run drains the queue: getServiceState then sees one session queued.
+    targets: [custom('routing, shallow queue', ([s]) => routing(s!)), bridgeTarget('getServiceState, shallow queue', q.getServiceState, /"ACTIVE"/)],
   },
   {
     start: queueServer(warmCycles + cycles + capacity + depth),
     targets: [
       bridgeTarget('checkSession, queue position 1', q.checkSession(`q-${capacity}`), q.at(1)),
       bridgeTarget(`checkSession, queue position ${N}`, q.checkSession(`q-${capacity + depth - 1}`), q.at(depth)),
+      custom(`routing, ${N} queued`, ([s]) => routing(s!)),
+      // After the routing run: `depth` sessions queued (the shallow bridge's getServiceState saw one).
       bridgeTarget(`getServiceState, ${N} queued`, q.getServiceState, /"ACTIVE"/),
     ],
-    custom: { name: `routing, ${N} queued`, bridge: true, run: ([s]) => routing(s!) },
   },
   ...(postgresUrl
     ? [
@@ -139,25 +153,13 @@ const groups: Group[] = [
         {
           // One after the other: each migrates the schema as it starts.
           start: async () => [await startServer('bridge-postgres', pin), await startServer('bridge-postgres', pin)],
-          targets: [],
-          custom: { name: 'startSession, 2 bridges on one PostgreSQL', bridge: true, run: (servers: Server[]) => together(servers) },
+          targets: [custom('startSession, 2 bridges on one PostgreSQL', (servers) => together(servers))],
         },
       ]
     : []),
 ];
 
 const results: Record<string, Measured> = {};
-
-async function runTarget(t: Target, s: Server) {
-  const r = t.request(s.url);
-  await check(t.name, r, t.expect);
-  await measure(t.name, r, connections, t.warmupSeconds ?? Math.min(2, duration)); // warm-up, discarded
-  const log = t.bridge ? s.log! : undefined;
-  const from = log ? await log.settled() : 0;
-  const m = await measure(t.name, r, connections, duration);
-  if (log) await assertAccessLogged(t.name, log, from, r, m.requests);
-  return m;
-}
 
 /**
  * Routing: each REST closeSession of a session the agent holds frees one of its places, and the
@@ -218,7 +220,7 @@ function judge(): Row[] {
     'bridge startSession, PostgreSQL': ratio('bridge startSession, PostgreSQL', 'node:http (anchor)', 'node:http', 0.06),
     'startSession, 2 bridges on one PostgreSQL': ratio('startSession, 2 bridges on one PostgreSQL', 'bridge startSession, PostgreSQL', 'one bridge', 1.5),
   };
-  const bridgeRows = new Set(groups.flatMap((g) => [...g.targets.filter((t) => t.bridge).map((t) => t.name), ...(g.custom?.bridge ? [g.custom.name] : [])]));
+  const bridgeRows = new Set(groups.flatMap((g) => g.targets.filter((t) => t.bridge).map((t) => t.name)));
   return Object.entries(results).map(([name, m]) => ({
     name,
     measured: m,
@@ -232,17 +234,12 @@ async function main() {
   console.log(header);
   if (postgresSkip) console.log(postgresSkip);
   for (const g of groups) {
-    const names = [...g.targets.map((t) => t.name), ...(g.custom ? [g.custom.name] : [])];
-    if (!names.some(selected)) continue;
+    if (!g.targets.some((t) => selected(t.name))) continue;
     const servers = await g.start();
     if (servers.length === 0) continue;
     for (const t of g.targets.filter((t) => selected(t.name))) {
-      results[t.name] = await runTarget(t, servers[0]!);
+      results[t.name] = await t.run(servers);
       console.log(measuredLine(t.name, results[t.name]!));
-    }
-    if (g.custom && selected(g.custom.name)) {
-      results[g.custom.name] = await g.custom.run(servers);
-      console.log(measuredLine(g.custom.name, results[g.custom.name]!));
     }
     servers.forEach(stop);
   }
