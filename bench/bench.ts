@@ -89,7 +89,7 @@ const queueServer = (queued: number) => async () => {
   const s = await startServer('bridge-queue', pin, { timeoutSeconds: 900, env: { MCC_BENCH_QUEUED: String(queued), MCC_BENCH_CAPACITY: String(capacity) } });
   await q.signInRouter(s.url);
   // The agent took the first `capacity` sessions at once; q-<capacity> heads the queue.
-  await check('the agent at sign-in', q.checkSession(`q-${capacity - 1}`)(s.url), q.ASSIGNED);
+  await check(`the agent at sign-in (given ${capacity} sessions; one routing pass offers up to 64)`, q.checkSession(`q-${capacity - 1}`)(s.url), q.ASSIGNED);
   await check('the queue after sign-in', q.checkSession(`q-${capacity}`)(s.url), q.at(1));
   console.log(`(a bridge with ${queued.toLocaleString('en-US')} sessions put in the queue, the first ${capacity} now the agent's: ready in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
   return [s];
