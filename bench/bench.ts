@@ -1,176 +1,301 @@
 /**
- * mcc-bridge benchmark: the bridge's REST checkSession and SOAP checkSessionState against anchors
- * run in the same session on the same machine (bare node:http, Koa, a node-soap server), reported
- * as ratios so the numbers mean something on any machine.
+ * mcc-bridge benchmark: every target of issue 14 in one run. The bridge's REST checkSession and SOAP
+ * checkSessionState against anchors run in the same session on the same machine (bare node:http,
+ * Koa, a node-soap server and a JAX-WS RI server, both from the bridge's WSDL); checks, state reads
+ * and routing with a deep queue against a shallow one; durable startSession on SQLite and
+ * PostgreSQL, and two bridges on one PostgreSQL; p99 and memory bounds. Reported as ratios, so the
+ * numbers mean something on any machine, each with PASS or BELOW.
  *
- *   npm run bench -- [--duration 10] [--connections 50] [--adapters-only]
+ *   npm run bench -- [--duration 10] [--connections 50] [--only <regex>] [--markdown] [--depth 50000] [--adapters-only]
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { DEFAULT_TARGET_NAMESPACE } from '../src/contract/index.js';
-import { startThrowawayPostgres, stopThrowawayPostgres } from '../test/support/postgres.js';
+import { startThrowawayPostgres } from '../test/support/postgres.js';
 import { startSimulator, vendorBackend, vendorInteraction } from '../test/support/simulator.js';
+import { adopt, killAll, rssOf, startServer, stop, type Server } from './children.js';
 import { SESSION_ID } from './fixture.js';
+import { buildJaxws, startJaxws } from './jaxws.js';
+import { assertAccessLogged, cannon, check, measure, type Measured, type Request } from './load.js';
+import { pinning } from './pinning.js';
+import { machine, markdown, measuredLine, passes, verdictLines, type Judgement, type Row } from './report.js';
+import * as q from './requests.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
+    only: { type: 'string' },
+    markdown: { type: 'boolean', default: false },
+    depth: { type: 'string', default: '50000' },
     'adapters-only': { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
+/** Queue depth of the deep-queue targets (the issue's is 50,000; smaller only to try the bench out). */
+const depth = Number(values.depth);
+const only = values['adapters-only'] ? /^checkSession via / : values.only ? new RegExp(values.only) : undefined;
+const selected = (name: string) => !only || only.test(name);
+const cacheDir = resolve(here, '..', '..', '.bench');
+const pin = pinning();
 
-const soapEnvelope =
-  `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:mcc="${DEFAULT_TARGET_NAMESPACE}">` +
-  `<soapenv:Body><mcc:checkSessionState><sessionId>${SESSION_ID}</sessionId></mcc:checkSessionState></soapenv:Body></soapenv:Envelope>`;
+/**
+ * The queue targets' agent holds more sessions than there are connections, so every close in
+ * flight frees a session it holds; only a little more, as one routing pass offers up to 64 (the
+ * engine's routing window) and sign-in must fill the agent.
+ */
+const capacity = connections + 10;
+/** Routing cycles measured, and discarded before them as warm-up. */
+const cycles = 500 * duration;
+const warmCycles = Math.ceil(cycles / 5);
+const N = depth.toLocaleString('en-US');
 
 interface Target {
   name: string;
-  server: 'http' | 'koa' | 'node-soap' | 'bridge' | 'bridge-postgres';
-  request: (base: string) => { url: string; method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string };
-  /** What a correct answer contains: the bench never measures error pages. */
-  expect: RegExp;
+  /** A bridge target: its access log must show every answer (checked by `run`), its p99 is judged. */
+  bridge: boolean;
+  run: (servers: Server[]) => Promise<Measured>;
+}
+interface Group {
+  /** Start the server(s) the group's targets run against. */
+  start: () => Promise<Server[]>;
+  /** Run in this order: some change the state the next ones see. */
+  targets: Target[];
 }
 
-const checkSession = (base: string) => ({ url: `${base}/mc/cxf/rest/json/checkSession?sessionId=${SESSION_ID}`, method: 'GET' as const });
-const soapCheck = (base: string) => ({
-  url: `${base}/mc/cxf/soap`,
-  method: 'POST' as const,
-  headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
-  body: soapEnvelope,
+/** One autocannon run against one server: checked, warmed up, measured. */
+const load = (name: string, bridge: boolean, request: (base: string) => Request, expect: RegExp, warmupSeconds = Math.min(2, duration)): Target => ({
+  name,
+  bridge,
+  run: async ([s]) => {
+    const r = request(s!.url);
+    await check(name, r, expect);
+    await measure(name, r, connections, warmupSeconds); // discarded
+    const log = bridge ? s!.log! : undefined;
+    const from = log ? await log.settled() : 0;
+    const m = await measure(name, r, connections, duration);
+    if (log) await assertAccessLogged(name, log, from, r, m.requests);
+    return m;
+  },
 });
-// Each call creates a session (generated id) and is answered only once it is committed.
-const startSession = (base: string) => ({ url: `${base}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT`, method: 'GET' as const });
+const anchor = (name: string, request: (base: string) => Request, expect: RegExp, warmupSeconds?: number) => load(name, false, request, expect, warmupSeconds);
+const bridgeTarget = (name: string, request: (base: string) => Request, expect: RegExp) => load(name, true, request, expect);
+const custom = (name: string, run: Target['run']): Target => ({ name, bridge: true, run });
+const queueServer = (queued: number) => async () => {
+  const t = Date.now();
+  const s = await startServer('bridge-queue', pin, { timeoutSeconds: 900, env: { MCC_BENCH_QUEUED: String(queued), MCC_BENCH_CAPACITY: String(capacity) } });
+  await q.signInRouter(s.url);
+  // The agent took the first `capacity` sessions at once; q-<capacity> heads the queue.
+  await check(`the agent at sign-in (given ${capacity} sessions; one routing pass offers up to 64)`, q.checkSession(`q-${capacity - 1}`)(s.url), q.ASSIGNED);
+  await check('the queue after sign-in', q.checkSession(`q-${capacity}`)(s.url), q.at(1));
+  console.log(`(a bridge with ${queued.toLocaleString('en-US')} sessions put in the queue, the first ${capacity} now the agent's: ready in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  return [s];
+};
 
-const postgresUrl = process.env.MCC_BENCH_DATABASE_URL ?? startThrowawayPostgres();
+let jaxwsSkip: string | undefined;
+const onPostgres = ['bridge startSession, PostgreSQL', 'startSession, 2 bridges on one PostgreSQL'];
+// Started after pinning, so a throwaway PostgreSQL shares the load generator's core (light for
+// durable writes) and each bridge keeps its core to itself.
+const ownPostgres = !process.env.MCC_BENCH_DATABASE_URL;
+const postgresUrl = process.env.MCC_BENCH_DATABASE_URL ?? (onPostgres.some(selected) ? startThrowawayPostgres() : undefined);
 if (postgresUrl) process.env.MCC_BENCH_DATABASE_URL = postgresUrl;
+const postgresSkip = !postgresUrl && onPostgres.some(selected) ? 'PostgreSQL targets: skipped, no PostgreSQL to start (or set MCC_BENCH_DATABASE_URL)' : undefined;
+const one = (kind: string) => async () => [await startServer(kind, pin)];
 
-const targets: Target[] = [
-  { name: 'node:http (anchor)', server: 'http', request: checkSession, expect: /"status":"QUEUED"/ },
-  { name: 'Koa (anchor)', server: 'koa', request: checkSession, expect: /"status":"QUEUED"/ },
-  { name: 'node-soap (anchor)', server: 'node-soap', request: soapCheck, expect: /<result>SUCCESS<\/result>[\s\S]*QUEUED/ },
-  { name: 'bridge REST checkSession', server: 'bridge', request: checkSession, expect: /"status":"QUEUED"/ },
-  { name: 'bridge SOAP checkSessionState', server: 'bridge', request: soapCheck, expect: /<result>SUCCESS<\/result>[\s\S]*<status>QUEUED<\/status>/ },
-  { name: 'bridge startSession, SQLite', server: 'bridge', request: startSession, expect: /"result":"SUCCESS"/ },
+const groups: Group[] = [
+  { start: one('http'), targets: [anchor('node:http (anchor)', q.checkSession(), q.QUEUED)] },
+  { start: one('koa'), targets: [anchor('Koa (anchor)', q.checkSession(), q.QUEUED)] },
+  { start: one('node-soap'), targets: [anchor('node-soap (anchor)', q.soapCheck, q.SOAP_QUEUED)] },
+  {
+    start: async () => {
+      const build = await buildJaxws(join(here, '..', '..', 'bench', 'jaxws'), cacheDir);
+      if ('skip' in build) {
+        jaxwsSkip = build.skip;
+        console.log(`JAX-WS RI (anchor): skipped, ${build.skip}`);
+        return [];
+      }
+      const server = await startJaxws(build.classpath, pin.nextServerCore());
+      adopt(server.child);
+      return [server];
+    },
+    // The JIT needs a while before the JVM runs at its speed.
+    targets: [anchor('JAX-WS RI (anchor)', q.soapCheck, q.SOAP_QUEUED, Math.max(5, duration))],
+  },
+  {
+    start: one('bridge'),
+    targets: [
+      bridgeTarget('bridge REST checkSession', q.checkSession(), q.QUEUED),
+      bridgeTarget('bridge SOAP checkSessionState', q.soapCheck, q.SOAP_QUEUED),
+      bridgeTarget('bridge startSession, SQLite', q.startSession, q.SUCCESS),
+    ],
+  },
+  {
+    start: queueServer(warmCycles + cycles + capacity + 1),
+    // The routing run drains the queue: getServiceState then sees one session queued.
+    targets: [custom('routing, shallow queue', ([s]) => routing(s!)), bridgeTarget('getServiceState, shallow queue', q.getServiceState, /"ACTIVE"/)],
+  },
+  {
+    start: queueServer(warmCycles + cycles + capacity + depth),
+    targets: [
+      bridgeTarget('checkSession, queue position 1', q.checkSession(`q-${capacity}`), q.at(1)),
+      bridgeTarget(`checkSession, queue position ${N}`, q.checkSession(`q-${capacity + depth - 1}`), q.at(depth)),
+      custom(`routing, ${N} queued`, ([s]) => routing(s!)),
+      // After the routing run: `depth` sessions queued (the shallow bridge's getServiceState saw one).
+      bridgeTarget(`getServiceState, ${N} queued`, q.getServiceState, /"ACTIVE"/),
+    ],
+  },
   ...(postgresUrl
-    ? [{ name: 'bridge startSession, PostgreSQL', server: 'bridge-postgres', request: startSession, expect: /"result":"SUCCESS"/ } as Target]
+    ? [
+        { start: one('bridge-postgres'), targets: [bridgeTarget('bridge startSession, PostgreSQL', q.startSession, q.SUCCESS)] },
+        {
+          // One after the other: each migrates the schema as it starts.
+          start: async () => [await startServer('bridge-postgres', pin), await startServer('bridge-postgres', pin)],
+          targets: [custom('startSession, 2 bridges on one PostgreSQL', (servers) => together(servers))],
+        },
+      ]
     : []),
 ];
 
-const children = new Set<ChildProcess>();
-const killAll = () => {
-  children.forEach((c) => c.kill('SIGKILL'));
-  stopThrowawayPostgres();
-};
-process.on('exit', killAll);
-process.on('SIGINT', () => process.exit(130));
+const results: Record<string, Measured> = {};
 
-function startServer(
-  kind: Target['server'] | 'bridge-100k' | 'bridge-vendor',
-  timeoutSeconds = 20,
-  env: Record<string, string> = {},
-  execArgv: string[] = [],
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(join(here, 'servers.js'), [kind], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ...env }, execArgv });
-  children.add(child);
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${kind} did not start in ${timeoutSeconds} s`)), timeoutSeconds * 1000);
-    child.once('message', (m: { url: string }) => {
-      clearTimeout(timer);
-      ok({ child, url: m.url });
+/**
+ * Routing: each REST closeSession of a session the agent holds frees one of its places, and the
+ * engine assigns it the head of the queue (auto-answer) in the same transaction. Sessions are
+ * closed in queue order, at most `connections` at once, all held by the agent (its capacity is
+ * larger); cycles per second over a fixed number of cycles.
+ */
+async function routing(s: Server): Promise<Measured> {
+  let next = 0;
+  const run = (amount: number) =>
+    cannon('routing', {
+      url: s.url,
+      connections,
+      amount,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: q.closeSessionPath(`q-${next++}`) }) }],
     });
-    child.once('exit', (code) => fail(new Error(`${kind} exited with ${code} before it was ready`)));
-  });
+  await run(warmCycles);
+  const log = s.log!;
+  const from = await log.settled();
+  const m = await run(cycles);
+  await assertAccessLogged('routing', log, from, { url: `${s.url}${q.closeSessionPath('')}`, method: 'GET' }, m.requests);
+  // Every close was routed: the first session not closed is the agent's now.
+  await check('routing', q.checkSession(`q-${next}`)(s.url), q.ASSIGNED);
+  return m;
 }
 
-async function check(t: Target, base: string) {
-  const r = t.request(base);
-  const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body });
-  const text = await res.text();
-  if (res.status !== 200 || !t.expect.test(text)) throw new Error(`${t.name} answered ${res.status}: ${text.slice(0, 300)}`);
+/** Two bridge processes on one PostgreSQL, loaded at once, `connections` each: the sum. */
+async function together(servers: Server[]): Promise<Measured> {
+  const name = 'startSession, 2 bridges on one PostgreSQL';
+  for (const s of servers) await check(name, q.startSession(s.url), q.SUCCESS);
+  await Promise.all(servers.map((s) => measure(name, q.startSession(s.url), connections, Math.min(2, duration))));
+  const from = await Promise.all(servers.map((s) => s.log!.settled()));
+  const each = await Promise.all(servers.map((s) => measure(name, q.startSession(s.url), connections, duration)));
+  for (const [i, s] of servers.entries()) await assertAccessLogged(name, s.log!, from[i]!, q.startSession(s.url), each[i]!.requests);
+  const sum = (f: (m: Measured) => number) => each.reduce((a, m) => a + f(m), 0);
+  return { rps: sum((m) => m.rps), requests: sum((m) => m.requests), p50: Math.max(...each.map((m) => m.p50)), p99: Math.max(...each.map((m) => m.p99)) };
 }
 
-async function measure(t: Target, base: string, seconds: number) {
-  const result = await autocannon({ ...t.request(base), connections, duration: seconds, pipelining: 1 });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`${t.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-  }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+/** What each measured row is judged by: issue 14's targets. */
+function judge(): Row[] {
+  const rps = (name: string) => results[name]?.rps;
+  /** `name`'s rate over `to`'s, shown as "<ratio>× <short>". */
+  const ratio = (name: string, to: string, short: string, target: number): Judgement[] => {
+    const a = rps(name);
+    const b = rps(to);
+    return a === undefined || b === undefined ? [] : [{ label: `× ${short}`, value: a / b, unit: '×', op: '≥', target }];
+  };
+  const targets: Record<string, Judgement[]> = {
+    'bridge REST checkSession': ratio('bridge REST checkSession', 'Koa (anchor)', 'Koa', 0.6),
+    'bridge SOAP checkSessionState': [
+      ...ratio('bridge SOAP checkSessionState', 'node-soap (anchor)', 'node-soap', 1.6),
+      ...ratio('bridge SOAP checkSessionState', 'JAX-WS RI (anchor)', 'JAX-WS RI', 1.3),
+    ],
+    'bridge startSession, SQLite': ratio('bridge startSession, SQLite', 'node:http (anchor)', 'node:http', 0.3),
+    [`checkSession, queue position ${N}`]: ratio(`checkSession, queue position ${N}`, 'checkSession, queue position 1', 'position 1', 0.8),
+    [`getServiceState, ${N} queued`]: ratio(`getServiceState, ${N} queued`, 'getServiceState, shallow queue', 'shallow queue', 0.8),
+    [`routing, ${N} queued`]: ratio(`routing, ${N} queued`, 'routing, shallow queue', 'shallow queue', 0.8),
+    'bridge startSession, PostgreSQL': ratio('bridge startSession, PostgreSQL', 'node:http (anchor)', 'node:http', 0.06),
+    'startSession, 2 bridges on one PostgreSQL': ratio('startSession, 2 bridges on one PostgreSQL', 'bridge startSession, PostgreSQL', 'one bridge', 1.5),
+  };
+  const bridgeRows = new Set(groups.flatMap((g) => g.targets.filter((t) => t.bridge).map((t) => t.name)));
+  return Object.entries(results).map(([name, m]) => ({
+    name,
+    measured: m,
+    judgements: [...(targets[name] ?? []), ...(bridgeRows.has(name) ? [{ label: 'p99', value: m.p99, unit: 'ms', op: '<', target: 10 } as Judgement] : [])],
+  }));
 }
 
 async function main() {
-  if (values['adapters-only']) {
-    await adapterOverhead();
-    return killAll();
-  }
-  console.log(`mcc-bridge bench: ${duration} s per target, ${connections} connections, load generator and server share this machine's cores`);
-  const results: Record<string, { rps: number; p50: number; p99: number }> = {};
-  const running = new Map<string, { child: ChildProcess; url: string }>();
-  for (const t of targets) {
-    let server = running.get(t.server);
-    if (!server) {
-      for (const [, s] of running) s.child.kill('SIGKILL');
-      running.clear();
-      server = await startServer(t.server);
-      running.set(t.server, server);
+  const placed = postgresUrl && ownPostgres && pin.pinned ? ', PostgreSQL with the load generator' : '';
+  const header = `mcc-bridge bench: ${duration} s per target, ${connections} connections, ${pin.note}${placed}; ${machine()}`;
+  console.log(header);
+  if (postgresSkip) console.log(postgresSkip);
+  for (const g of groups) {
+    if (!g.targets.some((t) => selected(t.name))) continue;
+    const servers = await g.start();
+    if (servers.length === 0) continue;
+    for (const t of g.targets.filter((t) => selected(t.name))) {
+      results[t.name] = await t.run(servers);
+      console.log(measuredLine(t.name, results[t.name]!));
     }
-    await check(t, server.url);
-    await measure(t, server.url, Math.min(2, duration)); // warm-up, discarded
-    results[t.name] = await measure(t, server.url, duration);
-    const r = results[t.name]!;
-    console.log(`${t.name.padEnd(32)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms`);
+    servers.forEach(stop);
   }
-  killAll();
+  const rows = judge();
+  const rss = selected('RSS with 100k live sessions') ? await memory() : undefined;
+  if (rss) rows.push(rss.row);
+  const overhead = await adapterOverhead();
+  rows.push(...overhead.rows);
 
-  // Memory: a bridge holding 100k live sessions (half of them queued), after serving for a while.
   console.log('');
-  console.log('putting 100k live sessions into a fresh bridge (SQLite) …');
-  const big = await startServer('bridge-100k', 300, {}, ['--expose-gc']);
-  const live = {
-    name: 'bridge with 100k sessions',
-    server: 'bridge' as const,
-    request: (base: string) => ({ url: `${base}/mc/cxf/rest/json/checkSession?sessionId=live-50000`, method: 'GET' as const }),
-    expect: /"status":"QUEUED"/,
-  };
-  await check(live, big.url);
-  await measure(live, big.url, Math.min(5, duration));
-  const { rss, rssAfterGc } = await new Promise<{ rss: number; rssAfterGc: number }>((ok) => {
-    big.child.once('message', (m: { rss: number; rssAfterGc: number }) => ok(m));
-    big.child.send('rss');
-  });
-  // RSS swings by ±15 MiB with when V8 last collected; after a full collection it is what is retained.
-  const rssMiB = rssAfterGc / 1048576;
-  console.log(
-    `RSS with 100k live sessions      ${rssMiB.toFixed(0).padStart(8)} MiB   ${rssMiB < 150 ? 'PASS' : 'ABOVE'} (target < 150 MiB; ${(rss / 1048576).toFixed(0)} MiB before the collection)`,
+  for (const line of verdictLines(rows)) console.log(line);
+  if (jaxwsSkip) console.log(`(no JAX-WS RI ratio: ${jaxwsSkip})`);
+  const judged = rows.flatMap((r) => r.judgements);
+  const failed = judged.filter((j) => !passes(j)).length;
+  console.log(judged.length === 0 ? 'no target judged' : failed === 0 ? `all ${judged.length} targets PASS` : `${failed} of ${judged.length} targets BELOW`);
+  if (values.markdown) console.log(`\n${markdown(rows, `${header}${only ? `, only ${only.source}` : ''}`)}`);
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(
+    join(cacheDir, 'latest.json'),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine: machine(),
+        duration,
+        connections,
+        depth,
+        pinning: pin.note,
+        only: only?.source,
+        results,
+        rows: rows.map((r) => ({ ...r, judgements: r.judgements.map((j) => ({ ...j, pass: passes(j) })) })),
+        rssMiB: rss?.rssMiB,
+        overhead: overhead.values,
+      },
+      null,
+      2,
+    ),
   );
   killAll();
+}
 
-  const overhead = await adapterOverhead();
-
-  const rps = (name: string) => results[name]?.rps ?? NaN;
-  const ratios = [
-    { name: 'bridge REST / node:http', value: rps('bridge REST checkSession') / rps('node:http (anchor)'), target: 0.33 },
-    { name: 'bridge SOAP / node-soap', value: rps('bridge SOAP checkSessionState') / rps('node-soap (anchor)'), target: 1.6 },
-    { name: 'startSession SQLite / node:http', value: rps('bridge startSession, SQLite') / rps('node:http (anchor)'), target: 0.15 },
-    { name: 'startSession PG / node:http', value: rps('bridge startSession, PostgreSQL') / rps('node:http (anchor)'), target: undefined },
-    { name: 'Koa / node:http (context)', value: rps('Koa (anchor)') / rps('node:http (anchor)'), target: undefined },
-  ];
+/** Memory: a bridge holding 100k live sessions (half of them queued), after serving for a while. */
+async function memory(): Promise<{ row: Row; rssMiB: number }> {
   console.log('');
-  for (const r of ratios) {
-    if (Number.isNaN(r.value)) continue;
-    const verdict = r.target === undefined ? '' : r.value >= r.target ? `PASS (target ≥ ${r.target})` : `BELOW (target ≥ ${r.target})`;
-    console.log(`${r.name.padEnd(32)} ${r.value.toFixed(2).padStart(6)}×   ${verdict}`);
-  }
-  const out = resolve(here, '..', '..', '.bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), duration, connections, results, ratios, rssMiB, overhead }, null, 2));
+  console.log('putting 100k live sessions into a fresh bridge (SQLite) …');
+  const t = Date.now();
+  const big = await startServer('bridge-100k', pin, { timeoutSeconds: 900, execArgv: ['--expose-gc'] });
+  console.log(`(ready in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  const live = q.checkSession('live-50000')(big.url);
+  await check('bridge with 100k sessions', live, q.QUEUED);
+  await measure('bridge with 100k sessions', live, connections, Math.min(5, duration));
+  const { rss, rssAfterGc = rss } = await rssOf(big.child);
+  stop(big);
+  // RSS swings by ±15 MiB with when V8 last collected; after a full collection it is what is retained.
+  const rssMiB = rssAfterGc / 1048576;
+  console.log(`RSS with 100k live sessions: ${rssMiB.toFixed(0)} MiB (${(rss / 1048576).toFixed(0)} MiB before the collection)`);
+  return { row: { name: 'RSS with 100k live sessions', note: `${rssMiB.toFixed(0)} MiB`, judgements: [{ label: 'RSS', value: rssMiB, unit: 'MiB', op: '<', target: 150 }] }, rssMiB };
 }
 
 /** p50 of one request sent one after another (latency, not throughput), in ms with µs resolution. */
@@ -193,29 +318,30 @@ async function p50(request: () => Promise<Response>, n: number): Promise<number>
  * token check, the simulator's cheapest HTTP answer, stands in). One request at a time, so the
  * numbers are latencies, not queueing.
  */
-async function adapterOverhead(): Promise<Record<string, { bridge: number; simulator: number; added: number }>> {
-  const out: Record<string, { bridge: number; simulator: number; added: number }> = {};
+async function adapterOverhead(): Promise<{ rows: Row[]; values: Record<string, { bridge: number; simulator: number; added: number }> }> {
+  const values: Record<string, { bridge: number; simulator: number; added: number }> = {};
+  const rows: Row[] = [];
   const n = Math.max(500, duration * 200);
-  console.log('');
   for (const kind of ['genesys', 'huawei', 'xivo'] as const) {
+    const name = `checkSession via ${kind}`;
+    if (!selected(name)) continue;
     const sim = await startSimulator(kind);
-    const bridge = await startServer('bridge-vendor', 20, { MCC_BENCH_BACKEND: JSON.stringify(vendorBackend(kind, sim, { resyncSeconds: 3600 })) });
+    const bridge = await startServer('bridge-vendor', pin, { env: { MCC_BENCH_BACKEND: JSON.stringify(vendorBackend(kind, sim, { resyncSeconds: 3600 })) } });
     try {
       const vendorId = (await vendorInteraction(sim, SESSION_ID)).id as string;
       const simRead = await simulatorRead(kind, sim.url, vendorId);
       const simulator = await p50(simRead, n);
       const viaBridge = await p50(() => fetch(`${bridge.url}/mc/cxf/rest/json/checkSession?sessionId=${SESSION_ID}`), n);
-      out[kind] = { bridge: viaBridge, simulator, added: viaBridge - simulator };
-      const verdict = viaBridge - simulator <= 0.3 ? 'PASS' : 'ABOVE';
-      console.log(
-        `${`checkSession via ${kind}`.padEnd(32)} p50 ${viaBridge.toFixed(3)} ms, simulator alone ${simulator.toFixed(3)} ms: added ${(viaBridge - simulator).toFixed(3)} ms   ${verdict} (target ≤ 0.3 ms)`,
-      );
+      values[kind] = { bridge: viaBridge, simulator, added: viaBridge - simulator };
+      const note = `p50 ${viaBridge.toFixed(3)} ms, simulator alone ${simulator.toFixed(3)} ms`;
+      console.log(`${name.padEnd(44)} ${note}`);
+      rows.push({ name, note, judgements: [{ label: 'added p50', value: viaBridge - simulator, unit: 'ms', op: '≤', target: 0.3 }] });
     } finally {
-      bridge.child.kill('SIGKILL');
+      stop(bridge);
       await sim.kill();
     }
   }
-  return out;
+  return { rows, values };
 }
 
 async function simulatorRead(kind: 'genesys' | 'huawei' | 'xivo', url: string, vendorId: string): Promise<() => Promise<Response>> {

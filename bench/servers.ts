@@ -1,6 +1,6 @@
 /**
  * Benchmark targets, one per child process so each gets the event loop to itself:
- *   node dist/bench/servers.js http | koa | node-soap | bridge | bridge-postgres | bridge-100k | bridge-soak | bridge-vendor
+ *   node dist/bench/servers.js http | koa | node-soap | bridge | bridge-postgres | bridge-100k | bridge-queue | bridge-soak | bridge-vendor
  * Each listens on 127.0.0.1 (ephemeral port) and reports {url, sessionId?} to the parent by IPC.
  */
 import { createServer } from 'node:http';
@@ -83,7 +83,7 @@ async function main(kind: string) {
         store,
         embedded: { channels: [{ id: 1003, license: 100_000_000, services: [{ code: 'CHAT' }] }] },
       });
-      // Logs are on (as in production) and go to this child's stdout, which the parent discards.
+      // Logs are on (as in production) and go to this child's stdout: a file the parent counts access lines in.
       const bridge = await startBridge(config, { logger: createLogger(config.logging) });
       await fetch(`${bridge.url}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT&sessionId=${SESSION_ID}`);
       await fetch(`${bridge.url}/mc/cxf/rest/json/sessionAccept?sessionId=${SESSION_ID}`);
@@ -112,6 +112,35 @@ async function main(kind: string) {
         );
       }
       const bridge = await startBridge(config, { logger: createLogger(config.logging), center: embeddedCenter(engine) });
+      report(bridge.url);
+      return;
+    }
+    case 'bridge-queue': {
+      // MCC_BENCH_QUEUED sessions (q-0, q-1, … in queue order) queued on one service, put in through
+      // the engine 1,000 at a time (one store commit each); one agent (Huawei face, agent id 201,
+      // capacity MCC_BENCH_CAPACITY) who signs in later, from the bench. Access log on.
+      const queued = Number(process.env.MCC_BENCH_QUEUED ?? 0);
+      const config = parseConfig({
+        server: { host: '127.0.0.1', port: 0 },
+        logging: { level: 'info' },
+        store: { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-bench-')) },
+        faces: { huawei: { keepAliveSeconds: 3600 } },
+        embedded: {
+          channels: [{ id: 1003, license: 100_000_000, services: [{ code: 'CHAT' }] }],
+          agents: [{ username: 'router', password: 'router-pw', agentId: 201, skills: ['CHAT'], capacity: Number(process.env.MCC_BENCH_CAPACITY ?? 1) }],
+        },
+      });
+      const logger = createLogger(config.logging);
+      const engine = new EmbeddedEngine(config.embedded, openStore(config.store, logger));
+      await engine.start();
+      const batch = 1000;
+      for (let i = 0; i < queued; i += batch) {
+        const ids = Array.from({ length: Math.min(batch, queued - i) }, (_, k) => `q-${i + k}`);
+        await Promise.all(ids.map((id) => engine.createInteraction({ channelId: 1003, serviceCode: 'CHAT', id, data: id })));
+        // Queued in call order: the store runs a batch's transactions in the order they came.
+        await Promise.all(ids.map((id) => engine.placeInQueue(id)));
+      }
+      const bridge = await startBridge(config, { logger, center: embeddedCenter(engine) });
       report(bridge.url);
       return;
     }
