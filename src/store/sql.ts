@@ -1,5 +1,5 @@
 import { ChangeLog } from './changes.js';
-import type { AgentChannelRecord, AgentEvent, AgentSessionRecord, ServiceRecord, SessionRecord, Tx } from './store.js';
+import type { AgentChannelRecord, AgentEvent, AgentSessionRecord, QueueHead, ServiceRecord, SessionRecord, Tx } from './store.js';
 
 /**
  * The SQL of the store, written once for SQLite and PostgreSQL: `?` placeholders (numbered for
@@ -164,6 +164,19 @@ export class SqlTx implements Tx {
       limit,
     ]);
     return rows.map(toSession);
+  }
+
+  async queueHeads(channelId: number, serviceCode: string, limit: number): Promise<QueueHead[]> {
+    const rows = await this.d.all(
+      `SELECT id, seq, rejected_by FROM sessions WHERE channel_id = ? AND service_code = ? AND status = 'QUEUED' ORDER BY seq LIMIT ?`,
+      [channelId, serviceCode, limit],
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      seq: Number(r.seq),
+      serviceCode,
+      rejectedBy: r.rejected_by === '[]' ? [] : (JSON.parse(String(r.rejected_by)) as string[]),
+    }));
   }
 
   async queuePosition(s: SessionRecord): Promise<number> {

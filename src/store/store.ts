@@ -125,6 +125,14 @@ export interface OutboxEntry {
   change: SessionChange;
 }
 
+/** A queued session as routing weighs it. */
+export interface QueueHead {
+  id: string;
+  seq: number;
+  serviceCode: string;
+  rejectedBy: string[];
+}
+
 export interface ServiceRecord {
   channelId: number;
   code: string;
@@ -148,6 +156,8 @@ export interface Tx {
   updateSession(s: SessionRecord): Promise<void>;
   /** QUEUED sessions of a service in queue order, at most `limit`. */
   queued(channelId: number, serviceCode: string, limit: number): Promise<SessionRecord[]>;
+  /** The same, as routing needs them only (no user data to decode): a routing pass reads many, offers few. */
+  queueHeads(channelId: number, serviceCode: string, limit: number): Promise<QueueHead[]>;
   /** 1-based place of a queued session in its service queue. */
   queuePosition(s: SessionRecord): Promise<number>;
   /** Sessions BOOKED or ASSIGNED to an agent, on one channel or all. */

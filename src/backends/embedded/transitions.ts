@@ -1,5 +1,5 @@
 import { fail, ok, type Outcome } from '../../reasons/index.js';
-import type { AgentChannelRecord, SessionRecord, Tx } from '../../store/index.js';
+import type { AgentChannelRecord, QueueHead, SessionRecord, Tx } from '../../store/index.js';
 import { encodeNotReady, WRAP_UP } from '../not-ready.js';
 import { event, skillCheck, type EngineContext, type SkillCheck } from './context.js';
 import { availableAgents, planOffers, servicesToScan, type RoutingRules } from './routing.js';
@@ -13,25 +13,41 @@ import { availableAgents, planOffers, servicesToScan, type RoutingRules } from '
 /** Queued sessions looked at per service per routing pass (enough for any free capacity). */
 const ROUTING_WINDOW = 64;
 
-/** Offer the channel's queued sessions as the routing policy says (routing.ts). */
+/**
+ * Offer the channel's queued sessions as the routing policy says (routing.ts). The queues are read
+ * only as deep as the free places first (one freed place: one head), and the whole window only
+ * when that could change the plan: a page came back full and not all of it was offered (what lay
+ * behind it might have taken a place a later queue's session got). Otherwise the short read gives
+ * exactly the plan the window would, so a pass costs what the free places do, not the queue.
+ */
 export async function route(e: EngineContext, tx: Tx, channelId: number): Promise<void> {
   const capacity = (username: string) => e.roster.capacity(username, channelId);
   const rows = availableAgents(await tx.channelAgents(channelId), { capacity });
   if (rows.length === 0) return;
   const skilled = await skillCheck(e, tx);
   const rules: RoutingRules = { skilled, capacity };
-  const queues: SessionRecord[][] = [];
+  const codes: string[] = [];
   for (const code of servicesToScan(
     (e.roster.channel(channelId)?.services ?? []).map((s) => s.code),
     rows,
     rules,
   )) {
-    const runtime = await tx.getService(channelId, code);
-    if (!runtime?.enabled) continue;
-    const q = await tx.queued(channelId, code, ROUTING_WINDOW);
-    if (q.length > 0) queues.push(q);
+    if ((await tx.getService(channelId, code))?.enabled) codes.push(code);
   }
-  for (const { session, agent } of planOffers(rows, queues, rules, e.now())) await offer(e, tx, session, agent);
+  const free = rows.reduce((n, r) => n + capacity(r.username) - r.load, 0);
+  for (let depth = Math.min(ROUTING_WINDOW, free); ; depth = ROUTING_WINDOW) {
+    const queues: QueueHead[][] = [];
+    for (const code of codes) {
+      const q = await tx.queueHeads(channelId, code, depth);
+      if (q.length > 0) queues.push(q);
+    }
+    const plan = planOffers(rows, queues, rules, e.now());
+    const offered = new Set(plan.map((o) => o.session.id));
+    if (depth < ROUTING_WINDOW && queues.some((q) => q.length === depth && !q.every((h) => offered.has(h.id)))) continue;
+    // Only the sessions offered are read whole.
+    for (const { session, agent } of plan) await offer(e, tx, (await tx.getSession(session.id)) as SessionRecord, agent);
+    return;
+  }
 }
 
 /** BOOKED to the agent with an offer deadline, or straight to ASSIGNED when the agent auto-answers. */
