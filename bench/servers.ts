@@ -1,6 +1,6 @@
 /**
  * Benchmark targets, one per child process so each gets the event loop to itself:
- *   node dist/bench/servers.js http | koa | node-soap | bridge | bridge-postgres | bridge-100k | bridge-queue | bridge-soak | bridge-vendor
+ *   node dist/bench/servers.js http | koa | node-soap | bridge | bridge-postgres | bridge-100k | bridge-queue | bridge-soak | bridge-vendor | receiver
  * Each listens on 127.0.0.1 (ephemeral port) and reports {url, sessionId?} to the parent by IPC.
  */
 import { createServer } from 'node:http';
@@ -82,12 +82,29 @@ async function main(kind: string) {
         logging: { level: (process.env.BENCH_LOG_LEVEL as 'info') ?? 'info' },
         store,
         embedded: { channels: [{ id: 1003, license: 100_000_000, services: [{ code: 'CHAT' }] }] },
+        // MCC_BENCH_WEBHOOK: one subscriber for every change (the push targets).
+        ...(process.env.MCC_BENCH_WEBHOOK ? { push: { webhooks: [{ name: 'bench', url: process.env.MCC_BENCH_WEBHOOK, secret: 'bench-webhook-secret-0123' }] } } : {}),
       });
       // Logs are on (as in production) and go to this child's stdout: a file the parent counts access lines in.
       const bridge = await startBridge(config, { logger: createLogger(config.logging) });
       await fetch(`${bridge.url}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT&sessionId=${SESSION_ID}`);
       await fetch(`${bridge.url}/mc/cxf/rest/json/sessionAccept?sessionId=${SESSION_ID}`);
       report(bridge.url);
+      return;
+    }
+    case 'receiver': {
+      // A webhook subscriber: answers 204 after MCC_BENCH_RECEIVER_DELAY_MS (0: at once; a slow one: seconds).
+      const delay = Number(process.env.MCC_BENCH_RECEIVER_DELAY_MS ?? 0);
+      let received = 0;
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          received++;
+          setTimeout(() => res.writeHead(204).end(), delay);
+        });
+      });
+      process.on('message', (m) => m === 'received' && process.send?.({ received }));
+      server.listen(0, '127.0.0.1', () => report(listening(server)));
       return;
     }
     case 'bridge-100k': {
