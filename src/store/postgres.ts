@@ -3,7 +3,8 @@ import { migrate } from './migrations.js';
 import { seed } from './seed.js';
 import { SqlTx, type Dialect, type Driver } from './sql.js';
 import { OutageWatch } from './outage.js';
-import { errorCode, StoreError, type Store, type StoreOptions, type Tx } from './store.js';
+import { GroupCommit } from './pg-batch.js';
+import { errorCode, StoreError, type Store, type StoreOptions, type Tx, type TxOptions } from './store.js';
 
 /**
  * PostgreSQL, for several bridge processes on one database. READ COMMITTED transactions; every
@@ -64,6 +65,7 @@ export class PostgresStore implements Store {
   };
 
   private readonly watch: OutageWatch;
+  private readonly group = new GroupCommit((work) => this.withClient((client) => work(this.driver(client))), this.dialect);
 
   constructor(url: string, options: StoreOptions & { connectionTimeoutMillis?: number; max?: number; schema?: string } = {}) {
     this.watch = new OutageWatch({ store: 'postgres', where: where(url) }, options.log);
@@ -126,8 +128,9 @@ export class PostgresStore implements Store {
     });
   }
 
-  tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.watch.around(true, () => this.transaction((d) => fn(new SqlTx(d, this.dialect))));
+  /** Lockless transactions are committed in groups (pg-batch.ts); the others one by one. */
+  tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    return this.watch.around(true, () => (options.lockless ? this.group.submit(fn) : this.transaction((d) => fn(new SqlTx(d, this.dialect)))));
   }
 
   private transaction<T>(fn: (d: Driver) => Promise<T>): Promise<T> {
@@ -158,9 +161,9 @@ export class PostgresStore implements Store {
       );
   }
 
-  /** Idempotent: closing twice is harmless. */
+  /** Idempotent: closing twice is harmless. What is queued is committed first. */
   close(): Promise<void> {
-    this.closing ??= this.pool.end();
+    this.closing ??= this.group.drained().then(() => this.pool.end());
     return this.closing;
   }
   private closing: Promise<void> | undefined;

@@ -139,6 +139,11 @@ export class SqlTx implements Tx {
     await this.d.run('UPDATE channels SET active = active + ? WHERE id = ?', [delta, channelId]);
   }
 
+  async claimLicense(channelId: number, license: number): Promise<boolean> {
+    const counted = await this.d.all('UPDATE channels SET active = active + 1 WHERE id = ? AND active < ? RETURNING active', [channelId, license]);
+    return counted.length === 1;
+  }
+
   async getSession(id: string): Promise<SessionRecord | undefined> {
     const [r] = await this.d.all('SELECT * FROM sessions WHERE id = ?', [id]);
     return r ? toSession(r) : undefined;

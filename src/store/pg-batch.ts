@@ -1,0 +1,198 @@
+import { SqlTx, type Dialect, type Driver } from './sql.js';
+import type { Tx } from './store.js';
+
+/**
+ * Group commit for PostgreSQL's lockless transactions (TxOptions.lockless: startSession's).
+ *
+ * Transactions asked for in the same event-loop turn run one after another in one transaction on
+ * one connection and are all answered after its one COMMIT (one WAL flush for the batch). Up to
+ * IN_FLIGHT batches run at once, each on a connection of its own, so one runs its statements
+ * while another waits for its flush.
+ *
+ * The license counts are the one row every startSession of a channel writes, and a row lock is
+ * held to the commit. So while a channel is far from its license, claims are only added up while
+ * the batch runs and written at its end, one conditional UPDATE per channel: the lock is held for
+ * that UPDATE and the COMMIT alone, and the batches of other connections and processes run their
+ * statements meanwhile. The fast run has no savepoints either (one round trip less each).
+ *
+ * When a transaction fails or the claims do not fit (other processes claimed too), the fast run is
+ * rolled back and the batch run carefully, as the SQLite store does: each transaction in a
+ * savepoint, failing alone, each claim counted at once under the lock, which is exact.
+ */
+
+/** Most transactions committed together. */
+const MAX_BATCH = 256;
+/** Batches running at once, each holding one connection of the pool. */
+const IN_FLIGHT = 3;
+
+interface Pending {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Claims of one channel: how many, and the smallest license they were made under. */
+type Claims = Map<number, { n: number; license: number }>;
+
+function addClaim(to: Claims, channelId: number, n: number, license: number): void {
+  const c = to.get(channelId);
+  to.set(channelId, { n: (c?.n ?? 0) + n, license: Math.min(c?.license ?? license, license) });
+}
+
+/** A claim is deferred while the count, with the batch's claims, stays under this share of the license. */
+const DEFERRED_SHARE = 0.9;
+
+class BatchTx extends SqlTx {
+  /** This transaction's deferred claims; the batch's once it succeeds. */
+  readonly claims: Claims = new Map();
+
+  constructor(
+    private readonly driver: Driver,
+    dialect: Dialect,
+    private readonly batch: Attempt,
+    private readonly lastCount: Map<number, number>,
+  ) {
+    super(driver, dialect);
+  }
+
+  override lockChannel(): Promise<void> {
+    return Promise.reject(new Error('a lockless transaction asked for a channel lock'));
+  }
+
+  /** Read once per batch: it is one transaction, and lockless transactions change no service. */
+  override getService(channelId: number, code: string): ReturnType<Tx['getService']> {
+    const key = `${channelId}/${code}`;
+    let row = this.batch.services.get(key);
+    if (!row) this.batch.services.set(key, (row = super.getService(channelId, code)));
+    return row;
+  }
+
+  override async claimLicense(channelId: number, license: number): Promise<boolean> {
+    const seen = this.lastCount.get(channelId);
+    const pending = (this.batch.claims.get(channelId)?.n ?? 0) + (this.claims.get(channelId)?.n ?? 0);
+    if (this.batch.fast && seen !== undefined && seen + pending + 1 <= license * DEFERRED_SHARE) {
+      addClaim(this.claims, channelId, 1, license);
+      return true;
+    }
+    const [r] = await this.driver.all('UPDATE channels SET active = active + 1 WHERE id = ? AND active < ? RETURNING active', [channelId, license]);
+    this.lastCount.set(channelId, r ? Number(r.active) : license);
+    return r !== undefined;
+  }
+}
+
+/** One run of a batch: the fast way (no savepoints, claims deferred) or the careful one. */
+interface Attempt {
+  fast: boolean;
+  claims: Claims;
+  services: Map<string, ReturnType<Tx['getService']>>;
+}
+
+export class GroupCommit {
+  private readonly queue: Pending[] = [];
+  private running = 0;
+  private scheduled = false;
+  private idle: Array<() => void> = [];
+  /** Open sessions per channel as this process last counted them (a hint: the UPDATEs decide). */
+  private readonly lastCount = new Map<number, number>();
+
+  constructor(
+    /** Run `work` on a connection of its own (released afterwards, discarded when broken). */
+    private readonly withConnection: <T>(work: (d: Driver) => Promise<T>) => Promise<T>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  submit<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once nothing is queued or running. */
+  drained(): Promise<void> {
+    if (this.queue.length === 0 && this.running === 0) return Promise.resolve();
+    return new Promise((r) => this.idle.push(r));
+  }
+
+  /** In the next event-loop turn, so the transactions asked for in this one go together. */
+  private schedule(): void {
+    if (this.scheduled || this.running >= IN_FLIGHT || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.running++;
+      void this.run(this.queue.splice(0, MAX_BATCH)).finally(() => {
+        this.running--;
+        if (this.queue.length === 0 && this.running === 0) this.idle.splice(0).forEach((r) => r());
+        this.schedule();
+      });
+      this.schedule();
+    });
+  }
+
+  private async run(items: Pending[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.withConnection(async (d) => (await this.fast(d, items)) ?? this.careful(d, items));
+    } catch (error) {
+      items.forEach((i) => i.reject(error));
+      return;
+    }
+    outcomes.forEach((o, k) => (o.ok ? items[k]?.resolve(o.value) : items[k]?.reject(o.error)));
+  }
+
+  /**
+   * All in one transaction without savepoints, claims added up and written at the end. Undefined
+   * when a transaction failed or the claims did not fit: rolled back, for careful() to run again.
+   */
+  private async fast(d: Driver, items: Pending[]): Promise<Outcome[] | undefined> {
+    const batch: Attempt = { fast: true, claims: new Map(), services: new Map() };
+    const outcomes: Outcome[] = [];
+    await d.run('BEGIN');
+    for (const item of items) {
+      const tx = new BatchTx(d, this.dialect, batch, this.lastCount);
+      try {
+        outcomes.push({ ok: true, value: await item.fn(tx) });
+      } catch {
+        await d.run('ROLLBACK');
+        return undefined;
+      }
+      tx.claims.forEach((c, channelId) => addClaim(batch.claims, channelId, c.n, c.license));
+    }
+    // In channel order, as every transaction locks channels: batches never wait on each other in a circle.
+    for (const [channelId, c] of [...batch.claims].sort(([a], [b]) => a - b)) {
+      const [r] = await d.all('UPDATE channels SET active = active + ? WHERE id = ? AND active + ? <= ? RETURNING active', [c.n, channelId, c.n, c.license]);
+      this.lastCount.set(channelId, r ? Number(r.active) : c.license);
+      if (!r) {
+        await d.run('ROLLBACK');
+        return undefined;
+      }
+    }
+    await d.run('COMMIT');
+    return outcomes;
+  }
+
+  /** Each transaction in a savepoint of its own, failing alone; each claim counted at once, under the lock. */
+  private async careful(d: Driver, items: Pending[]): Promise<Outcome[]> {
+    const batch: Attempt = { fast: false, claims: new Map(), services: new Map() };
+    const outcomes: Outcome[] = [];
+    // One round trip per transaction for the savepoints: ROLLBACK TO keeps the savepoint, RELEASE
+    // and the next SAVEPOINT go in one message.
+    await d.run('BEGIN; SAVEPOINT item');
+    for (const [k, item] of items.entries()) {
+      try {
+        const value = await item.fn(new BatchTx(d, this.dialect, batch, this.lastCount));
+        if (k < items.length - 1) await d.run('RELEASE SAVEPOINT item; SAVEPOINT item');
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        await d.run('ROLLBACK TO SAVEPOINT item'); // failing here, the connection is gone: all fail
+        batch.services.clear(); // a read of the rolled-back part may have failed
+        outcomes.push({ ok: false, error });
+      }
+    }
+    await d.run('COMMIT');
+    return outcomes;
+  }
+}
