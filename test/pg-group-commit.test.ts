@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { PostgresStore } from '../src/store/index.js';
-import type { Store } from '../src/store/index.js';
+import type { PostgresStore, Store } from '../src/store/index.js';
 import { newSessionRecord } from '../src/backends/interaction-view.js';
 import { freshDatabase, freshStore } from './support/engine.js';
 import { mcc, spawnBridge, writeConfig, type BridgeProcess } from './support/process.js';

@@ -1,5 +1,5 @@
-import { SqlTx, type Dialect, type Driver } from './sql.js';
-import type { Tx } from './store.js';
+import { sessionColumns, sessionValues, SqlTx, type Dialect, type Driver } from './sql.js';
+import type { SessionRecord, Tx } from './store.js';
 
 /**
  * Group commit for PostgreSQL's lockless transactions (TxOptions.lockless: startSession's).
@@ -13,11 +13,14 @@ import type { Tx } from './store.js';
  * held to the commit. So while a channel is far from its license, claims are only added up while
  * the batch runs and written at its end, one conditional UPDATE per channel: the lock is held for
  * that UPDATE and the COMMIT alone, and the batches of other connections and processes run their
- * statements meanwhile. The fast run has no savepoints either (one round trip less each).
+ * statements meanwhile. The fast run also writes the batch's new sessions in one statement and
+ * has no savepoints: a batch costs five round trips (BEGIN, service, sessions, count, COMMIT),
+ * however many it holds.
  *
- * When a transaction fails or the claims do not fit (other processes claimed too), the fast run is
- * rolled back and the batch run carefully, as the SQLite store does: each transaction in a
- * savepoint, failing alone, each claim counted at once under the lock, which is exact.
+ * When a transaction fails, an id is taken or the claims do not fit (other processes claimed too),
+ * the fast run is rolled back and the batch run carefully, as the SQLite store does: each
+ * transaction in a savepoint, failing alone, every statement at once, each claim counted under the
+ * lock, which is exact.
  */
 
 /** Most transactions committed together. */
@@ -45,9 +48,6 @@ function addClaim(to: Claims, channelId: number, n: number, license: number): vo
 const DEFERRED_SHARE = 0.9;
 
 class BatchTx extends SqlTx {
-  /** This transaction's deferred claims; the batch's once it succeeds. */
-  readonly claims: Claims = new Map();
-
   constructor(
     private readonly driver: Driver,
     dialect: Dialect,
@@ -69,11 +69,18 @@ class BatchTx extends SqlTx {
     return row;
   }
 
+  /** The fast run writes the batch's sessions in one statement at its end; an id taken by then undoes the run. */
+  override async insertSession(s: SessionRecord): Promise<boolean> {
+    if (!this.batch.fast) return super.insertSession(s);
+    if (this.batch.inserts.has(s.id)) return false;
+    this.batch.inserts.set(s.id, s);
+    return true;
+  }
+
   override async claimLicense(channelId: number, license: number): Promise<boolean> {
     const seen = this.lastCount.get(channelId);
-    const pending = (this.batch.claims.get(channelId)?.n ?? 0) + (this.claims.get(channelId)?.n ?? 0);
-    if (this.batch.fast && seen !== undefined && seen + pending + 1 <= license * DEFERRED_SHARE) {
-      addClaim(this.claims, channelId, 1, license);
+    if (this.batch.fast && seen !== undefined && seen + (this.batch.claims.get(channelId)?.n ?? 0) + 1 <= license * DEFERRED_SHARE) {
+      addClaim(this.batch.claims, channelId, 1, license);
       return true;
     }
     const [r] = await this.driver.all('UPDATE channels SET active = active + 1 WHERE id = ? AND active < ? RETURNING active', [channelId, license]);
@@ -82,11 +89,30 @@ class BatchTx extends SqlTx {
   }
 }
 
-/** One run of a batch: the fast way (no savepoints, claims deferred) or the careful one. */
+/**
+ * One run of a batch: fast (no savepoints; claims and new sessions written at the end, any
+ * failure undoes it all) or careful (savepoints, every statement at once).
+ */
 interface Attempt {
   fast: boolean;
   claims: Claims;
+  inserts: Map<string, SessionRecord>;
   services: Map<string, ReturnType<Tx['getService']>>;
+}
+
+const newAttempt = (fast: boolean): Attempt => ({ fast, claims: new Map(), inserts: new Map(), services: new Map() });
+
+/** Many sessions in one statement: the rows travel as one JSON array, typed by the table's own row type. */
+const INSERT_SESSIONS = `INSERT INTO sessions (id, ${sessionColumns.join(', ')}) SELECT id, ${sessionColumns.join(', ')}
+  FROM json_populate_recordset(NULL::sessions, ?) ON CONFLICT (id) DO NOTHING RETURNING id`;
+
+function sessionRows(list: Iterable<SessionRecord>): string {
+  return JSON.stringify(
+    [...list].map((s) => {
+      const values = sessionValues(s);
+      return Object.fromEntries([['id', s.id], ...sessionColumns.map((c, k) => [c, values[k]])]);
+    }),
+  );
 }
 
 export class GroupCommit {
@@ -148,27 +174,26 @@ export class GroupCommit {
    * when a transaction failed or the claims did not fit: rolled back, for careful() to run again.
    */
   private async fast(d: Driver, items: Pending[]): Promise<Outcome[] | undefined> {
-    const batch: Attempt = { fast: true, claims: new Map(), services: new Map() };
+    const batch = newAttempt(true);
     const outcomes: Outcome[] = [];
     await d.run('BEGIN');
+    const undo = async () => {
+      await d.run('ROLLBACK');
+      return undefined;
+    };
     for (const item of items) {
-      const tx = new BatchTx(d, this.dialect, batch, this.lastCount);
       try {
-        outcomes.push({ ok: true, value: await item.fn(tx) });
+        outcomes.push({ ok: true, value: await item.fn(new BatchTx(d, this.dialect, batch, this.lastCount)) });
       } catch {
-        await d.run('ROLLBACK');
-        return undefined;
+        return undo();
       }
-      tx.claims.forEach((c, channelId) => addClaim(batch.claims, channelId, c.n, c.license));
     }
+    if (batch.inserts.size > 0 && (await d.all(INSERT_SESSIONS, [sessionRows(batch.inserts.values())])).length < batch.inserts.size) return undo();
     // In channel order, as every transaction locks channels: batches never wait on each other in a circle.
     for (const [channelId, c] of [...batch.claims].sort(([a], [b]) => a - b)) {
       const [r] = await d.all('UPDATE channels SET active = active + ? WHERE id = ? AND active + ? <= ? RETURNING active', [c.n, channelId, c.n, c.license]);
       this.lastCount.set(channelId, r ? Number(r.active) : c.license);
-      if (!r) {
-        await d.run('ROLLBACK');
-        return undefined;
-      }
+      if (!r) return undo();
     }
     await d.run('COMMIT');
     return outcomes;
@@ -176,7 +201,7 @@ export class GroupCommit {
 
   /** Each transaction in a savepoint of its own, failing alone; each claim counted at once, under the lock. */
   private async careful(d: Driver, items: Pending[]): Promise<Outcome[]> {
-    const batch: Attempt = { fast: false, claims: new Map(), services: new Map() };
+    const batch = newAttempt(false);
     const outcomes: Outcome[] = [];
     // One round trip per transaction for the savepoints: ROLLBACK TO keeps the savepoint, RELEASE
     // and the next SAVEPOINT go in one message.

@@ -45,7 +45,7 @@ function toSession(r: Row): SessionRecord {
   };
 }
 
-const sessionColumns = [
+export const sessionColumns = [
   'channel_id',
   'service_code',
   'status',
@@ -66,7 +66,7 @@ const sessionColumns = [
   'synced_at',
 ] as const;
 
-const sessionValues = (s: SessionRecord): unknown[] => [
+export const sessionValues = (s: SessionRecord): unknown[] => [
   s.channelId,
   s.serviceCode,
   s.status,

@@ -212,8 +212,9 @@ export interface TxOptions {
   /**
    * `fn` takes no lock (no lockChannel) and changes no existing row: it reads, inserts rows of its
    * own and claims licenses. PostgreSQL then commits many such transactions together and takes
-   * the license rows' locks only at the end (pg-batch.ts); it may run `fn` a second time after
-   * rolling it back, so `fn` acts only through its `tx`.
+   * the license rows' locks only at the end (pg-batch.ts); its inserts may be written at the end
+   * too (`fn` does not read back what it inserts), and it may run `fn` a second time after rolling
+   * it back, so `fn` acts only through its `tx`.
    */
   lockless?: boolean;
 }
