@@ -4,10 +4,11 @@ import type { SessionRecord, Tx } from './store.js';
 /**
  * Group commit for PostgreSQL's lockless transactions (TxOptions.lockless: startSession's).
  *
- * Transactions asked for in the same event-loop turn run one after another in one transaction on
- * one connection and are all answered after its one COMMIT (one WAL flush for the batch). Up to
- * IN_FLIGHT batches run at once, each on a connection of its own, so one runs its statements
- * while another waits for its flush.
+ * Transactions asked for together run one after another in one transaction on one connection and
+ * are all answered after its one COMMIT (one WAL flush for the batch). The next batch starts when
+ * the running one has run its transactions and goes on to count and commit, and takes everything
+ * asked for meanwhile: its statements overlap that commit, on a connection of its own (up to
+ * IN_FLIGHT batches are in flight), and batches stay as large as the load makes them.
  *
  * The license counts are the one row every startSession of a channel writes, and a row lock is
  * held to the commit. So while a channel is far from its license, claims are only added up while
@@ -25,7 +26,7 @@ import type { SessionRecord, Tx } from './store.js';
 
 /** Most transactions committed together. */
 const MAX_BATCH = 256;
-/** Batches running at once, each holding one connection of the pool. */
+/** Batches running at once, each holding one connection of the pool (leaving one to the others). */
 const IN_FLIGHT = 3;
 
 interface Pending {
@@ -118,8 +119,11 @@ function sessionRows(list: Iterable<SessionRecord>): string {
 export class GroupCommit {
   private readonly queue: Pending[] = [];
   private running = 0;
+  /** The batch running its transactions: the next one starts when it reaches its end, and takes all that came meanwhile. */
+  private working: Pending[] | undefined;
   private scheduled = false;
-  private idle: Array<() => void> = [];
+  private readonly idle: Array<() => void> = [];
+  private readonly inFlight: number;
   /** Open sessions per channel as this process last counted them (a hint: the UPDATEs decide). */
   private readonly lastCount = new Map<number, number>();
 
@@ -127,7 +131,10 @@ export class GroupCommit {
     /** Run `work` on a connection of its own (released afterwards, discarded when broken). */
     private readonly withConnection: <T>(work: (d: Driver) => Promise<T>) => Promise<T>,
     private readonly dialect: Dialect,
-  ) {}
+    poolSize: number,
+  ) {
+    this.inFlight = Math.max(1, Math.min(IN_FLIGHT, poolSize - 1));
+  }
 
   submit<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -144,18 +151,24 @@ export class GroupCommit {
 
   /** In the next event-loop turn, so the transactions asked for in this one go together. */
   private schedule(): void {
-    if (this.scheduled || this.running >= IN_FLIGHT || this.queue.length === 0) return;
+    if (this.scheduled || this.working || this.running >= this.inFlight || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
+      const items = this.queue.splice(0, MAX_BATCH);
       this.running++;
-      void this.run(this.queue.splice(0, MAX_BATCH)).finally(() => {
+      this.working = items;
+      void this.run(items).finally(() => {
         this.running--;
+        this.reachedEnd(items);
         if (this.queue.length === 0 && this.running === 0) this.idle.splice(0).forEach((r) => r());
-        this.schedule();
       });
-      this.schedule();
     });
+  }
+
+  private reachedEnd(items: Pending[]): void {
+    if (this.working === items) this.working = undefined;
+    this.schedule();
   }
 
   private async run(items: Pending[]): Promise<void> {
@@ -174,13 +187,13 @@ export class GroupCommit {
    * when a transaction failed or the claims did not fit: rolled back, for careful() to run again.
    */
   private async fast(d: Driver, items: Pending[]): Promise<Outcome[] | undefined> {
-    const batch = newAttempt(true);
-    const outcomes: Outcome[] = [];
-    await d.run('BEGIN');
     const undo = async () => {
       await d.run('ROLLBACK');
       return undefined;
     };
+    const batch = newAttempt(true);
+    const outcomes: Outcome[] = [];
+    await d.run('BEGIN');
     for (const item of items) {
       try {
         outcomes.push({ ok: true, value: await item.fn(new BatchTx(d, this.dialect, batch, this.lastCount)) });
@@ -189,6 +202,7 @@ export class GroupCommit {
       }
     }
     if (batch.inserts.size > 0 && (await d.all(INSERT_SESSIONS, [sessionRows(batch.inserts.values())])).length < batch.inserts.size) return undo();
+    this.reachedEnd(items);
     // In channel order, as every transaction locks channels: batches never wait on each other in a circle.
     for (const [channelId, c] of [...batch.claims].sort(([a], [b]) => a - b)) {
       const [r] = await d.all('UPDATE channels SET active = active + ? WHERE id = ? AND active + ? <= ? RETURNING active', [c.n, channelId, c.n, c.license]);

@@ -9,8 +9,9 @@ import { errorCode, StoreError, type Store, type StoreOptions, type Tx, type TxO
 /**
  * PostgreSQL, for several bridge processes on one database. READ COMMITTED transactions; every
  * change first locks its channel row (see store.ts), so two processes never route, count
- * licenses or load agents of the same channel at once. Migrations take an advisory lock, so
- * processes starting together upgrade the schema once.
+ * licenses or load agents of the same channel at once; startSession's lockless transactions are
+ * committed in groups instead (pg-batch.ts). Migrations take an advisory lock, so processes
+ * starting together upgrade the schema once.
  */
 const MIGRATION_LOCK = 0x6d6363; // "mcc"
 
@@ -65,15 +66,16 @@ export class PostgresStore implements Store {
   };
 
   private readonly watch: OutageWatch;
-  private readonly group = new GroupCommit((work) => this.withClient((client) => work(this.driver(client))), this.dialect);
+  private readonly group: GroupCommit;
 
   constructor(url: string, options: StoreOptions & { connectionTimeoutMillis?: number; max?: number; schema?: string } = {}) {
     this.watch = new OutageWatch({ store: 'postgres', where: where(url) }, options.log);
+    const poolSize = options.max ?? 10;
     this.pool = new pg.Pool({
       connectionString: url,
       // A schema of its own (tests give each engine one); tables and sequences are created there.
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-      max: options.max ?? 10,
+      max: poolSize,
       connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
       types: { getTypeParser: int8AsNumber as never },
     });
@@ -82,6 +84,7 @@ export class PostgresStore implements Store {
     // one) reports the outage, and withClient discards a client that broke while out.
     this.pool.on('error', () => undefined);
     this.pool.on('connect', (client) => client.on('error', () => undefined));
+    this.group = new GroupCommit((work) => this.withClient((client) => work(this.driver(client))), this.dialect, poolSize);
   }
 
   private driver(q: pg.Pool | pg.PoolClient): Driver {

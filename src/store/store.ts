@@ -8,7 +8,8 @@ import type { StoreLog } from './outage.js';
  * The rule that makes several processes behave as one contact center: every change runs in a
  * transaction that first locks the row of the channel it touches (`lockChannel`). License counts,
  * agent loads and routing of a channel are therefore decided by one transaction at a time,
- * cluster-wide, while reads never wait.
+ * cluster-wide, while reads never wait. Creating a session is the exception (TxOptions.lockless):
+ * a NEW session is no routing's or agent's business, and its license is one conditional count.
  */
 
 export interface SessionRecord {

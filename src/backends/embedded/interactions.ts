@@ -12,8 +12,8 @@ import { interactionView as view, reread } from './views.js';
 
 /**
  * The interaction lifecycle: created, queued, offered, accepted or declined, transferred, parked
- * in a workbin, closed. Each operation is one transaction holding its channel's lock, and routes
- * the channel again when it frees or adds work.
+ * in a workbin, closed. Each operation is one transaction holding its channel's lock (creation
+ * claims a license instead, see createInteraction), and routes the channel again when it frees or adds work.
  */
 
 /** Weight of the newest handling time in the moving average. */
