@@ -3,13 +3,15 @@ import { migrate } from './migrations.js';
 import { seed } from './seed.js';
 import { SqlTx, type Dialect, type Driver } from './sql.js';
 import { OutageWatch } from './outage.js';
-import { errorCode, StoreError, type Store, type StoreOptions, type Tx } from './store.js';
+import { GroupCommit } from './pg-batch.js';
+import { errorCode, StoreError, type Store, type StoreOptions, type Tx, type TxOptions } from './store.js';
 
 /**
  * PostgreSQL, for several bridge processes on one database. READ COMMITTED transactions; every
  * change first locks its channel row (see store.ts), so two processes never route, count
- * licenses or load agents of the same channel at once. Migrations take an advisory lock, so
- * processes starting together upgrade the schema once.
+ * licenses or load agents of the same channel at once; startSession's lockless transactions are
+ * committed in groups instead (pg-batch.ts). Migrations take an advisory lock, so processes
+ * starting together upgrade the schema once.
  */
 const MIGRATION_LOCK = 0x6d6363; // "mcc"
 
@@ -64,14 +66,16 @@ export class PostgresStore implements Store {
   };
 
   private readonly watch: OutageWatch;
+  private readonly group: GroupCommit;
 
   constructor(url: string, options: StoreOptions & { connectionTimeoutMillis?: number; max?: number; schema?: string } = {}) {
     this.watch = new OutageWatch({ store: 'postgres', where: where(url) }, options.log);
+    const poolSize = options.max ?? 10;
     this.pool = new pg.Pool({
       connectionString: url,
       // A schema of its own (tests give each engine one); tables and sequences are created there.
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-      max: options.max ?? 10,
+      max: poolSize,
       connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
       types: { getTypeParser: int8AsNumber as never },
     });
@@ -80,6 +84,7 @@ export class PostgresStore implements Store {
     // one) reports the outage, and withClient discards a client that broke while out.
     this.pool.on('error', () => undefined);
     this.pool.on('connect', (client) => client.on('error', () => undefined));
+    this.group = new GroupCommit((work) => this.withClient((client) => work(this.driver(client))), this.dialect, poolSize);
   }
 
   private driver(q: pg.Pool | pg.PoolClient): Driver {
@@ -126,8 +131,9 @@ export class PostgresStore implements Store {
     });
   }
 
-  tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.watch.around(true, () => this.transaction((d) => fn(new SqlTx(d, this.dialect))));
+  /** Lockless transactions are committed in groups (pg-batch.ts); the others one by one. */
+  tx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    return this.watch.around(true, () => (options.lockless ? this.group.submit(fn) : this.transaction((d) => fn(new SqlTx(d, this.dialect)))));
   }
 
   private transaction<T>(fn: (d: Driver) => Promise<T>): Promise<T> {
@@ -158,9 +164,9 @@ export class PostgresStore implements Store {
       );
   }
 
-  /** Idempotent: closing twice is harmless. */
+  /** Idempotent: closing twice is harmless. What is queued is committed first. */
   close(): Promise<void> {
-    this.closing ??= this.pool.end();
+    this.closing ??= this.group.drained().then(() => this.pool.end());
     return this.closing;
   }
   private closing: Promise<void> | undefined;

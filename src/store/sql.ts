@@ -46,7 +46,7 @@ function toSession(r: Row): SessionRecord {
   };
 }
 
-const sessionColumns = [
+export const sessionColumns = [
   'channel_id',
   'service_code',
   'status',
@@ -67,7 +67,7 @@ const sessionColumns = [
   'synced_at',
 ] as const;
 
-const sessionValues = (s: SessionRecord): unknown[] => [
+export const sessionValues = (s: SessionRecord): unknown[] => [
   s.channelId,
   s.serviceCode,
   s.status,
@@ -138,6 +138,11 @@ export class SqlTx implements Tx {
 
   async countActive(channelId: number, delta: 1 | -1): Promise<void> {
     await this.d.run('UPDATE channels SET active = active + ? WHERE id = ?', [delta, channelId]);
+  }
+
+  async claimLicense(channelId: number, license: number): Promise<boolean> {
+    const counted = await this.d.all('UPDATE channels SET active = active + 1 WHERE id = ? AND active < ? RETURNING active', [channelId, license]);
+    return counted.length === 1;
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {

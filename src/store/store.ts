@@ -9,7 +9,8 @@ import type { StoreLog } from './outage.js';
  * The rule that makes several processes behave as one contact center: every change runs in a
  * transaction that first locks the row of the channel it touches (`lockChannel`). License counts,
  * agent loads and routing of a channel are therefore decided by one transaction at a time,
- * cluster-wide, while reads never wait.
+ * cluster-wide, while reads never wait. Creating a session is the exception (TxOptions.lockless):
+ * a NEW session is no routing's or agent's business, and its license is one conditional count.
  */
 
 export interface SessionRecord {
@@ -149,6 +150,11 @@ export interface Tx {
   activeSessions(channelId: number): Promise<number>;
   /** A session of the channel opened (+1) or closed (-1); under the channel lock. */
   countActive(channelId: number, delta: 1 | -1): Promise<void>;
+  /**
+   * A session of the channel opens: counted (true) while fewer than `license` are, else nothing
+   * changes (false). Exact cluster-wide without lockChannel: the count's row is locked to the commit.
+   */
+  claimLicense(channelId: number, license: number): Promise<boolean>;
 
   getSession(id: string): Promise<SessionRecord | undefined>;
   /** False when the id exists already (closed ones included). */
@@ -220,7 +226,7 @@ export interface Store {
     avgHandleSeconds: number;
   }): Promise<void>;
   /** Run `fn` in one transaction; committed (durably) before the promise resolves, rolled back if it throws. */
-  tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  tx<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   /** A read outside any transaction (sees everything committed). */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
@@ -245,6 +251,17 @@ export class StoreError extends Error {
   ) {
     super(cause);
   }
+}
+
+export interface TxOptions {
+  /**
+   * `fn` takes no lock (no lockChannel) and changes no existing row: it reads, inserts rows of its
+   * own and claims licenses. PostgreSQL then commits many such transactions together and takes
+   * the license rows' locks only at the end (pg-batch.ts); its inserts may be written at the end
+   * too (`fn` does not read back what it inserts), and it may run `fn` a second time after rolling
+   * it back, so `fn` acts only through its `tx`.
+   */
+  lockless?: boolean;
 }
 
 /** How a store reports what happens to it. */

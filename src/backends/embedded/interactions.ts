@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { xmlFieldsProblem, xmlTextProblem } from '../../contract/index.js';
-import { fail, ok, type Outcome } from '../../reasons/index.js';
+import { fail, ok, type Failure, type Outcome } from '../../reasons/index.js';
 import { storeGuard, type SessionRecord, type Tx } from '../../store/index.js';
 import { newSessionRecord } from '../interaction-view.js';
 import type { TransferTarget } from '../agent-desk.js';
@@ -12,13 +12,25 @@ import { interactionView as view, reread } from './views.js';
 
 /**
  * The interaction lifecycle: created, queued, offered, accepted or declined, transferred, parked
- * in a workbin, closed. Each operation is one transaction holding its channel's lock, and routes
- * the channel again when it frees or adds work.
+ * in a workbin, closed. Each operation is one transaction holding its channel's lock (creation
+ * claims a license instead, see createInteraction), and routes the channel again when it frees or adds work.
  */
 
 /** Weight of the newest handling time in the moving average. */
 const HANDLE_ALPHA = 0.2;
 
+/** A refusal met after writing: thrown, so the store rolls the writes back, and answered as is. */
+class Refusal extends Error {
+  constructor(readonly outcome: Failure) {
+    super(outcome.message);
+  }
+}
+
+/**
+ * No channel lock: the session is NEW, which no routing or agent reads, and its license is claimed
+ * with one conditional count (so PostgreSQL commits startSessions in groups, see TxOptions.lockless).
+ * Refusals keep their order: no license before an unknown or disabled service before a duplicate.
+ */
 export function createInteraction(e: EngineContext, spec: NewInteraction): Promise<Outcome<Interaction>> {
   const { data, description, contactId, contactValue } = spec;
   const text = xmlFieldsProblem({ data, description, contactId, contactValue });
@@ -27,21 +39,25 @@ export function createInteraction(e: EngineContext, spec: NewInteraction): Promi
   if (!channel) return Promise.resolve(fail('UNKNOWN_CHANNEL', `channel ${spec.channelId} is not configured on this installation`));
   if (!channel.enabled) return Promise.resolve(fail('CHANNEL_DISABLED', `channel ${spec.channelId} is not enabled`));
   if (channel.license <= 0) return Promise.resolve(fail('NO_LICENSE', `channel ${spec.channelId} is not licensed`));
-  return storeGuard(() =>
-    e.store.tx(async (tx) => {
-      await tx.lockChannel(spec.channelId);
-      if ((await tx.activeSessions(spec.channelId)) >= channel.license) {
-        return fail('NO_LICENSE', `channel ${spec.channelId} has all ${channel.license} licensed sessions in use`);
-      }
+  const noLicense = () => fail('NO_LICENSE', `channel ${spec.channelId} has all ${channel.license} licensed sessions in use`);
+  const created = () =>
+    e.store.tx(
+    async (tx) => {
       const service = e.roster.serviceConfig(spec.channelId, spec.serviceCode) ? await tx.getService(spec.channelId, spec.serviceCode) : undefined;
-      if (!service) return fail('UNKNOWN_SERVICE', `service ${spec.serviceCode} is not configured on channel ${spec.channelId}`);
-      if (!service.enabled) return fail('SERVICE_DISABLED', `service ${spec.serviceCode} is not enabled on channel ${spec.channelId}`);
+      const unavailable = !service
+        ? fail('UNKNOWN_SERVICE', `service ${spec.serviceCode} is not configured on channel ${spec.channelId}`)
+        : !service.enabled
+          ? fail('SERVICE_DISABLED', `service ${spec.serviceCode} is not enabled on channel ${spec.channelId}`)
+          : undefined;
+      if (unavailable) return (await tx.activeSessions(spec.channelId)) >= channel.license ? noLicense() : unavailable;
+      if (!(await tx.claimLicense(spec.channelId, channel.license))) return noLicense();
       const s = newSessionRecord(spec, spec.id ?? randomUUID(), e.now());
-      if (!(await tx.insertSession(s))) return fail('DUPLICATE_INTERACTION', `session ${s.id} already exists`);
-      await tx.countActive(s.channelId, 1);
+      if (!(await tx.insertSession(s))) throw new Refusal(fail('DUPLICATE_INTERACTION', `session ${s.id} already exists`));
       return ok(await view(e, tx, s));
-    }),
+    },
+    { lockless: true },
   );
+  return storeGuard(() => created().catch((r: unknown) => (r instanceof Refusal ? r.outcome : Promise.reject(r))));
 }
 
 export function getInteraction(e: EngineContext, id: string): Promise<Outcome<Interaction>> {
