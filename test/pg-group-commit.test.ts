@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import type { PostgresStore, Store } from '../src/store/index.js';
+import { PostgresStore, type Store } from '../src/store/index.js';
 import { newSessionRecord } from '../src/backends/interaction-view.js';
-import { freshDatabase, freshStore } from './support/engine.js';
+import { EmbeddedEngine } from '../src/backends/embedded/index.js';
+import { databaseUrl, embeddedConfig, freshDatabase, freshStore } from './support/engine.js';
 import { mcc, spawnBridge, writeConfig, type BridgeProcess } from './support/process.js';
 
 /**
@@ -50,6 +51,37 @@ describe('PostgreSQL group commit of startSession', function () {
     afterEach(async () => {
       await store.close();
       await db.end();
+    });
+
+    it('numbers a batch’s change rows after its license claims: two processes’ batches never interleave their seqs on a channel, and each change has its outbox row', async () => {
+      const webhooks = [{ name: 'crm', url: 'http://127.0.0.1:9/hook', secret: 'a-secret-of-16-chars', channels: [], services: [], statuses: [] }];
+      const config = embeddedConfig({ channels: [{ id: 1003, license: 100_000, services: [{ code: 'CHAT' }] }] });
+      // Two stores on one schema, as two bridge processes: their batches run their statements at once.
+      const other = new PostgresStore(databaseUrl(), { schema });
+      const engines = [store, other].map((s) => new EmbeddedEngine(config, s, { push: { webhooks, heartbeatSeconds: 15 } }));
+      for (const e of engines) await e.start();
+      await Promise.all(
+        engines.flatMap((e, p) =>
+          Array.from({ length: 8 }, async (_, wave) => {
+            await new Promise((r) => setTimeout(r, wave * 2));
+            await Promise.all(Array.from({ length: 40 }, (_, i) => e.createInteraction({ channelId: 1003, serviceCode: 'CHAT', id: `p${p}-w${wave}-${i}` })));
+          }),
+        ),
+      );
+      const { rows } = await db.query<{ lo: string; hi: string; n: number }>(
+        `SELECT min(seq) AS lo, max(seq) AS hi, count(*)::int AS n FROM ${schema}.session_changes GROUP BY xmin::text ORDER BY min(seq)`,
+      );
+      assert.ok(rows.length > 2, 'several batches');
+      assert.equal(
+        rows.reduce((n, r) => n + r.n, 0),
+        640,
+      );
+      for (let k = 1; k < rows.length; k++) assert.ok(Number(rows[k]!.lo) > Number(rows[k - 1]!.hi), `batch ranges interleave: ${JSON.stringify(rows)}`);
+      const outbox = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${schema}.push_outbox o JOIN ${schema}.session_changes c USING (seq) WHERE o.session_id = c.session_id`,
+      );
+      assert.equal(outbox.rows[0]?.n, 640);
+      await engines[1]!.close();
     });
 
     it('transactions asked for together are committed in one transaction, and answered after it', async () => {

@@ -42,9 +42,9 @@ export function recordingChanges(store: Store, options: RecordingOptions): Store
     read: (fn) => store.read(fn),
     ping: () => store.ping(),
     close: () => store.close(),
-    async tx(fn) {
+    async tx(fn, txOptions) {
       let recorded = false;
-      const result = await store.tx((tx) => fn(recordingTx(tx, options, () => (recorded = true))));
+      const result = await store.tx((tx) => fn(recordingTx(tx, options, () => (recorded = true))), txOptions);
       if (recorded) options.feed.wake(); // committed: streams and the dispatcher look now
       return result;
     },

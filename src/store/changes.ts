@@ -7,7 +7,9 @@ import type { SessionStatusChange, OutboxEntry, SessionChange } from './store.js
  * change is pushed exactly when it happened, whichever process made it and whatever crashes after.
  *
  * Order: on one channel, changes are numbered under the channel's lock (store.ts) and committed
- * before the lock is released, so within a channel `seq` order is commit order. Every feed read
+ * before the lock is released, so within a channel `seq` order is commit order. startSession takes
+ * no lock until its license claim: on PostgreSQL its batch numbers its changes after the claims
+ * (pg-batch.ts), on SQLite transactions run one at a time anyway. Every feed read
  * is one session's or one channel's, and never skips a change that commits later.
  */
 

@@ -1,5 +1,6 @@
+import { ChangeLog } from './changes.js';
 import { sessionColumns, sessionValues, SqlTx, type Dialect, type Driver } from './sql.js';
-import type { SessionRecord, Tx } from './store.js';
+import type { SessionRecord, SessionStatusChange, Tx } from './store.js';
 
 /**
  * Group commit for PostgreSQL's lockless transactions (TxOptions.lockless: startSession's).
@@ -48,14 +49,38 @@ function addClaim(to: Claims, channelId: number, n: number, license: number): vo
 /** A claim is deferred while the count, with the batch's claims, stays under this share of the license. */
 const DEFERRED_SHARE = 0.9;
 
+/**
+ * The change rows of a fast batch, held until its license claims are written: numbered then, under
+ * the channels' row locks, so that on each channel `seq` order stays commit order (changes.ts) and
+ * a channel's event stream never passes a change that commits later.
+ */
+class DeferredChangeLog extends ChangeLog {
+  constructor(
+    d: Driver,
+    dialect: Dialect,
+    private readonly pending: Attempt['changes'],
+  ) {
+    super(d, dialect);
+  }
+
+  override append(change: SessionStatusChange, subscribers: readonly string[]): Promise<number> {
+    this.pending.push({ change, subscribers });
+    return Promise.resolve(0); // its seq is known at the batch's end; nothing in a lockless transaction reads it
+  }
+}
+
 class BatchTx extends SqlTx {
   constructor(
     private readonly driver: Driver,
-    dialect: Dialect,
+    private readonly sqlDialect: Dialect,
     private readonly batch: Attempt,
     private readonly lastCount: Map<number, number>,
   ) {
-    super(driver, dialect);
+    super(driver, sqlDialect);
+  }
+
+  override changeLog(): ChangeLog {
+    return this.batch.fast ? new DeferredChangeLog(this.driver, this.sqlDialect, this.batch.changes) : super.changeLog();
   }
 
   override lockChannel(): Promise<void> {
@@ -99,9 +124,40 @@ interface Attempt {
   claims: Claims;
   inserts: Map<string, SessionRecord>;
   services: Map<string, ReturnType<Tx['getService']>>;
+  /** Change rows (and their webhook outbox rows), written after the claims. */
+  changes: Array<{ change: SessionStatusChange; subscribers: readonly string[] }>;
 }
 
-const newAttempt = (fast: boolean): Attempt => ({ fast, claims: new Map(), inserts: new Map(), services: new Map() });
+const newAttempt = (fast: boolean): Attempt => ({ fast, claims: new Map(), inserts: new Map(), services: new Map(), changes: [] });
+
+/** A batch's change rows in one statement, numbered in the batch's order. */
+const INSERT_CHANGES = `INSERT INTO session_changes (session_id, channel_id, service_code, status, username, custom_message, at)
+  SELECT session_id, channel_id, service_code, status, username, custom_message, at FROM json_populate_recordset(NULL::session_changes, ?) RETURNING seq, session_id`;
+const INSERT_OUTBOX = `INSERT INTO push_outbox (subscriber, seq, session_id, created_at, next_at)
+  SELECT subscriber, seq, session_id, created_at, created_at FROM json_to_recordset(?) AS o(subscriber text, seq bigint, session_id text, created_at bigint)`;
+
+async function writeChanges(d: Driver, dialect: Dialect, changes: Attempt['changes']): Promise<void> {
+  if (changes.length === 0) return;
+  // Matched back by session (a lockless transaction creates each session once); else one by one.
+  if (new Set(changes.map(({ change }) => change.sessionId)).size < changes.length) {
+    for (const { change, subscribers } of changes) await new ChangeLog(d, dialect).append(change, subscribers);
+    return;
+  }
+  const rows = changes.map(({ change: c }) => ({
+    session_id: c.sessionId,
+    channel_id: c.channelId,
+    service_code: c.serviceId,
+    status: c.status,
+    username: c.username ?? null,
+    custom_message: c.customMessage,
+    at: c.at,
+  }));
+  const seqs = new Map((await d.all(INSERT_CHANGES, [JSON.stringify(rows)])).map((r) => [String(r.session_id), Number(r.seq)]));
+  const outbox = changes.flatMap(({ change: c, subscribers }) =>
+    subscribers.map((subscriber) => ({ subscriber, seq: seqs.get(c.sessionId), session_id: c.sessionId, created_at: c.at })),
+  );
+  if (outbox.length > 0) await d.run(INSERT_OUTBOX, [JSON.stringify(outbox)]);
+}
 
 /** Many sessions in one statement: the rows travel as one JSON array, typed by the table's own row type. */
 const INSERT_SESSIONS = `INSERT INTO sessions (id, ${sessionColumns.join(', ')}) SELECT id, ${sessionColumns.join(', ')}
@@ -209,6 +265,7 @@ export class GroupCommit {
       this.lastCount.set(channelId, r ? Number(r.active) : c.license);
       if (!r) return undo();
     }
+    await writeChanges(d, this.dialect, batch.changes);
     await d.run('COMMIT');
     return outcomes;
   }
