@@ -27,7 +27,10 @@ export class RemoteBackend implements Backend {
   private readonly channels = new Map<number, ChannelMap>();
   private readonly agentIds = new Map<string, string>(); // username → vendor id
   private readonly usernames = new Map<string, string>(); // vendor id → username
-  private readonly pending = new Map<string, { status: VendorStatus; at: number }>();
+  private readonly pending = new Map<string, { status: VendorStatus; at: number; order: number }>();
+  /** Vendor news in arrival order; per vendor id the newest applied, so that older news looked at again never overwrites it. */
+  private arrivals = 0;
+  private readonly applied = new Map<string, { order: number; at: number }>();
   private linkUp = false;
   private timer: NodeJS.Timeout | undefined;
   private syncing = false;
@@ -248,26 +251,34 @@ export class RemoteBackend implements Backend {
   // ---------------------------------------------------------------- following the vendor
 
   /** A status the vendor reported (event or re-read) becomes the session's. */
-  private async apply(vendorId: string, st: VendorStatus, retry = true): Promise<void> {
+  private async apply(vendorId: string, st: VendorStatus, retry = true, order = ++this.arrivals): Promise<void> {
     const applied = await this.store.tx(async (tx) => {
       const seen = await tx.sessionByVendorId(vendorId);
       if (!seen) return false;
+      if ((this.applied.get(vendorId)?.order ?? 0) > order) return true; // newer news is in already
       await tx.lockChannel(seen.channelId);
       const s = (await tx.getSession(seen.id)) as SessionRecord;
       this.merge(s, st);
       await tx.updateSession(s);
+      this.appliedNews(vendorId, order);
       return true;
     });
     if (applied || !retry) return;
     // The submit reply is still on its way: keep the news for the moment its id is recorded, then
     // look once more, in case it was recorded while this event was being looked up.
-    this.pending.set(vendorId, { status: st, at: Date.now() });
+    this.pending.set(vendorId, { status: st, at: Date.now(), order });
     for (const [k, v] of this.pending) if (Date.now() - v.at > PENDING_MS) this.pending.delete(k);
     const known = await this.store.read((tx) => tx.sessionByVendorId(vendorId));
     if (known && this.pending.get(vendorId)?.status === st) {
       this.pending.delete(vendorId);
-      await this.apply(vendorId, st, false);
+      await this.apply(vendorId, st, false, order);
     }
+  }
+
+  /** Remember the newest news applied to a vendor id (for as long as older news may still be looked at again). */
+  private appliedNews(vendorId: string, order: number): void {
+    this.applied.set(vendorId, { order: Math.max(order, this.applied.get(vendorId)?.order ?? 0), at: Date.now() });
+    if (this.applied.size > 10_000) for (const [k, v] of this.applied) if (Date.now() - v.at > PENDING_MS) this.applied.delete(k);
   }
 
   private merge(s: SessionRecord, st: VendorStatus): void {
@@ -347,6 +358,7 @@ export class RemoteBackend implements Backend {
         if (early && s.vendorId !== undefined) {
           this.pending.delete(s.vendorId);
           this.merge(s, early.status);
+          this.appliedNews(s.vendorId, early.order);
         }
         await tx.updateSession(s);
         return ok(view(s));
