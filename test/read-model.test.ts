@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { EmbeddedEngine } from '../src/backends/embedded/index.js';
 import type { Outcome } from '../src/reasons/index.js';
 import { QueueIndex } from '../src/store/queue-index.js';
+import { UNCACHED_METHODS, WritingTx } from '../src/store/read-model.js';
 import { SqlTx } from '../src/store/sql.js';
 import { SqliteStore, type SessionRecord, type Tx } from '../src/store/index.js';
 import { embeddedConfig, freshStore } from './support/engine.js';
@@ -48,6 +49,15 @@ async function both(store: SqliteStore, e: EmbeddedEngine, ids: readonly string[
   });
   return { model, file };
 }
+
+describe('read model coverage', () => {
+  it('every SqlTx method is either known not to touch a cached table or overridden by the writing transaction', () => {
+    const methods = Object.getOwnPropertyNames(SqlTx.prototype).filter((m) => m !== 'constructor');
+    const unclassified = methods.filter((m) => !UNCACHED_METHODS.has(m) && !Object.hasOwn(WritingTx.prototype, m));
+    assert.deepEqual(unclassified, [], 'a write the read model does not hear of would leave its caches stale');
+    assert.deepEqual([...UNCACHED_METHODS].filter((m) => !methods.includes(m)), [], 'names that are no SqlTx method');
+  });
+});
 
 describe('queue index', () => {
   it('places, moves and undoes', () => {

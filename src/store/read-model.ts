@@ -68,6 +68,44 @@ const serviceKey = (channelId: number, code: string) => `${channelId}\u0000${cod
  * A transaction of a batch: SQL as always, and every write of a cached table drops what it
  * touched; sessions also move in the queue index and are remembered for the cache after COMMIT.
  */
+/**
+ * The SqlTx methods that change nothing a ReadingTx caches (reads, and writes of tables it does not
+ * cache). Every other method must be overridden by WritingTx: test/read-model.test.ts holds the
+ * two lists against SqlTx, so a new write cannot slip past the caches.
+ */
+export const UNCACHED_METHODS = new Set([
+  'lockChannel',
+  'activeSessions',
+  'getSession',
+  'queued',
+  'queueHeads',
+  'heldBy',
+  'expiredOffers',
+  'appendEvent',
+  'eventsAfter',
+  'recentEvents',
+  'lastEventId',
+  'counts',
+  'sessionByVendorId',
+  'openSessions',
+  'latestSessions',
+  'sessionEvents',
+  'nextSeq',
+  'getService',
+  'agentChannels',
+  'agentChannel',
+  'channelAgents',
+  'agentsOnPhone',
+  'insertAgentSession',
+  'getAgentSession',
+  'updateAgentSession',
+  'deleteAgentSession',
+  'agentSessionsOf',
+  'expiredAgentSessions',
+  'queueMembers',
+  'changeLog',
+]);
+
 export class WritingTx extends SqlTx {
   readonly written: SessionRecord[] = [];
 
@@ -112,6 +150,11 @@ export class WritingTx extends SqlTx {
   override async countActive(channelId: number, delta: 1 | -1): Promise<void> {
     this.model.active.delete(channelId);
     await super.countActive(channelId, delta);
+  }
+
+  override async claimLicense(channelId: number, license: number): Promise<boolean> {
+    this.model.active.delete(channelId);
+    return super.claimLicense(channelId, license);
   }
 
   override async updateService(s: ServiceRecord): Promise<void> {
