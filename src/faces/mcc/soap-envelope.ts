@@ -1,12 +1,14 @@
 import { EntityDecoder } from '@nodable/entities';
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import {
   codePointName,
   isXmlCodePoint,
+  operationNames,
   operations,
   schemaRequest,
   soapReturn,
   xmlSafe,
+  xmlText,
   type OperationName,
   type RawRequest,
   type Result,
@@ -224,27 +226,29 @@ export function readSoapRequest(xml: string, reading: SoapReading): SoapCall {
   return { op: op as OperationName, request, usernameToken: usernameTokenOf(headers[0]?.[1], [root]) };
 }
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  processEntities: true,
-  suppressEmptyNode: false,
-  format: false,
-});
+const ENVELOPE_HEAD = `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP11_NS}"><soap:Body>`;
+const ENVELOPE_TAIL = '</soap:Body></soap:Envelope>';
 
-/** `<soap:Envelope>` around `{op}Response/return`, fields in the order of the result type (JAXB propOrder). */
-export function writeSoapResponse<Op extends OperationName>(op: Op, result: Result<Op>, targetNamespace: string): string {
-  return envelope({ [`ns2:${operations[op].soap}Response`]: { '@_xmlns:ns2': targetNamespace, return: soapReturn(op, result) } });
+/**
+ * `<soap:Envelope>` around `{op}Response/return`, fields in the order of the result type (JAXB
+ * propOrder): the text around the fields is fixed per operation and namespace, written once.
+ */
+export function soapResponseWriter(targetNamespace: string): <Op extends OperationName>(op: Op, result: Result<Op>) => string {
+  const frames = Object.fromEntries(
+    operationNames.map((op) => {
+      const element = `ns2:${operations[op].soap}Response`;
+      return [op, [`${ENVELOPE_HEAD}<${element} xmlns:ns2="${xmlText(targetNamespace)}"><return>`, `</return></${element}>${ENVELOPE_TAIL}`]];
+    }),
+  ) as Record<OperationName, [string, string]>;
+  return (op, result) => {
+    const [head, tail] = frames[op];
+    return head + soapReturn(op, result) + tail;
+  };
 }
 
 export function writeSoapFault(code: FaultCode, message: string): string {
   // WS-Security failures have their own fault code (WSS 1.1 §12).
-  const faultcode = code === 'FailedAuthentication' ? { '#text': 'wsse:FailedAuthentication', '@_xmlns:wsse': WSSE_NS } : `soap:${code}`;
+  const faultcode = code === 'FailedAuthentication' ? `<faultcode xmlns:wsse="${WSSE_NS}">wsse:FailedAuthentication</faultcode>` : `<faultcode>soap:${code}</faultcode>`;
   // A message may quote what the client sent; it must stay readable XML whatever that was.
-  return envelope({ 'soap:Fault': { faultcode, faultstring: xmlSafe(message) } });
-}
-
-/** CR is written `&#13;`: a literal one would reach readers as LF (XML end-of-line normalisation). */
-function envelope(body: Record<string, unknown>): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build({ 'soap:Envelope': { '@_xmlns:soap': SOAP11_NS, 'soap:Body': body } }).replaceAll('\r', '&#13;')}`;
+  return `${ENVELOPE_HEAD}<soap:Fault>${faultcode}<faultstring>${xmlText(xmlSafe(message))}</faultstring></soap:Fault>${ENVELOPE_TAIL}`;
 }

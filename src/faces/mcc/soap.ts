@@ -5,7 +5,7 @@ import type { Credentials } from '../security/credentials.js';
 import { soapDialect, wsdlDialect } from './dialects.js';
 import { Refusal } from './refusals.js';
 import type { MccRoute, MccState } from './route.js';
-import { readSoapRequest, writeSoapResponse, type SoapReading } from './soap-envelope.js';
+import { readSoapRequest, soapResponseWriter, type SoapReading } from './soap-envelope.js';
 import { baseUrl, SOAP_PATH } from './urls.js';
 import { renderWsdl } from './wsdl.js';
 
@@ -59,6 +59,7 @@ export function soapRoutes({ bridge, targetNamespace, credentials, publicUrl, bo
     }
     return wsdl;
   };
+  const writeSoapResponse = soapResponseWriter(targetNamespace);
 
   return [
     {
@@ -93,7 +94,7 @@ export function soapRoutes({ bridge, targetNamespace, credentials, publicUrl, bo
         ctx.state.result = result.result;
         ctx.state.failReason = (result as { failReason?: string }).failReason;
         ctx.type = XML;
-        ctx.body = writeSoapResponse(op, result, targetNamespace);
+        ctx.body = writeSoapResponse(op, result);
       },
     },
   ];
