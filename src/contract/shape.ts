@@ -25,12 +25,14 @@ export const xmlText = (s: string): string => (XML_SPECIAL.test(s) ? s.replace(X
 /** One declared field's part of an answer (empty when the field has no value). */
 type FieldWriter = (values: Values) => string;
 
-/** What JSON.stringify would escape in a string (quote, backslash, controls, lone surrogates). */
-const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** A character JSON.stringify escapes in a string: anything but these (quote, backslash, controls, lone surrogates). */
+const JSON_ESCAPED = /[^ !#-[\]-\uD7FF\uE000-\uFFFF]/;
 
-/** A value as JSON.stringify writes it; a string with nothing to escape (the common case) is only quoted. */
-const jsonValue = (value: unknown): string =>
-  typeof value === 'string' && !JSON_ESCAPED.test(value) ? `"${value}"` : (JSON.stringify(value) as string);
+/** A string as JSON.stringify writes it; one with nothing to escape (the common case) is only quoted. */
+export const jsonString = (s: string): string => (JSON_ESCAPED.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+/** A value as JSON.stringify writes it. */
+const jsonValue = (value: unknown): string => (typeof value === 'string' ? jsonString(value) : JSON.stringify(value));
 
 function jsonField(field: ResultField, first: boolean): FieldWriter {
   const key = `${first ? '' : ','}${JSON.stringify(field.name)}:`;
