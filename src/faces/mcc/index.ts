@@ -8,6 +8,7 @@ import type { Credentials } from '../security/credentials.js';
 import { perClientLimit, type RateLimit } from '../security/rate-limit.js';
 import { answerErrors } from './boundary.js';
 import { Cors, type CorsConfig } from './cors.js';
+import { memoizedRoutes } from './dispatch.js';
 import { requireCredentials } from './guard.js';
 import { headRefused, tooManyRequests } from './refusals.js';
 import { restRoutes } from './rest.js';
@@ -86,5 +87,5 @@ export function mccFace(options: MccFaceOptions) {
     if (route.methods === 'all') router.all(path, ...stack);
     else router.register(path, [...route.methods], stack, { pathAsRegExp: path instanceof RegExp });
   }
-  return router.routes();
+  return memoizedRoutes(router);
 }
