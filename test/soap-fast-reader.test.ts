@@ -70,6 +70,8 @@ const VALUES = [
   'àèìòù 中文',
   '\u0001control',
   '\uFFFEnoncharacter',
+  '\uD800lone surrogate',
+  '\u0085next line \u2028',
   '<![CDATA[x<y]]>',
   'a<!-- note -->b',
   '<?pi x?>',

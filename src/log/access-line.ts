@@ -26,12 +26,39 @@ export interface AccessFields {
 /** Where winston's transports read the finished line (triple-beam's MESSAGE, a registered symbol). */
 const MESSAGE = Symbol.for('message');
 
-/** Where an access info object carries its fields (a symbol: no transport or JSON writer sees it). */
-const FIELDS = Symbol('mcc-bridge access fields');
+/** Where a batch's info object carries its requests (a symbol: no transport or JSON writer sees it). */
+const BATCH = Symbol('mcc-bridge access lines');
 
-/** Write the access line through `logger` (at info). */
+interface Batch {
+  readonly fields: AccessFields[];
+  /** When each request ended (its line's timestamp), not when the batch is written. */
+  readonly stamps: string[];
+}
+
+/** Per logger, the lines of this turn of the event loop not yet handed to winston. */
+const pending = new WeakMap<winston.Logger, Batch>();
+
+function flush(logger: winston.Logger): void {
+  const batch = pending.get(logger);
+  pending.delete(logger);
+  logger.log({ level: 'info', message: 'request', [BATCH]: batch });
+}
+
+/**
+ * Write the access line through `logger` (at info). The lines of one turn of the event loop reach
+ * winston together, as one info whose message is those lines: winston's per-line path (its
+ * streams, each transport's write) then runs once per turn rather than once per request, and
+ * every transport writes the same lines, in the same order, as one info each would.
+ */
 export function logAccess(logger: winston.Logger, fields: AccessFields): void {
-  logger.log({ level: 'info', message: 'request', [FIELDS]: fields });
+  let batch = pending.get(logger);
+  if (batch === undefined) {
+    batch = { fields: [], stamps: [] };
+    pending.set(logger, batch);
+    setImmediate(flush, logger);
+  }
+  batch.fields.push(fields);
+  batch.stamps.push(timestamp());
 }
 
 /** The ISO timestamp, made once per millisecond (a busy server writes many lines in one). */
@@ -49,28 +76,34 @@ function timestamp(): string {
 const optional = (key: string, value: string | undefined) => (value === undefined ? '' : `,"${key}":${jsonString(value)}`);
 
 /** The line, its keys in the order safe-stable-stringify sorts them (the general chain's order). */
-function line(f: AccessFields, service: string | undefined): string {
+function line(f: AccessFields, stamp: string, service: string | undefined): string {
   return (
     `{"durationMs":${JSON.stringify(f.durationMs)}${optional('face', f.face)}${optional('failReason', f.failReason)},"level":"info","message":"request"` +
     `,"method":${jsonString(f.method)}${optional('operation', f.operation)},"path":${jsonString(f.path)}${optional('principal', f.principal)}` +
-    `,"requestId":${jsonString(f.requestId)}${optional('result', f.result)}${optional('service', service)},"status":${JSON.stringify(f.status)},"timestamp":"${timestamp()}"}`
+    `,"requestId":${jsonString(f.requestId)}${optional('result', f.result)}${optional('service', service)},"status":${JSON.stringify(f.status)},"timestamp":"${stamp}"}`
   );
 }
 
 /**
- * Write the line of an access info object (true), or leave it to the general chain (false): not
- * an access line, or one carrying more than the logger's own `service` (a child logger's
- * metadata), which the general chain then writes with the access fields merged in.
+ * Write the lines of a batch (true), or leave the info to the general chain (false: not a batch).
+ * A batch whose info carries more than the logger's own `service` (a child logger's metadata) has
+ * each of its lines written by the general chain, with the access fields merged in.
  */
-export function writeAccessLine(info: Record<string | symbol, unknown>): boolean {
-  const fields = info[FIELDS] as AccessFields | undefined;
-  if (fields === undefined) return false;
+export function writeAccessLines(info: Record<string | symbol, unknown>, general: (one: Record<string | symbol, unknown>) => void): boolean {
+  const batch = info[BATCH] as Batch | undefined;
+  if (batch === undefined) return false;
   let alone = typeof info.service === 'string' || info.service === undefined;
   for (const key in info) if (key !== 'level' && key !== 'message' && key !== 'service') alone = false;
-  if (!alone) {
-    Object.assign(info, fields);
-    return false;
-  }
-  info[MESSAGE] = line(fields, info.service as string | undefined);
+  let lines = '';
+  batch.fields.forEach((fields, i) => {
+    const stamp = batch.stamps[i] as string;
+    if (alone) lines += `${i === 0 ? '' : '\n'}${line(fields, stamp, info.service as string | undefined)}`;
+    else {
+      const one: Record<string | symbol, unknown> = { ...info, ...fields, timestamp: stamp };
+      general(one);
+      lines += `${i === 0 ? '' : '\n'}${one[MESSAGE] as string}`;
+    }
+  });
+  info[MESSAGE] = lines;
   return true;
 }

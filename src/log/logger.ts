@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import winston from 'winston';
-import { writeAccessLine } from './access-line.js';
+import { writeAccessLines } from './access-line.js';
 
 /**
  * JSON-lines logs (one object per line, for log shippers). Anything that looks like a secret is
@@ -29,9 +29,9 @@ const redactFormat = winston.format((info) => {
   return info;
 });
 
-/** Every line but the access line (access-line.ts): redacted, stamped, JSON with sorted keys. */
+/** Every line but the access lines (access-line.ts): redacted, stamped, JSON with sorted keys. */
 const general = winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json());
-const lines = winston.format((info) => (writeAccessLine(info) ? info : general.transform(info)));
+const lines = winston.format((info) => (writeAccessLines(info, (one) => general.transform(one as winston.Logform.TransformableInfo)) ? info : general.transform(info)));
 
 export interface LoggerOptions {
   level: string;

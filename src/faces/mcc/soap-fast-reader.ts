@@ -20,8 +20,6 @@ const readers: ReadonlyMap<string, { op: OperationName; fields: ReadonlySet<stri
 );
 
 const XML_DECLARATION = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.0\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[Uu][Tt][Ff]-8\2)?[ \t\r\n]*\?>/y;
-/** A prefix or local name: ASCII only (anything else is declined, not judged). */
-const NAME = /[A-Za-z_][A-Za-z0-9_.-]*/y;
 /** An attribute value with nothing to decode. */
 const PLAIN_VALUE = /"([^"<&]*)"|'([^'<&]*)'/y;
 const ENTITIES: ReadonlyMap<string, string> = new Map([
@@ -58,12 +56,15 @@ class Scan {
     while (c === 32 || c === 10 || c === 9 || c === 13) c = xml.charCodeAt(++this.pos);
   }
 
+  /** A prefix or local name: ASCII letters, digits, `_ . -`, not starting with a digit, `.` or `-` (anything else is declined, not judged). */
   name(): string {
-    NAME.lastIndex = this.pos;
-    const m = NAME.exec(this.xml);
-    if (!m) throw DECLINE;
-    this.pos = NAME.lastIndex;
-    return m[0];
+    const { xml } = this;
+    const start = this.pos;
+    let c = xml.charCodeAt(start);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) throw DECLINE;
+    do c = xml.charCodeAt(++this.pos);
+    while ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45);
+    return xml.slice(start, this.pos);
   }
 
   namespaceOf(prefix: string): string | undefined {
@@ -119,6 +120,7 @@ class Scan {
       if (!m) throw DECLINE;
       this.pos = PLAIN_VALUE.lastIndex;
       const value = m[1] ?? m[2] ?? '';
+      if (xmlTextProblem('attribute', value) !== undefined) throw DECLINE;
       if (attrLocal === undefined && attrFirst === 'xmlns') this.scopes.push('', value);
       else if (attrLocal !== undefined && attrFirst === 'xmlns' && value !== '' && attrLocal !== 'xml' && attrLocal !== 'xmlns') this.scopes.push(attrLocal, value);
       else if (allowNil && attrLocal === 'nil' && value === 'true' && nilPrefix === undefined) nilPrefix = attrFirst;
@@ -182,8 +184,10 @@ function soapTag(scan: Scan, local: string): Tag {
 
 /** The message read, or undefined when it is outside this reader's grammar. */
 export function readCommonEnvelope(xml: string, reading: SoapReading): SoapCall | undefined {
-  // Whatever XML 1.0 cannot carry (the full reader names it) and every `<!` and `<?` but the declaration.
-  if (xmlTextProblem('message', xml) !== undefined || xml.includes('<!')) return undefined;
+  // Every `<!` (DOCTYPE, comment, CDATA) and `<?` but the declaration. A character XML 1.0 cannot
+  // carry is declined where it can stand (an attribute value, anything outside a name or a tag's
+  // white space); in a value, the schema check refuses it as the full reader does.
+  if (xml.includes('<!')) return undefined;
   const scan = new Scan(xml);
   try {
     XML_DECLARATION.lastIndex = 0;
