@@ -18,17 +18,20 @@ export interface SoapFaceOptions {
 }
 
 const XML = 'text/xml; charset=utf-8';
+const SOAP12_TYPE = /application\/soap\+xml/i;
+const XML_TYPE = /^(text|application)\/xml\b/i;
+const QUOTED = /^"(.*)"$/;
 
 /** Read the envelope (body, content type, XML, SOAPAction) into `state.soapCall`. */
 function readEnvelope(bodyLimit: number, reading: SoapReading): Middleware<MccState> {
   return async function readEnvelope(ctx, next) {
     const xml = await readText(ctx, bodyLimit);
     const type = ctx.get('content-type');
-    if (/application\/soap\+xml/i.test(type)) {
+    if (SOAP12_TYPE.test(type)) {
       throw new Refusal('version_mismatch', 'SOAP 1.2 (application/soap+xml) is not supported here: send SOAP 1.1 as text/xml');
     }
     // SOAP 1.1 is text/xml; application/xml is tolerated, anything else is not a SOAP message.
-    if (type && !/^(text|application)\/xml\b/i.test(type)) {
+    if (type && !XML_TYPE.test(type)) {
       throw new Refusal('unsupported_media_type', `SOAP 1.1 messages are text/xml, not ${type.split(';')[0]?.slice(0, 60)}`);
     }
     const call = readSoapRequest(xml, reading);
@@ -37,7 +40,7 @@ function readEnvelope(bodyLimit: number, reading: SoapReading): Middleware<MccSt
     const action = ctx
       .get('soapaction')
       .trim()
-      .replace(/^"(.*)"$/, '$1');
+      .replace(QUOTED, '$1');
     if (action !== '' && action !== call.op && ![`/${call.op}`, `#${call.op}`, `:${call.op}`].some((end) => action.endsWith(end))) {
       throw new Refusal('bad_request', `The SOAPAction "${action.slice(0, 80)}" does not match the operation ${call.op}`);
     }
