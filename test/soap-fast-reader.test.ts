@@ -208,6 +208,7 @@ describe('the one-pass SOAP reader', () => {
       wrap('<sessionId>a\rb</sessionId>'),
       wrap('<sessionId><b>a</b></sessionId>'),
       wrap('<other>a</other>'),
+      wrap(`<sessionId ${Array.from({ length: 17 }, (_, i) => `xmlns:p${i}="urn:p${i}"`).join(' ')}>a</sessionId>`),
       `<s:Envelope xmlns:s="${SOAP11_NS}"><s:Header><h xmlns="urn:h"/></s:Header><s:Body/></s:Envelope>`,
     ];
     for (const xml of outside) assert.equal(readCommonEnvelope(xml, reading), undefined, xml);

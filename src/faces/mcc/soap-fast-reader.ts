@@ -22,6 +22,7 @@ const readers: ReadonlyMap<string, { op: OperationName; fields: ReadonlySet<stri
 const XML_DECLARATION = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.0\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[Uu][Tt][Ff]-8\2)?[ \t\r\n]*\?>/y;
 /** An attribute value with nothing to decode. */
 const PLAIN_VALUE = /"([^"<&]*)"|'([^'<&]*)'/y;
+const MAX_ATTRIBUTES = 16;
 const ENTITIES: ReadonlyMap<string, string> = new Map([
   ['amp', '&'],
   ['lt', '<'],
@@ -109,7 +110,8 @@ class Scan {
         attrLocal = this.name();
       }
       const attr = attrLocal === undefined ? attrFirst : `${attrFirst}:${attrLocal}`;
-      if (seen.includes(attr)) throw DECLINE;
+      // A few declarations per tag at most: the duplicate check stays cheap whatever the body holds.
+      if (seen.length >= MAX_ATTRIBUTES || seen.includes(attr)) throw DECLINE;
       seen.push(attr);
       this.space();
       if (this.xml.charCodeAt(this.pos) !== 61 /* = */) throw DECLINE;
