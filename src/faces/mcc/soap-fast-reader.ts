@@ -34,8 +34,9 @@ const ENTITIES: ReadonlyMap<string, string> = new Map([
 interface Tag {
   prefix: string;
   local: string;
-  /** The qualified name as written, for its end tag. */
-  qname: string;
+  /** Where the qualified name as written starts in the message, and its length (for its end tag). */
+  at: number;
+  length: number;
   selfClosing: boolean;
   /** xsi:nil="true" was given (only fields may say it). */
   nil: boolean;
@@ -77,6 +78,7 @@ class Scan {
   startTag(allowNil: boolean): Tag {
     if (this.xml.charCodeAt(this.pos) !== 60 /* < */) throw DECLINE;
     this.pos++;
+    const at = this.pos;
     const first = this.name();
     let prefix = '';
     let local = first;
@@ -86,7 +88,7 @@ class Scan {
       local = this.name();
     }
     if (prefix === 'xml' || prefix === 'xmlns') throw DECLINE;
-    const qname = prefix ? `${prefix}:${local}` : local;
+    const length = this.pos - at;
     const seen: string[] = [];
     let nilPrefix: string | undefined;
     for (;;) {
@@ -95,12 +97,12 @@ class Scan {
       const c = this.xml.charCodeAt(this.pos);
       if (c === 62 /* > */) {
         this.pos++;
-        return this.finish(prefix, local, qname, false, nilPrefix);
+        return this.finish(prefix, local, at, length, false, nilPrefix);
       }
       if (c === 47 /* / */) {
         if (this.xml.charCodeAt(this.pos + 1) !== 62) throw DECLINE;
         this.pos += 2;
-        return this.finish(prefix, local, qname, true, nilPrefix);
+        return this.finish(prefix, local, at, length, true, nilPrefix);
       }
       if (this.pos === before) throw DECLINE; // attributes are separated by white space
       const attrFirst = this.name();
@@ -130,17 +132,19 @@ class Scan {
     }
   }
 
-  private finish(prefix: string, local: string, qname: string, selfClosing: boolean, nilPrefix: string | undefined): Tag {
+  private finish(prefix: string, local: string, at: number, length: number, selfClosing: boolean, nilPrefix: string | undefined): Tag {
     // Resolved once the tag's own declarations are in scope, as XML says.
     if (nilPrefix !== undefined && this.namespaceOf(nilPrefix) !== XSI_NS) throw DECLINE;
-    return { prefix, local, qname, selfClosing, nil: nilPrefix !== undefined };
+    return { prefix, local, at, length, selfClosing, nil: nilPrefix !== undefined };
   }
 
-  /** `</qname>` (white space allowed before `>`). */
-  endTag(qname: string): void {
+  /** The end tag of `tag`, its name spelled as in the start tag (white space allowed before `>`). */
+  endTag(tag: Tag): void {
     const { xml } = this;
-    if (xml.charCodeAt(this.pos) !== 60 || xml.charCodeAt(this.pos + 1) !== 47 || !xml.startsWith(qname, this.pos + 2)) throw DECLINE;
-    this.pos += 2 + qname.length;
+    if (xml.charCodeAt(this.pos) !== 60 || xml.charCodeAt(this.pos + 1) !== 47) throw DECLINE;
+    this.pos += 2;
+    for (let i = 0; i < tag.length; i++) if (xml.charCodeAt(this.pos + i) !== xml.charCodeAt(tag.at + i)) throw DECLINE;
+    this.pos += tag.length;
     this.space();
     if (xml.charCodeAt(this.pos) !== 62) throw DECLINE;
     this.pos++;
@@ -206,7 +210,7 @@ export function readCommonEnvelope(xml: string, reading: SoapReading): SoapCall 
       if (scan.namespaceOf(body.prefix) !== SOAP11_NS) return undefined;
       if (!body.selfClosing) {
         scan.space();
-        scan.endTag(body.qname);
+        scan.endTag(body);
       }
       scan.scopes.length = envelopeScope;
       scan.space();
@@ -218,7 +222,7 @@ export function readCommonEnvelope(xml: string, reading: SoapReading): SoapCall 
     const reader = readers.get(call.local);
     if (!reader || scan.namespaceOf(call.prefix) !== reading.targetNamespace) return undefined;
     const values: Record<string, Array<string | undefined>> = {};
-    // How each field was first spelled: the full reader groups repeats by spelling, so a field
+    // Each field's first prefix: the full reader groups repeats by their spelling, so a field
     // repeated under two prefixes would come back in another order than the document's.
     const spelled: Record<string, string> = {};
     if (!call.selfClosing) {
@@ -234,19 +238,19 @@ export function readCommonEnvelope(xml: string, reading: SoapReading): SoapCall 
         else {
           const text = scan.text();
           if (field.nil && text !== '') return undefined;
-          scan.endTag(field.qname);
+          scan.endTag(field);
           value = field.nil ? undefined : text;
         }
         scan.scopes.length = scope;
-        if ((spelled[field.local] ??= field.qname) !== field.qname) return undefined;
+        if ((spelled[field.local] ??= field.prefix) !== field.prefix) return undefined;
         (values[field.local] ??= []).push(value);
       }
-      scan.endTag(call.qname);
+      scan.endTag(call);
     }
     scan.space();
-    scan.endTag(body.qname);
+    scan.endTag(body);
     scan.space();
-    scan.endTag(envelope.qname);
+    scan.endTag(envelope);
     scan.space();
     if (scan.pos !== xml.length) return undefined;
     return { op: reader.op, request: schemaRequest(reader.op, values, SOAP_RULES), usernameToken: undefined };
