@@ -63,6 +63,9 @@ describe('the access line', () => {
     await turn();
     assert.equal(lines.length, 1000);
     for (let i = 0; i < 500; i++) assert.equal(unstamped(lines[500 + i] as string), unstamped(lines[i] as string));
+    // Its own timestamp is the time the request ended, as the general chain's is.
+    const stamps = [lines[0], lines[500]].map((l) => Date.parse((JSON.parse(l as string) as { timestamp: string }).timestamp));
+    assert.ok(Math.abs((stamps[1] as number) - (stamps[0] as number)) < 1000, `${lines[0]} / ${lines[500]}`);
   });
 
   it('leaves to the general chain what it cannot write alone (a child logger’s metadata)', async () => {

@@ -61,16 +61,17 @@ export function logAccess(logger: winston.Logger, fields: AccessFields): void {
   batch.stamps.push(timestamp());
 }
 
-/** The ISO timestamp, made once per millisecond (a busy server writes many lines in one). */
-let stampedAt = 0;
-let stamp = '';
+/** The ISO timestamp: its text up to the second made once per second (a busy server writes many lines in one). */
+let second = 0;
+let upToSecond = '';
 function timestamp(): string {
   const now = Date.now();
-  if (now !== stampedAt) {
-    stampedAt = now;
-    stamp = new Date(now).toISOString();
+  const s = Math.floor(now / 1000);
+  if (s !== second) {
+    second = s;
+    upToSecond = new Date(s * 1000).toISOString().slice(0, 20);
   }
-  return stamp;
+  return `${upToSecond}${String(now % 1000).padStart(3, '0')}Z`;
 }
 
 const optional = (key: string, value: string | undefined) => (value === undefined ? '' : `,"${key}":${jsonString(value)}`);

@@ -20,7 +20,8 @@ export interface SoapFaceOptions {
 const XML = 'text/xml; charset=utf-8';
 const SOAP12_TYPE = /application\/soap\+xml/i;
 const XML_TYPE = /^(text|application)\/xml\b/i;
-const QUOTED = /^"(.*)"$/;
+/** A SOAPAction without its quotes (a regex replace with a `$1` pattern cost a tenth of a request). */
+const unquoted = (action: string) => (action.length >= 2 && action.startsWith('"') && action.endsWith('"') ? action.slice(1, -1) : action);
 
 /** Read the envelope (body, content type, XML, SOAPAction) into `state.soapCall`. */
 function readEnvelope(bodyLimit: number, reading: SoapReading): Middleware<MccState> {
@@ -37,10 +38,7 @@ function readEnvelope(bodyLimit: number, reading: SoapReading): Middleware<MccSt
     const call = readSoapRequest(xml, reading);
     ctx.state.operation = call.op;
     // Our WSDL declares soapAction="": an action naming another operation is a client mistake.
-    const action = ctx
-      .get('soapaction')
-      .trim()
-      .replace(QUOTED, '$1');
+    const action = unquoted(ctx.get('soapaction').trim());
     if (action !== '' && action !== call.op && ![`/${call.op}`, `#${call.op}`, `:${call.op}`].some((end) => action.endsWith(end))) {
       throw new Refusal('bad_request', `The SOAPAction "${action.slice(0, 80)}" does not match the operation ${call.op}`);
     }
