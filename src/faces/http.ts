@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
+import { logAccess } from '../log/access-line.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 
@@ -42,7 +43,7 @@ export function requestScope(logger: Logger, metrics?: Metrics): Middleware<Face
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       metrics?.request(state.face, state.operation, state.result, state.failReason, durationMs / 1000);
       if (logger.isInfoEnabled()) {
-        logger.info('request', {
+        logAccess(logger, {
           requestId: state.requestId,
           method: ctx.method,
           path: ctx.path,

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import winston from 'winston';
+import { writeAccessLines } from './access-line.js';
 
 /**
  * JSON-lines logs (one object per line, for log shippers). Anything that looks like a secret is
@@ -28,6 +29,10 @@ const redactFormat = winston.format((info) => {
   return info;
 });
 
+/** Every line but the access lines (access-line.ts): redacted, stamped, JSON with sorted keys. */
+const general = winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json());
+const lines = winston.format((info) => (writeAccessLines(info, (one) => general.transform(one as winston.Logform.TransformableInfo)) ? info : general.transform(info)));
+
 export interface LoggerOptions {
   level: string;
   file?: string | undefined;
@@ -51,7 +56,7 @@ export function createLogger({ level, file, silent, stdout = true }: LoggerOptio
   return winston.createLogger({
     level,
     silent: silent ?? false,
-    format: winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json()),
+    format: lines(),
     defaultMeta: { service: 'mcc-bridge' },
     transports,
   });

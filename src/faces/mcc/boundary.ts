@@ -18,10 +18,13 @@ function refusalOf(e: unknown, state: FaceState, path: string, logger: Logger): 
 /**
  * The MCC face's one error layer (Koa's `onerror`, per route): whatever goes wrong below it —
  * a refusal from the catalog, a body that cannot be read, a request that breaks the schema, a bug —
- * is answered here in the route's dialect.
+ * is answered here in the route's dialect. Given a face, it names it first (one layer for both:
+ * every layer is a call and a promise on every request).
  */
-export function answerErrors(dialect: Dialect, logger: Logger): Middleware<FaceState> {
+export function answerErrors(dialect: Dialect, logger: Logger, face?: string): Middleware<FaceState> {
   return async function answerErrors(ctx, next) {
+    // The face is named for the access log and the metrics before anything below can refuse.
+    if (face !== undefined) ctx.state.face = face;
     try {
       await next();
     } catch (e) {

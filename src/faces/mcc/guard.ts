@@ -23,8 +23,11 @@ export function requireCredentials<S extends FaceState>(credentials: Credentials
     const usernameToken = token?.(ctx.state);
     // The username an attempt names, for its own budget of failures (an API key names none).
     const username = apiKey ? undefined : (basicCredentials(authorization)?.username ?? usernameToken?.username);
-    const wait = await throttle.blocked(ctx.ip, username);
-    if (wait !== undefined) throw tooManyRequests(wait, 'Too many failed authentications');
+    // No credentials at all is no attempt: nothing is compared, so there is no budget to look up.
+    if (authorization !== undefined || apiKey !== undefined || usernameToken !== undefined) {
+      const wait = await throttle.blocked(ctx.ip, username);
+      if (wait !== undefined) throw tooManyRequests(wait, 'Too many failed authentications');
+    }
     const fromHeaders = credentials.fromHeaders(authorization, apiKey);
     const verdict = fromHeaders ?? (usernameToken ? credentials.fromUsernameToken(usernameToken) : undefined);
     if (!verdict?.ok) {

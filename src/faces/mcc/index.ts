@@ -2,13 +2,13 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { MccBridge } from '../../bridge/index.js';
 import type { Logger } from '../../log/logger.js';
-import type { FaceState } from '../http.js';
 import type { AuthThrottle } from '../security/auth-throttle.js';
 import type { Credentials } from '../security/credentials.js';
 import { perClientLimit, type RateLimit } from '../security/rate-limit.js';
 import { answerErrors } from './boundary.js';
 import { eventRoutes } from './events.js';
 import { Cors, type CorsConfig } from './cors.js';
+import { memoizedRoutes } from './dispatch.js';
 import { requireCredentials } from './guard.js';
 import { headRefused, tooManyRequests } from './refusals.js';
 import { restRoutes } from './rest.js';
@@ -28,13 +28,6 @@ export interface MccFaceOptions {
   logger: Logger;
 }
 
-/** Name the face in the access log and the metrics before anything can refuse. */
-const tagFace = (face: MccRoute['face']): Middleware<FaceState> =>
-  function tagFace(ctx, next) {
-    ctx.state.face = face;
-    return next();
-  };
-
 /** HEAD never runs an operation (after the guard: unauthenticated callers learn nothing about the path, as for other methods). */
 const refuseHead = (allow: string): Middleware<MccState> =>
   function refuseHead(ctx, next) {
@@ -44,8 +37,8 @@ const refuseHead = (allow: string): Middleware<MccState> =>
 
 /**
  * The MCC face (SOAP + WSDL, REST + WADL + OpenAPI), each route with the same stack in this order:
- * its face's name, the CORS headers (REST, when configured), one error boundary answering in the
- * route's dialect, the route's own reading step, its credentials guard when the route needs one
+ * one error boundary answering in the route's dialect (which first names the face), the CORS
+ * headers (REST, when configured), the route's own reading step, its credentials guard when the route needs one
  * (failed attempts throttled per IP and username), the per-client rate limit (keyed by who
  * authenticated, else the IP), the HEAD refusal on operations, its handler.
  * Credentials are decided by the route that matched — the router's own matching (case-insensitive,
@@ -68,9 +61,8 @@ export function mccFace(options: MccFaceOptions) {
   const read = (route: MccRoute) => (route.read ? [route.read] : []);
   for (const route of [...soapRoutes(options), ...eventRoutes({ ...options, cors }), ...restRoutes({ ...options, cors })]) {
     const stack: Array<Middleware<MccState>> = [
-      tagFace(route.face),
+      answerErrors(route.dialect, logger, route.face),
       ...(cors && route.face === 'rest' ? [cors.headers] : []),
-      answerErrors(route.dialect, logger),
       // Without a guard the budget is the IP's and can be spent before any reading; with one, it is
       // the principal's, known only once the guard (after the reading: WS-Security) has decided.
       ...(guarded(route)
@@ -87,5 +79,5 @@ export function mccFace(options: MccFaceOptions) {
     if (route.methods === 'all') router.all(path, ...stack);
     else router.register(path, [...route.methods], stack, { pathAsRegExp: path instanceof RegExp });
   }
-  return router.routes();
+  return memoizedRoutes(router);
 }

@@ -114,6 +114,7 @@ export function restRoutes({ bridge, credentials, publicUrl, bodyLimit, cors }: 
         const result = await bridge.execute(op, schemaRequest(op, values, REST_RULES));
         ctx.state.result = result.result;
         ctx.state.failReason = (result as { failReason?: string }).failReason;
+        ctx.type = 'application/json';
         ctx.body = jsonAnswer(op, result);
       },
     };

@@ -1,19 +1,23 @@
 import { EntityDecoder } from '@nodable/entities';
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import {
   codePointName,
   isXmlCodePoint,
+  operationNames,
   operations,
   schemaRequest,
   soapReturn,
   xmlSafe,
+  xmlText,
   type OperationName,
-  type RawRequest,
   type Result,
-  type WireRules,
 } from '../../contract/index.js';
 import type { UsernameToken } from '../security/credentials.js';
 import { Refusal, type FaultCode } from './refusals.js';
+import { readCommonEnvelope } from './soap-fast-reader.js';
+import { SOAP_RULES, SOAP11_NS, SOAP12_NS, WSSE_NS, XSI_NS, type SoapCall, type SoapReading } from './soap-names.js';
+
+export { SOAP11_NS, SOAP12_NS, WSSE_NS, type SoapCall, type SoapReading } from './soap-names.js';
 
 /**
  * Reading and writing SOAP 1.1 envelopes for the MCC operations, with fast-xml-parser. The reader
@@ -21,16 +25,7 @@ import { Refusal, type FaultCode } from './refusals.js';
  * and strict where safety needs it (no DTD, well-formed XML only, SOAP 1.1 envelope only).
  */
 
-export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
-export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
-const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
-
-/** SOAP validates against its XSD: a non-xs:int or a repeated single element breaks it. */
-const SOAP_RULES: WireRules = { ints: 'refuse', repeats: 'refuse', name: (field) => `element ${field}` };
-
 const clientFault = (message: string) => new Refusal('bad_request', message);
-
-export const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 
 type Node = Record<string, unknown>;
 
@@ -88,14 +83,6 @@ function leafText(name: string, value: Node | string, scopes: Node[]): string | 
   return typeof text === 'string' ? text : '';
 }
 
-/** What the reader needs to know of this server. */
-export interface SoapReading {
-  /** The WSDL's targetNamespace: the operation element must be in it. */
-  readonly targetNamespace: string;
-  /** WS-Security is configured: a wsse:Security header is processed, so it may say mustUnderstand. */
-  readonly wsSecurity: boolean;
-}
-
 const CHARACTER_REFERENCE = /&#(x[0-9a-fA-F]+|[0-9]+);/g;
 
 /**
@@ -144,12 +131,6 @@ function refuseNotUnderstood(header: Node | string | undefined, scopes: Node[], 
   }
 }
 
-export interface SoapCall {
-  op: OperationName;
-  request: RawRequest<OperationName>;
-  /** The WS-Security UsernameToken of the soap:Header, when there is one. */
-  usernameToken?: UsernameToken | undefined;
-}
 
 /** soap:Header/wsse:Security/wsse:UsernameToken, read by local names (prefixes vary by toolkit). */
 function usernameTokenOf(header: Node | string | undefined, scopes: Node[]): UsernameToken | undefined {
@@ -174,8 +155,17 @@ function usernameTokenOf(header: Node | string | undefined, scopes: Node[]): Use
   };
 }
 
-/** Read a SOAP 1.1 request into an operation name and its schema-checked fields, or throw the Refusal its Fault says. */
+/**
+ * Read a SOAP 1.1 request into an operation name and its schema-checked fields, or throw the
+ * Refusal its Fault says. The envelopes real clients send take the one-pass reader compiled from
+ * the contract; it declines whatever is outside its small grammar, which the full reader then reads.
+ */
 export function readSoapRequest(xml: string, reading: SoapReading): SoapCall {
+  return readCommonEnvelope(xml, reading) ?? readAnyEnvelope(xml, reading);
+}
+
+/** The full reader: any well-formed envelope, with fast-xml-parser. */
+export function readAnyEnvelope(xml: string, reading: SoapReading): SoapCall {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw clientFault('DTDs and entity declarations are not allowed in SOAP messages');
   refuseNonXmlReferences(xml);
   let doc: Node;
@@ -224,27 +214,29 @@ export function readSoapRequest(xml: string, reading: SoapReading): SoapCall {
   return { op: op as OperationName, request, usernameToken: usernameTokenOf(headers[0]?.[1], [root]) };
 }
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  processEntities: true,
-  suppressEmptyNode: false,
-  format: false,
-});
+const ENVELOPE_HEAD = `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP11_NS}"><soap:Body>`;
+const ENVELOPE_TAIL = '</soap:Body></soap:Envelope>';
 
-/** `<soap:Envelope>` around `{op}Response/return`, fields in the order of the result type (JAXB propOrder). */
-export function writeSoapResponse<Op extends OperationName>(op: Op, result: Result<Op>, targetNamespace: string): string {
-  return envelope({ [`ns2:${operations[op].soap}Response`]: { '@_xmlns:ns2': targetNamespace, return: soapReturn(op, result) } });
+/**
+ * `<soap:Envelope>` around `{op}Response/return`, fields in the order of the result type (JAXB
+ * propOrder): the text around the fields is fixed per operation and namespace, written once.
+ */
+export function soapResponseWriter(targetNamespace: string): <Op extends OperationName>(op: Op, result: Result<Op>) => string {
+  const frames = Object.fromEntries(
+    operationNames.map((op) => {
+      const element = `ns2:${operations[op].soap}Response`;
+      return [op, [`${ENVELOPE_HEAD}<${element} xmlns:ns2="${xmlText(targetNamespace)}"><return>`, `</return></${element}>${ENVELOPE_TAIL}`]];
+    }),
+  ) as Record<OperationName, [string, string]>;
+  return (op, result) => {
+    const [head, tail] = frames[op];
+    return head + soapReturn(op, result) + tail;
+  };
 }
 
 export function writeSoapFault(code: FaultCode, message: string): string {
   // WS-Security failures have their own fault code (WSS 1.1 §12).
-  const faultcode = code === 'FailedAuthentication' ? { '#text': 'wsse:FailedAuthentication', '@_xmlns:wsse': WSSE_NS } : `soap:${code}`;
+  const faultcode = code === 'FailedAuthentication' ? `<faultcode xmlns:wsse="${WSSE_NS}">wsse:FailedAuthentication</faultcode>` : `<faultcode>soap:${code}</faultcode>`;
   // A message may quote what the client sent; it must stay readable XML whatever that was.
-  return envelope({ 'soap:Fault': { faultcode, faultstring: xmlSafe(message) } });
-}
-
-/** CR is written `&#13;`: a literal one would reach readers as LF (XML end-of-line normalisation). */
-function envelope(body: Record<string, unknown>): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build({ 'soap:Envelope': { '@_xmlns:soap': SOAP11_NS, 'soap:Body': body } }).replaceAll('\r', '&#13;')}`;
+  return `${ENVELOPE_HEAD}<soap:Fault>${faultcode}<faultstring>${xmlText(xmlSafe(message))}</faultstring></soap:Fault>${ENVELOPE_TAIL}`;
 }

@@ -5,7 +5,7 @@ import type { Credentials } from '../security/credentials.js';
 import { soapDialect, wsdlDialect } from './dialects.js';
 import { Refusal } from './refusals.js';
 import type { MccRoute, MccState } from './route.js';
-import { readSoapRequest, writeSoapResponse, type SoapReading } from './soap-envelope.js';
+import { readSoapRequest, soapResponseWriter, type SoapReading } from './soap-envelope.js';
 import { baseUrl, SOAP_PATH } from './urls.js';
 import { renderWsdl } from './wsdl.js';
 
@@ -18,26 +18,27 @@ export interface SoapFaceOptions {
 }
 
 const XML = 'text/xml; charset=utf-8';
+const SOAP12_TYPE = /application\/soap\+xml/i;
+const XML_TYPE = /^(text|application)\/xml\b/i;
+/** A SOAPAction without its quotes (a regex replace with a `$1` pattern cost a tenth of a request). */
+const unquoted = (action: string) => (action.length >= 2 && action.startsWith('"') && action.endsWith('"') ? action.slice(1, -1) : action);
 
 /** Read the envelope (body, content type, XML, SOAPAction) into `state.soapCall`. */
 function readEnvelope(bodyLimit: number, reading: SoapReading): Middleware<MccState> {
   return async function readEnvelope(ctx, next) {
     const xml = await readText(ctx, bodyLimit);
     const type = ctx.get('content-type');
-    if (/application\/soap\+xml/i.test(type)) {
+    if (SOAP12_TYPE.test(type)) {
       throw new Refusal('version_mismatch', 'SOAP 1.2 (application/soap+xml) is not supported here: send SOAP 1.1 as text/xml');
     }
     // SOAP 1.1 is text/xml; application/xml is tolerated, anything else is not a SOAP message.
-    if (type && !/^(text|application)\/xml\b/i.test(type)) {
+    if (type && !XML_TYPE.test(type)) {
       throw new Refusal('unsupported_media_type', `SOAP 1.1 messages are text/xml, not ${type.split(';')[0]?.slice(0, 60)}`);
     }
     const call = readSoapRequest(xml, reading);
     ctx.state.operation = call.op;
     // Our WSDL declares soapAction="": an action naming another operation is a client mistake.
-    const action = ctx
-      .get('soapaction')
-      .trim()
-      .replace(/^"(.*)"$/, '$1');
+    const action = unquoted(ctx.get('soapaction').trim());
     if (action !== '' && action !== call.op && ![`/${call.op}`, `#${call.op}`, `:${call.op}`].some((end) => action.endsWith(end))) {
       throw new Refusal('bad_request', `The SOAPAction "${action.slice(0, 80)}" does not match the operation ${call.op}`);
     }
@@ -59,6 +60,7 @@ export function soapRoutes({ bridge, targetNamespace, credentials, publicUrl, bo
     }
     return wsdl;
   };
+  const writeSoapResponse = soapResponseWriter(targetNamespace);
 
   return [
     {
@@ -93,7 +95,7 @@ export function soapRoutes({ bridge, targetNamespace, credentials, publicUrl, bo
         ctx.state.result = result.result;
         ctx.state.failReason = (result as { failReason?: string }).failReason;
         ctx.type = XML;
-        ctx.body = writeSoapResponse(op, result, targetNamespace);
+        ctx.body = writeSoapResponse(op, result);
       },
     },
   ];
