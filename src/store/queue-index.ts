@@ -23,9 +23,19 @@ export interface QueuedRow {
 
 const queueKey = (channelId: number, serviceCode: string) => `${channelId}\u0000${serviceCode}`;
 
-/** First index whose value is greater than `seq` (so: how many are ≤ seq). */
-function upperBound(list: readonly number[], seq: number): number {
-  let lo = 0;
+/**
+ * One service's queue: the seqs sorted in `items[start…]`. The head leaves most (routing takes it)
+ * and sometimes comes back (sent to the head): both move `start`, not the array (a 50,000-long
+ * array is a large object, which V8 cannot trim from the front: shift() would copy it).
+ */
+interface Queue {
+  items: number[];
+  start: number;
+}
+
+/** First index (from `start`) whose value is greater than `seq`. */
+function upperBound(list: readonly number[], seq: number, start: number): number {
+  let lo = start;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
@@ -36,7 +46,7 @@ function upperBound(list: readonly number[], seq: number): number {
 }
 
 export class QueueIndex {
-  private readonly queues = new Map<string, number[]>();
+  private readonly queues = new Map<string, Queue>();
   private readonly places = new Map<string, Place>();
   /** What to restore, newest last: [session id, its place before the change]. */
   private readonly undoLog: Array<[string, Place | undefined]> = [];
@@ -48,13 +58,14 @@ export class QueueIndex {
 
   /** 1-based place among the QUEUED sessions of its service (0 if it is not queued). */
   position(channelId: number, serviceCode: string, seq: number): number {
-    const list = this.queues.get(queueKey(channelId, serviceCode));
-    return list ? upperBound(list, seq) : 0;
+    const q = this.queues.get(queueKey(channelId, serviceCode));
+    return q ? upperBound(q.items, seq, q.start) - q.start : 0;
   }
 
   /** How many sessions wait on a service. */
   length(channelId: number, serviceCode: string): number {
-    return this.queues.get(queueKey(channelId, serviceCode))?.length ?? 0;
+    const q = this.queues.get(queueKey(channelId, serviceCode));
+    return q ? q.items.length - q.start : 0;
   }
 
   /** A session was written: it is in its service's queue exactly when it is QUEUED. */
@@ -87,18 +98,26 @@ export class QueueIndex {
   private put(id: string, place: Place | undefined): void {
     const old = this.places.get(id);
     if (old) {
-      const list = this.queues.get(old.queue) as number[];
+      const q = this.queues.get(old.queue) as Queue;
       // Seqs are unique per queue (one counter hands them out): the one just below the bound is this one.
-      list.splice(upperBound(list, old.seq) - 1, 1);
-      if (list.length === 0) this.queues.delete(old.queue);
+      const at = upperBound(q.items, old.seq, q.start) - 1;
+      if (at === q.start) q.start++;
+      else q.items.splice(at, 1);
+      if (q.start === q.items.length) this.queues.delete(old.queue);
+      else if (q.start > 1024 && q.start * 2 > q.items.length) {
+        // Mostly spent: copy what is left, once (amortised O(1) per session that left).
+        q.items = q.items.slice(q.start);
+        q.start = 0;
+      }
       this.places.delete(id);
     }
     if (!place) return;
-    let list = this.queues.get(place.queue);
-    if (!list) this.queues.set(place.queue, (list = []));
-    const at = upperBound(list, place.seq);
-    if (at === list.length) list.push(place.seq);
-    else list.splice(at, 0, place.seq);
+    let q = this.queues.get(place.queue);
+    if (!q) this.queues.set(place.queue, (q = { items: [], start: 0 }));
+    const at = upperBound(q.items, place.seq, q.start);
+    if (at === q.items.length) q.items.push(place.seq);
+    else if (at === q.start && q.start > 0) q.items[--q.start] = place.seq;
+    else q.items.splice(at, 0, place.seq);
     this.places.set(id, place);
   }
 }
