@@ -8,7 +8,7 @@ import type { QueueIndex } from './queue-index.js';
 import { ReadingTx, ReadModel, WritingTx } from './read-model.js';
 import type { Dialect, Driver, Row } from './sql.js';
 import { OutageWatch } from './outage.js';
-import { errorCode, StoreError, type SessionRecord, type Store, type StoreOptions, type Tx } from './store.js';
+import { errorCode, StoreError, type Store, type StoreOptions, type Tx } from './store.js';
 
 interface Pending {
   fn: (tx: Tx) => Promise<unknown>;
@@ -186,7 +186,6 @@ export class SqliteStore implements Store {
       return fail(e);
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    const written: SessionRecord[] = [];
     const batchMark = queues?.mark() ?? 0;
     for (const item of items) {
       const mark = queues?.mark() ?? 0;
@@ -195,7 +194,6 @@ export class SqliteStore implements Store {
         const tx = new WritingTx(this.driver, this.dialect, this.model, queues);
         const value = await item.fn(tx);
         this.exec('RELEASE tx');
-        written.push(...tx.written);
         outcomes.push({ ok: true, value });
       } catch (error) {
         queues?.undo(mark);
@@ -216,7 +214,6 @@ export class SqliteStore implements Store {
       return fail(e);
     }
     queues?.keep();
-    this.model.committed(written);
     try {
       await this.syncWal();
       this.checkFile(); // removed while it committed: on disk, but not where the next start looks
