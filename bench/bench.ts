@@ -92,7 +92,9 @@ const queueServer = (queued: number) => async () => {
   // The agent took the first `capacity` sessions at once; q-<capacity> heads the queue.
   await check(`the agent at sign-in (given ${capacity} sessions; one routing pass offers up to 64)`, q.checkSession(`q-${capacity - 1}`)(s.url), q.ASSIGNED);
   await check('the queue after sign-in', q.checkSession(`q-${capacity}`)(s.url), q.at(1));
-  console.log(`(a bridge with ${queued.toLocaleString('en-US')} sessions put in the queue, the first ${capacity} now the agent's: ready in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  console.log(
+    `(a bridge with ${queued.toLocaleString('en-US')} sessions put in the queue, the first ${capacity} now the agent's: ready in ${((Date.now() - t) / 1000).toFixed(1)} s)`,
+  );
   return [s];
 };
 
@@ -103,7 +105,8 @@ const onPostgres = ['bridge startSession, PostgreSQL', 'startSession, 2 bridges 
 const ownPostgres = !process.env.MCC_BENCH_DATABASE_URL;
 const postgresUrl = process.env.MCC_BENCH_DATABASE_URL ?? (onPostgres.some(selected) ? startThrowawayPostgres() : undefined);
 if (postgresUrl) process.env.MCC_BENCH_DATABASE_URL = postgresUrl;
-const postgresSkip = !postgresUrl && onPostgres.some(selected) ? 'PostgreSQL targets: skipped, no PostgreSQL to start (or set MCC_BENCH_DATABASE_URL)' : undefined;
+const postgresSkip =
+  !postgresUrl && onPostgres.some(selected) ? 'PostgreSQL targets: skipped, no PostgreSQL to start (or set MCC_BENCH_DATABASE_URL)' : undefined;
 const one = (kind: string) => async () => [await startServer(kind, pin)];
 
 /** The bridge's MCC targets, measured alone and again with webhook subscribers. */
@@ -115,7 +118,10 @@ const withSubscriber: Array<[string, (base: string) => Request, RegExp]> = [
 
 /** A webhook receiver, on the load generator's core (it is the subscriber's machine, not the bridge's). */
 async function startReceiver(delayMs: number): Promise<Server> {
-  const child = fork(join(here, 'servers.js'), ['receiver'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, MCC_BENCH_RECEIVER_DELAY_MS: String(delayMs) } });
+  const child = fork(join(here, 'servers.js'), ['receiver'], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, MCC_BENCH_RECEIVER_DELAY_MS: String(delayMs) },
+  });
   adopt(child);
   const { url } = await new Promise<{ url: string }>((ok) => child.once('message', ok));
   return { child, url };
@@ -227,10 +233,11 @@ function judge(): Row[] {
   };
   /** The MCC targets; with a subscriber (issue 15) each must still hold within 10%. */
   const mcc = (name: string, slack = 1): Judgement[] => {
+    const at = (goal: number) => Math.round(goal * slack * 100) / 100;
     const of = name.replace(/, a (slow )?webhook subscriber$/, '');
-    if (of === 'bridge REST checkSession') return ratio(name, 'Koa (anchor)', 'Koa', 0.6 * slack);
-    if (of === 'bridge startSession, SQLite') return ratio(name, 'node:http (anchor)', 'node:http', 0.3 * slack);
-    return [...ratio(name, 'node-soap (anchor)', 'node-soap', 1.6 * slack), ...ratio(name, 'JAX-WS RI (anchor)', 'JAX-WS RI', 1.3 * slack)];
+    if (of === 'bridge REST checkSession') return ratio(name, 'Koa (anchor)', 'Koa', at(0.6));
+    if (of === 'bridge startSession, SQLite') return ratio(name, 'node:http (anchor)', 'node:http', at(0.3));
+    return [...ratio(name, 'node-soap (anchor)', 'node-soap', at(1.6)), ...ratio(name, 'JAX-WS RI (anchor)', 'JAX-WS RI', at(1.3))];
   };
   const targets: Record<string, Judgement[]> = {
     ...Object.fromEntries(withSubscriber.map(([name]) => [name, mcc(name)])),
@@ -318,7 +325,14 @@ async function memory(): Promise<{ row: Row; rssMiB: number }> {
   // RSS swings by ±15 MiB with when V8 last collected; after a full collection it is what is retained.
   const rssMiB = rssAfterGc / 1048576;
   console.log(`RSS with 100k live sessions: ${rssMiB.toFixed(0)} MiB (${(rss / 1048576).toFixed(0)} MiB before the collection)`);
-  return { row: { name: 'RSS with 100k live sessions', note: `${rssMiB.toFixed(0)} MiB`, judgements: [{ label: 'RSS', value: rssMiB, unit: 'MiB', op: '<', target: 150 }] }, rssMiB };
+  return {
+    row: {
+      name: 'RSS with 100k live sessions',
+      note: `${rssMiB.toFixed(0)} MiB`,
+      judgements: [{ label: 'RSS', value: rssMiB, unit: 'MiB', op: '<', target: 150 }],
+    },
+    rssMiB,
+  };
 }
 
 /** p50 of one request sent one after another (latency, not throughput), in ms with µs resolution. */

@@ -59,7 +59,17 @@ export async function buildJaxws(sourceDir: string, cacheDir: string): Promise<J
 
 /** Start the anchor (on `core` when pinning); resolves once it listens. */
 export function startJaxws(classpath: string, core: number | undefined): Promise<{ child: ChildProcess; url: string }> {
-  const java = ['java', '-Dsun.net.httpserver.nodelay=true', '-cp', classpath, 'MccAnchor', CHECK_RESULT.result, CHECK_RESULT.sessionId, CHECK_RESULT.status, CHECK_RESULT.customMessage];
+  const java = [
+    'java',
+    '-Dsun.net.httpserver.nodelay=true',
+    '-cp',
+    classpath,
+    'MccAnchor',
+    CHECK_RESULT.result,
+    CHECK_RESULT.sessionId,
+    CHECK_RESULT.status,
+    CHECK_RESULT.customMessage,
+  ];
   const [file, ...args] = core === undefined ? java : ['taskset', '-c', String(core), ...java];
   // stderr: the RI's start-up warnings (SAAJ factory lookup, no gmbal monitoring) are expected and not shown.
   const child = spawn(file as string, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -25,7 +25,8 @@ export interface Row {
 export const passes = (j: Judgement) => (j.op === '≥' ? j.value >= j.target : j.op === '≤' ? j.value <= j.target : j.value < j.target);
 const number = (v: number, unit: Judgement['unit']) => (unit === '×' ? v.toFixed(2) : unit === 'ms' ? String(Math.round(v * 1000) / 1000) : v.toFixed(0));
 const show = (j: Judgement) => (j.unit === '×' ? `${number(j.value, j.unit)}${j.label}` : `${j.label} ${number(j.value, j.unit)} ${j.unit}`);
-const verdict = (j: Judgement) => `${passes(j) ? 'PASS' : 'BELOW'} (${j.unit === '×' ? `≥ ${j.target}${j.label}` : `${j.label} ${j.op} ${j.target} ${j.unit}`})`;
+const verdict = (j: Judgement) =>
+  `${passes(j) ? 'PASS' : 'BELOW'} (${j.unit === '×' ? `≥ ${j.target}${j.label}` : `${j.label} ${j.op} ${j.target} ${j.unit}`})`;
 
 export const machine = () => `${cpus().length} cores, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`;
 
@@ -40,12 +41,7 @@ export function verdictLines(rows: readonly Row[]): string[] {
 
 /** Every row as markdown: target, req/s, p50, p99, ratio, verdict; the machine above it. */
 export function markdown(rows: readonly Row[], header: string): string {
-  const lines = [
-    `${header}.`,
-    '',
-    '| target | req/s | p50 | p99 | ratio | verdict |',
-    '| --- | ---: | ---: | ---: | --- | --- |',
-  ];
+  const lines = [`${header}.`, '', '| target | req/s | p50 | p99 | ratio | verdict |', '| --- | ---: | ---: | ---: | --- | --- |'];
   for (const r of rows) {
     const m = r.measured;
     const ratios = r.judgements.filter((j) => j.unit === '×').map(show);

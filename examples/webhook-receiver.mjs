@@ -7,7 +7,11 @@ const secret = process.env.WEBHOOK_SECRET ?? '';
 const TOLERANCE_SECONDS = 300; // older signatures are refused: a captured delivery cannot be replayed
 
 function verified(header, body) {
-  const parts = Object.fromEntries(String(header ?? '').split(',').map((p) => p.split('=', 2)));
+  const parts = Object.fromEntries(
+    String(header ?? '')
+      .split(',')
+      .map((p) => p.split('=', 2)),
+  );
   const t = Number(parts.t);
   if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > TOLERANCE_SECONDS || !parts.v1) return false;
   const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();

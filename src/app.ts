@@ -36,7 +36,8 @@ export function createApp(
 
   app.use(requestScope(logger, metrics));
   app.use(opsRoutes({ backend, metrics, config, security, logger }));
-  if (operator && config.admin.enabled) app.use(adminFace({ view: operator, backend: backend.kind, protect: adminProtected(config), security, logger, closing }));
+  if (operator && config.admin.enabled)
+    app.use(adminFace({ view: operator, backend: backend.kind, protect: adminProtected(config), security, logger, closing }));
   app.use(
     mccFace({
       bridge: new MccBridge(backend),

@@ -33,7 +33,18 @@ const unstamped = (line: string) => {
   return line.replace(STAMP, '"timestamp":"…"');
 };
 
-const ODD = ['', 'plain', '/mc/cxf/rest/json/checkSession', '/a"b\\c', '/tab\tnew\nline\r', '/ctl\u0001\u001f', '/😀/\uD800/\uDC00', '/\u2028\u2029', 'key:ops', 'ünï'];
+const ODD = [
+  '',
+  'plain',
+  '/mc/cxf/rest/json/checkSession',
+  '/a"b\\c',
+  '/tab\tnew\nline\r',
+  '/ctl\u0001\u001f',
+  '/😀/\uD800/\uDC00',
+  '/\u2028\u2029',
+  'key:ops',
+  'ünï',
+];
 
 describe('the access line', () => {
   it('is the bytes the general chain writes for the same fields', async () => {

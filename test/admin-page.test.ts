@@ -112,7 +112,10 @@ describe('the operator page /admin in headless Chromium', function () {
       steps.map((s) => s.replace(/^.*? (?=[a-z]+( ·|$))/, '')),
       ['created', 'offered · alice', 'assigned · alice'],
     );
-    assert.ok(steps.every((s) => /\d{1,2}:\d{2}:\d{2}/.test(s)), `each step has its time: ${steps.join(' | ')}`);
+    assert.ok(
+      steps.every((s) => /\d{1,2}:\d{2}:\d{2}/.test(s)),
+      `each step has its time: ${steps.join(' | ')}`,
+    );
     await page.screenshot({ path: artifact('admin-history.png'), fullPage: true });
 
     for (const id of ['web-7', 'web-8', 'web-9']) assert.equal((await mcc(b, 'closeSession', { sessionId: id })).result, 'SUCCESS');

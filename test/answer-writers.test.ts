@@ -78,6 +78,11 @@ describe('compiled answer writers', () => {
 
   it('writes what JSON.parse reads back as the declared fields', () => {
     const result = { result: 'SUCCESS', sessionId: 'a"\\\u2028😀', status: 'QUEUED', customMessage: 'x', extra: 1 } as Result<'checkSessionState'>;
-    assert.deepEqual(JSON.parse(jsonAnswer('checkSessionState', result)), { result: 'SUCCESS', sessionId: 'a"\\\u2028😀', status: 'QUEUED', customMessage: 'x' });
+    assert.deepEqual(JSON.parse(jsonAnswer('checkSessionState', result)), {
+      result: 'SUCCESS',
+      sessionId: 'a"\\\u2028😀',
+      status: 'QUEUED',
+      customMessage: 'x',
+    });
   });
 });

@@ -114,7 +114,10 @@ describe('Genesys GWS exact delivery on the CometD WebSocket, and to a client fa
       await pause(1000); // further connects bring no copy
       const ofChat = d.notes.filter((m) => m.channel === '/v2/me/chats').map((m) => m.data.chat.state);
       assert.deepEqual(ofChat, ['Invited', 'Chatting']);
-      assert.equal(d.count((m) => m.channel === '/v2/me/interactions' && m.data.interaction.id === 'ws-once'), 2);
+      assert.equal(
+        d.count((m) => m.channel === '/v2/me/interactions' && m.data.interaction.id === 'ws-once'),
+        2,
+      );
       // StartContactCenterSession and Ready: a device state each, or one when the login's is read after
       // Ready (the face reports the state as it is); never the same state twice.
       const devices = d.notes.filter((m) => m.channel === '/v2/me/devices').map((m) => JSON.stringify(m.data));

@@ -69,7 +69,9 @@ describe('session events (SSE)', function () {
     const stream = openStream(events(b.url, 'channelId=1003&serviceid=CHAT'), auth);
     assert.equal((await stream.opened).status, 200);
     const started = await fetch(`${b.url}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=SALES`, { headers: auth });
-    const chat = (await (await fetch(`${b.url}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT`, { headers: auth })).json()) as { sessionId: string };
+    const chat = (await (await fetch(`${b.url}/mc/cxf/rest/json/startSession?channelId=1003&serviceid=CHAT`, { headers: auth })).json()) as {
+      sessionId: string;
+    };
     assert.equal(started.status, 200);
     await until('the CHAT session only', () => stream.events.length === 1);
     await new Promise((r) => setTimeout(r, 200));

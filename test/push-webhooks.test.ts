@@ -15,7 +15,11 @@ const SECRET = 'a-test-secret-of-enough-length';
 const embedded = { channels: [{ id: 1003, license: 1_000_000, services: [{ code: 'CHAT' }] }] };
 const storeConfig = async (kind: StoreKind) =>
   kind === 'sqlite' ? { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-push-')) } : { kind: 'postgres', url: await freshDatabase() };
-const pushConfig = (url: string) => ({ webhooks: [{ name: 'receiver', url, secret: SECRET }], retry: { initialSeconds: 0.05, maxSeconds: 0.3 }, timeoutSeconds: 2 });
+const pushConfig = (url: string) => ({
+  webhooks: [{ name: 'receiver', url, secret: SECRET }],
+  retry: { initialSeconds: 0.05, maxSeconds: 0.3 },
+  timeoutSeconds: 2,
+});
 
 /** A session through NEW → QUEUED → CLOSED on one bridge; false if a call failed (a killed bridge). */
 async function lifecycle(on: BridgeProcess, id: string): Promise<boolean> {
@@ -52,7 +56,11 @@ for (const kind of storeKinds) {
       assert.equal(typeof first?.customMessage, 'string');
       // The receiver refuses what is not signed with the secret: arrivals above are verified ones.
       const body = JSON.stringify({ seq: 1 });
-      const forged = await fetch(receiver.url, { method: 'POST', body, headers: { 'MCC-Signature': signature('another-secret-entirely', body, Math.floor(Date.now() / 1000)) } });
+      const forged = await fetch(receiver.url, {
+        method: 'POST',
+        body,
+        headers: { 'MCC-Signature': signature('another-secret-entirely', body, Math.floor(Date.now() / 1000)) },
+      });
       assert.equal(forged.status, 401);
     });
 
@@ -66,7 +74,10 @@ for (const kind of storeKinds) {
       await new Promise((r) => setTimeout(r, 1000)); // several failed attempts each
       assert.equal(receiver.received.length, 0);
       await receiver.start();
-      await until('15 deliveries', () => bySession((receiver as Receiver).received).size === 5 && [...bySession((receiver as Receiver).received).values()].every((s) => s.length === 3));
+      await until(
+        '15 deliveries',
+        () => bySession((receiver as Receiver).received).size === 5 && [...bySession((receiver as Receiver).received).values()].every((s) => s.length === 3),
+      );
       for (const id of ids) assert.deepEqual(bySession(receiver.received).get(id), FULL, id);
     });
 

@@ -55,7 +55,11 @@ describe('read model coverage', () => {
     const methods = Object.getOwnPropertyNames(SqlTx.prototype).filter((m) => m !== 'constructor');
     const unclassified = methods.filter((m) => !UNCACHED_METHODS.has(m) && !Object.hasOwn(WritingTx.prototype, m));
     assert.deepEqual(unclassified, [], 'a write the read model does not hear of would leave its caches stale');
-    assert.deepEqual([...UNCACHED_METHODS].filter((m) => !methods.includes(m)), [], 'names that are no SqlTx method');
+    assert.deepEqual(
+      [...UNCACHED_METHODS].filter((m) => !methods.includes(m)),
+      [],
+      'names that are no SqlTx method',
+    );
   });
 });
 
@@ -66,7 +70,10 @@ describe('queue index', () => {
     q.record(row('a', 1));
     q.record(row('b', 2));
     q.record(row('c', 3));
-    assert.deepEqual([1, 2, 3].map((seq) => q.position(1, 'CHAT', seq)), [1, 2, 3]);
+    assert.deepEqual(
+      [1, 2, 3].map((seq) => q.position(1, 'CHAT', seq)),
+      [1, 2, 3],
+    );
     const mark = q.mark();
     q.record(row('b', 2, 'BOOKED'));
     q.record(row('d', -1)); // sent back to the head
@@ -162,9 +169,6 @@ describe('SQLite read model', () => {
     const { model, file } = await both(store, e, ids);
     assert.deepEqual(file, expected);
     assert.deepEqual(model, expected);
-    assert.deepEqual(
-      await Promise.all(ids.slice(0, 5).map(async (id) => value(await e.getInteraction(id)).data)),
-      ['n0', 'n1', 'n2', 'n3', 'n4'],
-    );
+    assert.deepEqual(await Promise.all(ids.slice(0, 5).map(async (id) => value(await e.getInteraction(id)).data)), ['n0', 'n1', 'n2', 'n3', 'n4']);
   });
 });

@@ -106,7 +106,8 @@ function envelopeFor(random: () => number): string {
   const opDeclAt = chance(0.95) ? pick(['envelope', 'body', 'call', 'call']) : 'nowhere';
   const xsiAt = chance(0.9) ? pick(['envelope', 'field']) : pick(['nowhere', 'wrong']);
   const q = (prefix: string, local: string) => (prefix ? `${prefix}:${local}` : local);
-  const decl = (prefix: string, uri: string) => `${ws() || ' '}${prefix ? `xmlns:${prefix}` : 'xmlns'}${pick(['=', ' = '])}${pick(['"', "'"]) === '"' ? `"${uri}"` : `'${uri}'`}`;
+  const decl = (prefix: string, uri: string) =>
+    `${ws() || ' '}${prefix ? `xmlns:${prefix}` : 'xmlns'}${pick(['=', ' = '])}${pick(['"', "'"]) === '"' ? `"${uri}"` : `'${uri}'`}`;
   const opDecl = decl(opPrefix, opNs);
   const envAttrs = `${decl(envPrefix, envNs)}${opDeclAt === 'envelope' ? opDecl : ''}${xsiAt === 'envelope' ? decl('xsi', XSI) : ''}${chance(0.05) ? ` ${q(envPrefix, 'encodingStyle')}="x"` : ''}`;
 
@@ -135,13 +136,17 @@ function envelopeFor(random: () => number): string {
   const callName = q(opPrefix, chance(0.95) ? def.soap : pick(['noSuchOperation', 'checksessionstate']));
   const callDecl = opDeclAt === 'call' ? opDecl : '';
   const call =
-    children.length === 0 && chance(0.5) ? `<${callName}${callDecl}/>` : `<${callName}${callDecl}>${children.map((c) => ws() + c).join('')}${ws()}</${callName}>`;
-  const header = chance(0.6) ? '' : pick([
-    `<${q(envPrefix, 'Header')}/>`,
-    `<${q(envPrefix, 'Header')}>${ws()}</${q(envPrefix, 'Header')}>`,
-    `<${q(envPrefix, 'Header')}><wsse:Security xmlns:wsse="${WSSE}"><wsse:UsernameToken><wsse:Username>u</wsse:Username><wsse:Password>p</wsse:Password></wsse:UsernameToken></wsse:Security></${q(envPrefix, 'Header')}>`,
-    `<${q(envPrefix, 'Header')}><x:Block xmlns:x="urn:x" ${q(envPrefix, 'mustUnderstand')}="1"/></${q(envPrefix, 'Header')}>`,
-  ]);
+    children.length === 0 && chance(0.5)
+      ? `<${callName}${callDecl}/>`
+      : `<${callName}${callDecl}>${children.map((c) => ws() + c).join('')}${ws()}</${callName}>`;
+  const header = chance(0.6)
+    ? ''
+    : pick([
+        `<${q(envPrefix, 'Header')}/>`,
+        `<${q(envPrefix, 'Header')}>${ws()}</${q(envPrefix, 'Header')}>`,
+        `<${q(envPrefix, 'Header')}><wsse:Security xmlns:wsse="${WSSE}"><wsse:UsernameToken><wsse:Username>u</wsse:Username><wsse:Password>p</wsse:Password></wsse:UsernameToken></wsse:Security></${q(envPrefix, 'Header')}>`,
+        `<${q(envPrefix, 'Header')}><x:Block xmlns:x="urn:x" ${q(envPrefix, 'mustUnderstand')}="1"/></${q(envPrefix, 'Header')}>`,
+      ]);
   const bodyName = q(envPrefix, 'Body');
   const bodyDecl = opDeclAt === 'body' ? opDecl : '';
   const body = `<${bodyName}${bodyDecl}>${ws()}${call}${ws()}${chance(0.03) ? call : ''}</${bodyName}>`;
@@ -184,7 +189,11 @@ describe('the one-pass SOAP reader', () => {
         if ('call' in fast && fast.call === undefined) continue;
         accepted++;
         if ('error' in fast) refused++;
-        assert.deepEqual(fast, outcome(() => readAnyEnvelope(xml, reading)), `for ${JSON.stringify(xml)}`);
+        assert.deepEqual(
+          fast,
+          outcome(() => readAnyEnvelope(xml, reading)),
+          `for ${JSON.stringify(xml)}`,
+        );
       }
     }
     // The generator must reach both sides: envelopes the fast reader reads, and ones it refuses (schema).

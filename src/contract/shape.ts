@@ -88,9 +88,10 @@ function jsonWriter(op: OperationName): (values: Values) => string {
 }
 
 const jsonWriters = Object.fromEntries(operationNames.map((op) => [op, jsonWriter(op)])) as Record<OperationName, (values: Values) => string>;
-const soapWriters = Object.fromEntries(
-  operationNames.map((op) => [op, concatenation(operations[op].result.fields.map(soapField))]),
-) as Record<OperationName, (values: Values) => string>;
+const soapWriters = Object.fromEntries(operationNames.map((op) => [op, concatenation(operations[op].result.fields.map(soapField))])) as Record<
+  OperationName,
+  (values: Values) => string
+>;
 
 /** The REST/JSON answer as its JSON text: fields that do not apply are left out (no nulls); `state` is an object. */
 export function jsonAnswer<Op extends OperationName>(op: Op, result: Result<Op>): string {

@@ -31,7 +31,9 @@ const redactFormat = winston.format((info) => {
 
 /** Every line but the access lines (access-line.ts): redacted, stamped, JSON with sorted keys. */
 const general = winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json());
-const lines = winston.format((info) => (writeAccessLines(info, (one) => general.transform(one as winston.Logform.TransformableInfo)) ? info : general.transform(info)));
+const lines = winston.format((info) =>
+  writeAccessLines(info, (one) => general.transform(one as winston.Logform.TransformableInfo)) ? info : general.transform(info),
+);
 
 export interface LoggerOptions {
   level: string;

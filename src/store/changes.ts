@@ -40,7 +40,13 @@ export class ChangeLog {
     );
     const seq = Number(r?.seq);
     for (const name of subscribers) {
-      await this.d.run('INSERT INTO push_outbox (subscriber, seq, session_id, created_at, next_at) VALUES (?, ?, ?, ?, ?)', [name, seq, c.sessionId, c.at, c.at]);
+      await this.d.run('INSERT INTO push_outbox (subscriber, seq, session_id, created_at, next_at) VALUES (?, ?, ?, ?, ?)', [
+        name,
+        seq,
+        c.sessionId,
+        c.at,
+        c.at,
+      ]);
     }
     return seq;
   }
@@ -48,7 +54,13 @@ export class ChangeLog {
   /** Changes after `afterSeq` of one session, or of a channel (some of its services, or all), oldest first. */
   async after(afterSeq: number, of: { sessionId: string } | { channelId: number; serviceIds: readonly string[] }, limit: number): Promise<SessionChange[]> {
     if ('sessionId' in of) {
-      return (await this.d.all(`SELECT ${changeColumns} FROM session_changes c WHERE c.session_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?`, [of.sessionId, afterSeq, limit])).map(toChange);
+      return (
+        await this.d.all(`SELECT ${changeColumns} FROM session_changes c WHERE c.session_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?`, [
+          of.sessionId,
+          afterSeq,
+          limit,
+        ])
+      ).map(toChange);
     }
     const services = of.serviceIds.length > 0 ? ` AND c.service_code IN (${of.serviceIds.map(() => '?').join(', ')})` : '';
     const rows = await this.d.all(`SELECT ${changeColumns} FROM session_changes c WHERE c.channel_id = ? AND c.seq > ?${services} ORDER BY c.seq LIMIT ?`, [

@@ -16,5 +16,7 @@ export const SQLITE_FILE = 'mcc-bridge.sqlite';
 
 /** The configured store; `log` hears of its outages (the bridge's logger). */
 export function openStore(config: StoreConfig, log?: StoreLog): Store {
-  return config.kind === 'sqlite' ? new SqliteStore(join(config.dataDir, SQLITE_FILE), { log, sessionCache: config.sessionCache }) : new PostgresStore(config.url, { max: config.poolSize, log });
+  return config.kind === 'sqlite'
+    ? new SqliteStore(join(config.dataDir, SQLITE_FILE), { log, sessionCache: config.sessionCache })
+    : new PostgresStore(config.url, { max: config.poolSize, log });
 }

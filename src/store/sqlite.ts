@@ -234,7 +234,10 @@ export class SqliteStore implements Store {
     try {
       await syncData(this.walFd);
     } catch (e) {
-      this.syncFailed = new StoreError('the database files cannot be written', `SQLite: syncing ${this.file}-wal failed: ${(e as Error).message}; restart to recover`);
+      this.syncFailed = new StoreError(
+        'the database files cannot be written',
+        `SQLite: syncing ${this.file}-wal failed: ${(e as Error).message}; restart to recover`,
+      );
       throw this.syncFailed;
     }
   }

@@ -34,7 +34,10 @@ export async function startReceiver(secret: string, port = 0): Promise<Receiver>
     port,
     received,
     async start() {
-      const proc = spawn(process.execPath, [example], { env: { ...process.env, WEBHOOK_SECRET: secret, PORT: String(r.port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(process.execPath, [example], {
+        env: { ...process.env, WEBHOOK_SECRET: secret, PORT: String(r.port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child = proc;
       let buffered = '';
       proc.stdout.on('data', (d: Buffer) => {

@@ -42,21 +42,21 @@ export function createInteraction(e: EngineContext, spec: NewInteraction): Promi
   const noLicense = () => fail('NO_LICENSE', `channel ${spec.channelId} has all ${channel.license} licensed sessions in use`);
   const created = () =>
     e.store.tx(
-    async (tx) => {
-      const service = e.roster.serviceConfig(spec.channelId, spec.serviceCode) ? await tx.getService(spec.channelId, spec.serviceCode) : undefined;
-      const unavailable = !service
-        ? fail('UNKNOWN_SERVICE', `service ${spec.serviceCode} is not configured on channel ${spec.channelId}`)
-        : !service.enabled
-          ? fail('SERVICE_DISABLED', `service ${spec.serviceCode} is not enabled on channel ${spec.channelId}`)
-          : undefined;
-      if (unavailable) return (await tx.activeSessions(spec.channelId)) >= channel.license ? noLicense() : unavailable;
-      if (!(await tx.claimLicense(spec.channelId, channel.license))) return noLicense();
-      const s = newSessionRecord(spec, spec.id ?? randomUUID(), e.now());
-      if (!(await tx.insertSession(s))) throw new Refusal(fail('DUPLICATE_INTERACTION', `session ${s.id} already exists`));
-      return ok(await view(e, tx, s));
-    },
-    { lockless: true },
-  );
+      async (tx) => {
+        const service = e.roster.serviceConfig(spec.channelId, spec.serviceCode) ? await tx.getService(spec.channelId, spec.serviceCode) : undefined;
+        const unavailable = !service
+          ? fail('UNKNOWN_SERVICE', `service ${spec.serviceCode} is not configured on channel ${spec.channelId}`)
+          : !service.enabled
+            ? fail('SERVICE_DISABLED', `service ${spec.serviceCode} is not enabled on channel ${spec.channelId}`)
+            : undefined;
+        if (unavailable) return (await tx.activeSessions(spec.channelId)) >= channel.license ? noLicense() : unavailable;
+        if (!(await tx.claimLicense(spec.channelId, channel.license))) return noLicense();
+        const s = newSessionRecord(spec, spec.id ?? randomUUID(), e.now());
+        if (!(await tx.insertSession(s))) throw new Refusal(fail('DUPLICATE_INTERACTION', `session ${s.id} already exists`));
+        return ok(await view(e, tx, s));
+      },
+      { lockless: true },
+    );
   return storeGuard(() => created().catch((r: unknown) => (r instanceof Refusal ? r.outcome : Promise.reject(r))));
 }
 

@@ -1,7 +1,15 @@
 import type { ServiceState } from '../../contract/index.js';
 import { fail, ok, type Outcome } from '../../reasons/index.js';
 import { storeGuard, type AgentChannelRecord, type SessionRecord, type Tx } from '../../store/index.js';
-import { sessionSteps, sessionSummary, type AgentView, type OperatorSnapshot, type OperatorView, type ServiceView, type SessionHistory } from '../operator-view.js';
+import {
+  sessionSteps,
+  sessionSummary,
+  type AgentView,
+  type OperatorSnapshot,
+  type OperatorView,
+  type ServiceView,
+  type SessionHistory,
+} from '../operator-view.js';
 import type { EmbeddedEngine } from './engine.js';
 
 /** The newest sessions the page lists. */
@@ -27,7 +35,14 @@ export function embeddedOperatorView(engine: Engine): OperatorView {
     snapshot: () =>
       storeGuard(async () => {
         const states = new Map<number, Outcome<Record<string, ServiceState>>>();
-        for (const c of roster.channels) states.set(c.id, await engine.serviceStates(c.id, c.services.map((s) => s.code)));
+        for (const c of roster.channels)
+          states.set(
+            c.id,
+            await engine.serviceStates(
+              c.id,
+              c.services.map((s) => s.code),
+            ),
+          );
         return store.read(async (tx): Promise<Outcome<OperatorSnapshot>> => {
           const channels = [];
           const services: ServiceView[] = [];

@@ -32,7 +32,8 @@ export const adminProtected = (c: { admin: { protect?: boolean | undefined }; se
  * Nothing but this origin: the page's own script and style, its own event stream and fetches; no
  * inline code, no frames, no forms.
  */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const hardened: Middleware<FaceState> = async function hardened(ctx, next) {
   ctx.state.face = 'admin';
@@ -61,7 +62,11 @@ export function adminFace({ view, backend, protect, security, logger, live: live
     hardened,
     answerErrors(jsonDialect, logger),
     ...(protect
-      ? [requireCredentials<FaceState>(security.credentials, security.throttle, { missing: 'credentials are required for the operator page: HTTP Basic or X-API-Key' })]
+      ? [
+          requireCredentials<FaceState>(security.credentials, security.throttle, {
+            missing: 'credentials are required for the operator page: HTTP Basic or X-API-Key',
+          }),
+        ]
       : []),
   ];
 
@@ -87,7 +92,13 @@ export function adminFace({ view, backend, protect, security, logger, live: live
     const fragment = ctx.query.part === 'history';
     if (!found.ok) {
       const status = found.reason === 'UNKNOWN_INTERACTION' ? 404 : 503;
-      return html(ctx, status, fragment ? `<p class="note">${status === 404 ? 'no such session in the store' : 'the store cannot be read now'}</p>` : unavailablePage(backend, found.message, Date.now()));
+      return html(
+        ctx,
+        status,
+        fragment
+          ? `<p class="note">${status === 404 ? 'no such session in the store' : 'the store cannot be read now'}</p>`
+          : unavailablePage(backend, found.message, Date.now()),
+      );
     }
     html(ctx, 200, fragment ? history(found.value) : historyPage(backend, found.value, Date.now()));
   });

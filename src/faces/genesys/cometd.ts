@@ -257,7 +257,7 @@ export class GenesysNotifications {
     client.owedFrom = undefined;
     this.enqueue(client.username, async () => {
       try {
-        for (let from = after; ; ) {
+        for (let from = after; ;) {
           const page = await this.face.engine.agentEvents(client.username, from, PAGE);
           if (!page.ok) return; // the store is down: the live events carry on, the cursor stays
           for (const e of page.value) {
@@ -312,7 +312,12 @@ export class GenesysNotifications {
   }
 
   private authenticate(request: IncomingMessage) {
-    return genesysCaller(this.face, (request as NotificationRequest).mccIp ?? request.socket.remoteAddress ?? '', request.headers.authorization, cookieOf(request));
+    return genesysCaller(
+      this.face,
+      (request as NotificationRequest).mccIp ?? request.socket.remoteAddress ?? '',
+      request.headers.authorization,
+      cookieOf(request),
+    );
   }
 
   /** `acks`: false for a client that does not acknowledge; else where it starts, if its session is known. */

@@ -131,7 +131,6 @@ function refuseNotUnderstood(header: Node | string | undefined, scopes: Node[], 
   }
 }
 
-
 /** soap:Header/wsse:Security/wsse:UsernameToken, read by local names (prefixes vary by toolkit). */
 function usernameTokenOf(header: Node | string | undefined, scopes: Node[]): UsernameToken | undefined {
   if (typeof header !== 'object') return undefined;
@@ -236,7 +235,8 @@ export function soapResponseWriter(targetNamespace: string): <Op extends Operati
 
 export function writeSoapFault(code: FaultCode, message: string): string {
   // WS-Security failures have their own fault code (WSS 1.1 §12).
-  const faultcode = code === 'FailedAuthentication' ? `<faultcode xmlns:wsse="${WSSE_NS}">wsse:FailedAuthentication</faultcode>` : `<faultcode>soap:${code}</faultcode>`;
+  const faultcode =
+    code === 'FailedAuthentication' ? `<faultcode xmlns:wsse="${WSSE_NS}">wsse:FailedAuthentication</faultcode>` : `<faultcode>soap:${code}</faultcode>`;
   // A message may quote what the client sent; it must stay readable XML whatever that was.
   return `${ENVELOPE_HEAD}<soap:Fault>${faultcode}<faultstring>${xmlText(xmlSafe(message))}</faultstring></soap:Fault>${ENVELOPE_TAIL}`;
 }

@@ -19,7 +19,8 @@ const readers: ReadonlyMap<string, { op: OperationName; fields: ReadonlySet<stri
   operationNames.map((op) => [operations[op].soap, { op, fields: new Set(operations[op].request.map((f) => f.name)) }]),
 );
 
-const XML_DECLARATION = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.0\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[Uu][Tt][Ff]-8\2)?[ \t\r\n]*\?>/y;
+const XML_DECLARATION =
+  /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.0\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[Uu][Tt][Ff]-8\2)?[ \t\r\n]*\?>/y;
 /** An attribute value with nothing to decode. */
 const PLAIN_VALUE = /"([^"<&]*)"|'([^'<&]*)'/y;
 const MAX_ATTRIBUTES = 16;
@@ -126,7 +127,8 @@ class Scan {
       const value = m[1] ?? m[2] ?? '';
       if (xmlTextProblem('attribute', value) !== undefined) throw DECLINE;
       if (attrLocal === undefined && attrFirst === 'xmlns') this.scopes.push('', value);
-      else if (attrLocal !== undefined && attrFirst === 'xmlns' && value !== '' && attrLocal !== 'xml' && attrLocal !== 'xmlns') this.scopes.push(attrLocal, value);
+      else if (attrLocal !== undefined && attrFirst === 'xmlns' && value !== '' && attrLocal !== 'xml' && attrLocal !== 'xmlns')
+        this.scopes.push(attrLocal, value);
       else if (allowNil && attrLocal === 'nil' && value === 'true' && nilPrefix === undefined) nilPrefix = attrFirst;
       else throw DECLINE;
     }
