@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { DEFAULT_TARGET_NAMESPACE, jsonAnswer, operationNames, operations, type OperationName, type Result } from '../src/contract/index.js';
 import { soapResponseWriter } from '../src/faces/mcc/soap-envelope.js';
 import { genericJson, genericSoap } from './support/generic-answers.js';
+import { prng } from './support/prng.js';
 
 /**
  * The compiled answer writers (contract/shape.ts, one per operation and dialect) against the
  * generic ones they replaced, over many generated results: the same bytes, or the test names the
  * result that differs.
  */
-
-/** A small deterministic PRNG (mulberry32): the same results on every run. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ODD = [
   '',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_TARGET_NAMESPACE, operationNames, operations } from '../src/contract/index.js';
 import { readAnyEnvelope, SOAP11_NS, SOAP12_NS, type SoapReading } from '../src/faces/mcc/soap-envelope.js';
 import { readCommonEnvelope } from '../src/faces/mcc/soap-fast-reader.js';
+import { prng } from './support/prng.js';
 
 /**
  * The one-pass SOAP reader (faces/mcc/soap-fast-reader.ts) against the full reader, over many
@@ -28,17 +29,6 @@ function outcome(read: () => unknown): Outcome {
     const err = e as Error & { code?: string };
     return { error: `${err.name}/${err.code ?? ''}: ${err.message}` };
   }
-}
-
-/** A small deterministic PRNG (mulberry32): the same envelopes on every run. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VALUES = [

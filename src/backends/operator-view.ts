@@ -1,6 +1,7 @@
 import type { InteractionStatus, ServiceState } from '../contract/index.js';
 import type { Outcome } from '../reasons/index.js';
 import type { AgentEvent, SessionRecord } from '../store/index.js';
+import type { AgentChannelState } from './backend.js';
 
 /**
  * The operator's port: what the live page at /admin shows of the contact center, read-only. A
@@ -32,14 +33,8 @@ export interface ServiceView {
   vendorQueue?: string;
 }
 
-export interface AgentChannelView {
-  channelId: number;
-  ready: boolean;
-  reason?: string;
-  load: number;
-  capacity: number;
-  since: number;
-}
+/** An agent's login on one channel, as the agent port reports it. */
+export type AgentChannelView = AgentChannelState;
 
 export interface AgentView {
   username: string;

@@ -60,6 +60,19 @@ export class ReadModel {
 
 const serviceKey = (channelId: number, code: string) => `${channelId}\u0000${code}`;
 
+/** SQL, with the read model beside it. */
+abstract class ModelTx extends SqlTx {
+  constructor(
+    d: Driver,
+    dialect: Dialect,
+    protected readonly model: ReadModel,
+    /** Absent until the store's tables exist (during the migration): SQL counts then. */
+    protected readonly queues: QueueIndex | undefined,
+  ) {
+    super(d, dialect);
+  }
+}
+
 /**
  * A transaction of a batch: SQL as always, and every write of a cached table drops what it
  * touched; sessions also move in the queue index.
@@ -102,17 +115,7 @@ export const UNCACHED_METHODS = new Set([
   'changeLog',
 ]);
 
-export class WritingTx extends SqlTx {
-  constructor(
-    d: Driver,
-    dialect: Dialect,
-    private readonly model: ReadModel,
-    /** Absent until the store's tables exist (during the migration): SQL counts then. */
-    private readonly queues: QueueIndex | undefined,
-  ) {
-    super(d, dialect);
-  }
-
+export class WritingTx extends ModelTx {
   private wrote(s: SessionRecord): void {
     this.model.sessions.delete(s.id);
     this.queues?.record(s);
@@ -172,17 +175,7 @@ export class WritingTx extends SqlTx {
 }
 
 /** A read between transactions: what is cached comes from memory, the rest from the file. */
-export class ReadingTx extends SqlTx {
-  constructor(
-    d: Driver,
-    dialect: Dialect,
-    private readonly model: ReadModel,
-    /** Absent until the store's tables exist (during the migration): SQL counts then. */
-    private readonly queues: QueueIndex | undefined,
-  ) {
-    super(d, dialect);
-  }
-
+export class ReadingTx extends ModelTx {
   override async getSession(id: string): Promise<SessionRecord | undefined> {
     const cached = this.model.sessions.get(id);
     if (cached) return copySession(cached);
