@@ -96,13 +96,7 @@ function recordingTx(tx: Tx, options: RecordingOptions, recorded: () => void): T
       return purged;
     },
   };
-  // Everything else is the store's own transaction, called on it.
-  return new Proxy(tx, {
-    get(target, key) {
-      const own = overrides[key as keyof Tx];
-      if (own) return own;
-      const value: unknown = Reflect.get(target, key);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  // Everything else is the store's own transaction: inherited, so its methods run on its own
+  // fields (no Tx method assigns to `this`), without a proxy trap and a bound copy per call.
+  return Object.assign(Object.create(tx) as Tx, overrides);
 }
