@@ -8,7 +8,6 @@
  *
  *   npm run bench -- [--duration 10] [--connections 50] [--only <regex>] [--markdown] [--depth 50000] [--adapters-only]
  */
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,17 +115,6 @@ const withSubscriber: Array<[string, (base: string) => Request, RegExp]> = [
   ['bridge startSession, SQLite', q.startSession, q.SUCCESS],
 ];
 
-/** A webhook receiver, on the load generator's core (it is the subscriber's machine, not the bridge's). */
-async function startReceiver(delayMs: number): Promise<Server> {
-  const child = fork(join(here, 'servers.js'), ['receiver'], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, MCC_BENCH_RECEIVER_DELAY_MS: String(delayMs) },
-  });
-  adopt(child);
-  const { url } = await new Promise<{ url: string }>((ok) => child.once('message', ok));
-  return { child, url };
-}
-
 const groups: Group[] = [
   { start: one('http'), targets: [anchor('node:http (anchor)', q.checkSession(), q.QUEUED)] },
   { start: one('koa'), targets: [anchor('Koa (anchor)', q.checkSession(), q.QUEUED)] },
@@ -151,7 +139,11 @@ const groups: Group[] = [
   // (each delivery answered after 2 s: the outbox grows, deliveries wait on it), within 10%.
   ...(['a webhook subscriber', 'a slow webhook subscriber'] as const).map((who) => ({
     start: async () => {
-      const receiver = await startReceiver(who === 'a slow webhook subscriber' ? 2000 : 0);
+      // The receiver is the subscriber's machine, not the bridge's: it stays on the load generator's core.
+      const receiver = await startServer('receiver', pin, {
+        onServerCore: false,
+        env: { MCC_BENCH_RECEIVER_DELAY_MS: who === 'a slow webhook subscriber' ? '2000' : '0' },
+      });
       return [await startServer('bridge', pin, { env: { MCC_BENCH_WEBHOOK: receiver.url } }), receiver];
     },
     targets: withSubscriber.map(([name, request, expect]) => bridgeTarget(`${name}, ${who}`, request, expect)),

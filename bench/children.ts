@@ -42,18 +42,26 @@ export function stop(server: { child: ChildProcess }): void {
 
 let started = 0;
 
-/** A servers.ts target in its own process, pinned to a server core; resolves once it listens. */
+/**
+ * A servers.ts target in its own process, pinned to a server core (`onServerCore: false`: left on
+ * the load generator's, as a client-side process); resolves once it listens.
+ */
 export function startServer(
   kind: string,
   pin: Pinning,
-  { timeoutSeconds = 30, env = {}, execArgv = [] }: { timeoutSeconds?: number; env?: Record<string, string>; execArgv?: string[] } = {},
+  {
+    timeoutSeconds = 30,
+    env = {},
+    execArgv = [],
+    onServerCore = true,
+  }: { timeoutSeconds?: number; env?: Record<string, string>; execArgv?: string[]; onServerCore?: boolean } = {},
 ): Promise<Server> {
   const log = new LogFile(join(logs, `${++started}-${kind}.log`));
   const out = openSync(log.path, 'w');
   const child = fork(join(here, 'servers.js'), [kind], { stdio: ['ignore', out, 'inherit', 'ipc'], env: { ...process.env, ...env }, execArgv });
   closeSync(out);
   adopt(child);
-  pin.server(child.pid);
+  if (onServerCore) pin.server(child.pid);
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`${kind} did not start in ${timeoutSeconds} s`)), timeoutSeconds * 1000);
     child.once('message', (m: { url: string }) => {
