@@ -1,5 +1,4 @@
-import { enums, operationNames, operations, type OperationDef, type RequestField } from '../../contract/index.js';
-import { xmlEscape } from './xml.js';
+import { enums, operationNames, operations, xmlText, type OperationDef, type RequestField } from '../../contract/index.js';
 
 /**
  * The WADL of the REST/JSON face, rendered from the contract table, in the namespace CXF's
@@ -14,7 +13,7 @@ function param(field: RequestField, style: 'query' | 'plain'): string[] {
   const type = field.type === 'int' ? 'xs:int' : 'xs:string';
   const attrs = `name="${field.name}" style="${style}" type="${type}" required="${field.required}"${field.repeated ? ' repeating="true"' : ''}`;
   if (typeof field.type === 'object') return [`<param ${attrs}>`, ...enums[field.type.enum].map((v) => `<option value="${v}"/>`), '</param>'];
-  return [`<param ${attrs}><doc>${xmlEscape(field.doc)}</doc></param>`];
+  return [`<param ${attrs}><doc>${xmlText(field.doc)}</doc></param>`];
 }
 
 export function renderWadl({ base }: { base: string }): string {
@@ -22,12 +21,12 @@ export function renderWadl({ base }: { base: string }): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<application xmlns="${WADL_NS}" xmlns:xs="http://www.w3.org/2001/XMLSchema">`,
     '<doc title="TVox MultiChannel Connector (MCC) REST/JSON, served by mcc-bridge"/>',
-    `<resources base="${xmlEscape(base.endsWith('/') ? base : `${base}/`)}">`,
+    `<resources base="${xmlText(base.endsWith('/') ? base : `${base}/`)}">`,
   ];
   for (const op of operationNames) {
     const { rest, request, doc, result } = operations[op];
     const fields = request as readonly RequestField[];
-    lines.push(`<resource path="json${rest.path}">`, `<method name="${rest.method}" id="${op}">`, `<doc>${xmlEscape(doc)}</doc>`, '<request>');
+    lines.push(`<resource path="json${rest.path}">`, `<method name="${rest.method}" id="${op}">`, `<doc>${xmlText(doc)}</doc>`, '<request>');
     if (rest.method === 'PUT') {
       lines.push(
         '<representation mediaType="application/json">',

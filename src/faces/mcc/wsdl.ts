@@ -1,5 +1,5 @@
-import { enums, operationNames, operations, type EnumName, type FieldType } from '../../contract/index.js';
-import { jaxbName, xmlEscape } from './xml.js';
+import { enums, operationNames, operations, xmlText, type EnumName, type FieldType } from '../../contract/index.js';
+import { jaxbName } from './xml.js';
 
 /**
  * The WSDL, rendered from the contract table as Apache CXF (JAX-WS + JAXB) emits it for a
@@ -67,7 +67,7 @@ function schema(tns: string): string[] {
 }
 
 export function renderWsdl({ targetNamespace, address }: { targetNamespace: string; address: string }): string {
-  const tns = xmlEscape(targetNamespace);
+  const tns = xmlText(targetNamespace);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" ` +
@@ -87,7 +87,7 @@ export function renderWsdl({ targetNamespace, address }: { targetNamespace: stri
   for (const op of operationNames) {
     lines.push(
       `<wsdl:operation name="${op}">`,
-      `<wsdl:documentation>${xmlEscape(operations[op].doc)}</wsdl:documentation>`,
+      `<wsdl:documentation>${xmlText(operations[op].doc)}</wsdl:documentation>`,
       `<wsdl:input name="${op}" message="tns:${op}"/>`,
       `<wsdl:output name="${op}Response" message="tns:${op}Response"/>`,
       '</wsdl:operation>',
@@ -107,7 +107,7 @@ export function renderWsdl({ targetNamespace, address }: { targetNamespace: stri
   lines.push(
     '</wsdl:binding>',
     `<wsdl:service name="${SERVICE_NAME}">`,
-    `<wsdl:port name="${PORT_NAME}" binding="tns:${BINDING_NAME}"><soap:address location="${xmlEscape(address)}"/></wsdl:port>`,
+    `<wsdl:port name="${PORT_NAME}" binding="tns:${BINDING_NAME}"><soap:address location="${xmlText(address)}"/></wsdl:port>`,
     '</wsdl:service>',
     '</wsdl:definitions>',
     '',
