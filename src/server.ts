@@ -89,7 +89,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     async close(graceSeconds = config.server.shutdownGraceSeconds) {
       stopping = true;
       faces?.close(); // long polls are answered and sockets closed now, not at the grace
-      webhooks?.stop();
+      await webhooks?.stop();
       backend.changes?.close(); // event streams end now; their clients resume elsewhere
       closing.abort(); // so do the operator pages' streams
       // In-flight requests finish; idle keep-alive connections go now; past the grace, the rest.

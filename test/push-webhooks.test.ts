@@ -30,6 +30,26 @@ async function lifecycle(on: BridgeProcess, id: string): Promise<boolean> {
 
 const FULL = ['NEW', 'QUEUED', 'CLOSED'];
 
+/** mcc_webhook_attempts_total of one outcome, as the bridge's /metrics says it. */
+async function attempts(on: BridgeProcess, outcome: string): Promise<number> {
+  const text = await (await fetch(`${on.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('mcc_webhook_attempts_total{') && l.includes(`outcome="${outcome}"`));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+/** The bridge's JSON log lines from now on, parsed, as they come. */
+function logLines(on: BridgeProcess): Array<Record<string, unknown>> {
+  const lines: Array<Record<string, unknown>> = [];
+  let buffered = '';
+  on.child.stdout?.on('data', (d: Buffer) => {
+    buffered += d;
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const p of parts) if (p.startsWith('{')) lines.push(JSON.parse(p) as Record<string, unknown>);
+  });
+  return lines;
+}
+
 for (const kind of storeKinds) {
   describe(`webhooks on ${kind}`, function () {
     this.timeout(90_000);
@@ -73,6 +93,12 @@ for (const kind of storeKinds) {
       for (const id of ids) assert.ok(await lifecycle(bridge, id));
       await new Promise((r) => setTimeout(r, 1000)); // several failed attempts each
       assert.equal(receiver.received.length, 0);
+      // Each failed attempt was stored as a retry (counted only once stored), and storing them never
+      // troubled the store: a fractional retry time once failed every retry on PostgreSQL (BIGINT),
+      // which reported the whole store failing.
+      assert.ok((await attempts(bridge, 'failed')) >= ids.length, 'failed attempts are stored as retries');
+      assert.equal((await fetch(`${bridge.url}/readyz`)).status, 200);
+      assert.equal((await mcc(bridge.url, 'checkSession', { sessionId: ids[0] as string }))?.result, 'SUCCESS');
       await receiver.start();
       await until(
         '15 deliveries',
@@ -104,6 +130,28 @@ for (const kind of storeKinds) {
         assert.equal(bySeq.get(d.seq) ?? text, text);
         bySeq.set(d.seq, text);
       }
+    });
+
+    it('dead-letters a change its receiver never takes, with a log line and a metric, and goes on with the next', async () => {
+      receiver = await startReceiver(SECRET);
+      // Signed with another secret: the receiver refuses every delivery (401).
+      const push = { ...pushConfig(receiver.url), webhooks: [{ name: 'receiver', url: receiver.url, secret: 'not-the-receivers-secret' }], deadLetterAfterSeconds: 1 };
+      const bridge = await spawnBridge(writeConfig({ store: await storeConfig(kind), embedded, push }));
+      bridges.push(bridge);
+      const log = logLines(bridge);
+      assert.ok(await lifecycle(bridge, 'dead-1'));
+      // NEW, QUEUED and CLOSED each dead-letter in turn: the session's next change is not held up for ever.
+      await until('three dead letters', () => log.filter((l) => l.message === 'webhook dead-lettered').length >= 3, 30_000);
+      const dead = log.filter((l) => l.message === 'webhook dead-lettered');
+      assert.deepEqual(
+        dead.map((l) => l.sessionId),
+        ['dead-1', 'dead-1', 'dead-1'],
+      );
+      assert.match(String(dead[0]?.error), /answered 401/);
+      assert.ok(Number(dead[0]?.attempts) >= 2, 'retried before it was given up');
+      assert.equal(await attempts(bridge, 'dead_lettered'), 3);
+      assert.equal(receiver.received.length, 0);
+      assert.ok(!JSON.stringify(log).includes('not-the-receivers-secret'), 'the secret never reaches the log');
     });
 
     if (kind === 'postgres') {

@@ -102,6 +102,11 @@ export class ChangeLog {
     await this.d.run('DELETE FROM push_outbox WHERE subscriber = ? AND seq = ?', [subscriber, seq]);
   }
 
+  /** Claimed but not tried (the dispatcher stopped): due again now, for any process. */
+  async release(subscriber: string, seq: number): Promise<void> {
+    await this.d.run('UPDATE push_outbox SET lease_until = 0 WHERE subscriber = ? AND seq = ?', [subscriber, seq]);
+  }
+
   /** A failed attempt: the entry is due again at `nextAt`. */
   async retry(subscriber: string, seq: number, nextAt: number, error: string): Promise<void> {
     await this.d.run('UPDATE push_outbox SET attempts = attempts + 1, next_at = ?, lease_until = 0, last_error = ? WHERE subscriber = ? AND seq = ?', [

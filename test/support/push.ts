@@ -58,7 +58,7 @@ export async function startReceiver(secret: string, port = 0): Promise<Receiver>
       r.url = `http://127.0.0.1:${r.port}/hook`;
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return; // already gone (a kill leaves only signalCode)
       const gone = new Promise((ok) => child?.once('exit', ok));
       child.kill('SIGKILL');
       await gone;
