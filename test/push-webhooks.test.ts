@@ -135,7 +135,11 @@ for (const kind of storeKinds) {
     it('dead-letters a change its receiver never takes, with a log line and a metric, and goes on with the next', async () => {
       receiver = await startReceiver(SECRET);
       // Signed with another secret: the receiver refuses every delivery (401).
-      const push = { ...pushConfig(receiver.url), webhooks: [{ name: 'receiver', url: receiver.url, secret: 'not-the-receivers-secret' }], deadLetterAfterSeconds: 1 };
+      const push = {
+        ...pushConfig(receiver.url),
+        webhooks: [{ name: 'receiver', url: receiver.url, secret: 'not-the-receivers-secret' }],
+        deadLetterAfterSeconds: 1,
+      };
       const bridge = await spawnBridge(writeConfig({ store: await storeConfig(kind), embedded, push }));
       bridges.push(bridge);
       const log = logLines(bridge);

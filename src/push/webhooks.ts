@@ -19,8 +19,7 @@ const target = (url: string) => {
 
 /** What became of one attempt, to be stored with the next claim. */
 type Outcome =
-  | { entry: OutboxEntry; delivered: true }
-  | { entry: OutboxEntry; delivered: false; error: string; at: number; retryAt?: number; deadLetter: boolean };
+  { entry: OutboxEntry; delivered: true } | { entry: OutboxEntry; delivered: false; error: string; at: number; retryAt?: number; deadLetter: boolean };
 
 /** undici's timeouts (connect, headers, body): the receiver did not answer in time. */
 const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
