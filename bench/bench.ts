@@ -108,6 +108,8 @@ const postgresSkip =
   !postgresUrl && onPostgres.some(selected) ? 'PostgreSQL targets: skipped, no PostgreSQL to start (or set MCC_BENCH_DATABASE_URL)' : undefined;
 const one = (kind: string) => async () => [await startServer(kind, pin)];
 
+const SUBSCRIBERS = ['a webhook subscriber', 'a slow webhook subscriber', 'a batching webhook subscriber'] as const;
+
 /** The bridge's MCC targets, measured alone and again with webhook subscribers. */
 const withSubscriber: Array<[string, (base: string) => Request, RegExp]> = [
   ['bridge REST checkSession', q.checkSession(), q.QUEUED],
@@ -135,16 +137,18 @@ const groups: Group[] = [
     targets: [anchor('JAX-WS RI (anchor)', q.soapCheck, q.SOAP_QUEUED, Math.max(5, duration))],
   },
   { start: one('bridge'), targets: withSubscriber.map(([name, request, expect]) => bridgeTarget(name, request, expect)) },
-  // Issue 15: the MCC targets with a webhook subscriber for every change, a prompt one and a slow one
-  // (each delivery answered after 2 s: the outbox grows, deliveries wait on it), within 10%.
-  ...(['a webhook subscriber', 'a slow webhook subscriber'] as const).map((who) => ({
+  // Issue 15: the MCC targets with a webhook subscriber for every change, a prompt one, a slow one
+  // (each delivery answered after 2 s: the outbox grows, deliveries wait on it) and a prompt one
+  // taking batches of 100 changes per POST, within 10%.
+  ...SUBSCRIBERS.map((who) => ({
     start: async () => {
       // The receiver is the subscriber's machine, not the bridge's: it stays on the load generator's core.
       const receiver = await startServer('receiver', pin, {
         onServerCore: false,
         env: { MCC_BENCH_RECEIVER_DELAY_MS: who === 'a slow webhook subscriber' ? '2000' : '0' },
       });
-      return [await startServer('bridge', pin, { env: { MCC_BENCH_WEBHOOK: receiver.url } }), receiver];
+      const batch = who === 'a batching webhook subscriber' ? '100' : '1';
+      return [await startServer('bridge', pin, { env: { MCC_BENCH_WEBHOOK: receiver.url, MCC_BENCH_WEBHOOK_BATCH: batch } }), receiver];
     },
     targets: withSubscriber.map(([name, request, expect]) => bridgeTarget(`${name}, ${who}`, request, expect)),
   })),
@@ -223,18 +227,22 @@ function judge(): Row[] {
     const b = rps(to);
     return a === undefined || b === undefined ? [] : [{ label: `× ${short}`, value: a / b, unit: '×', op: '≥', target }];
   };
-  /** The MCC targets; with a subscriber (issue 15) each must still hold within 10%. */
+  /**
+   * The MCC targets; with a subscriber (issue 15) each must still hold within 10%: the goals at
+   * 90%, and the rate at 90% of the same target's without a subscriber (what push itself costs).
+   */
   const mcc = (name: string, slack = 1): Judgement[] => {
     const at = (goal: number) => Math.round(goal * slack * 100) / 100;
-    const of = name.replace(/, a (slow )?webhook subscriber$/, '');
-    if (of === 'bridge REST checkSession') return ratio(name, 'Koa (anchor)', 'Koa', at(0.6));
-    if (of === 'bridge startSession, SQLite') return ratio(name, 'node:http (anchor)', 'node:http', at(0.3));
-    return [...ratio(name, 'node-soap (anchor)', 'node-soap', at(1.6)), ...ratio(name, 'JAX-WS RI (anchor)', 'JAX-WS RI', at(1.3))];
+    const of = name.replace(/, a (slow |batching )?webhook subscriber$/, '');
+    const alone = of === name ? [] : ratio(name, of, 'alone', 0.9);
+    if (of === 'bridge REST checkSession') return [...ratio(name, 'Koa (anchor)', 'Koa', at(0.6)), ...alone];
+    if (of === 'bridge startSession, SQLite') return [...ratio(name, 'node:http (anchor)', 'node:http', at(0.3)), ...alone];
+    return [...ratio(name, 'node-soap (anchor)', 'node-soap', at(1.6)), ...ratio(name, 'JAX-WS RI (anchor)', 'JAX-WS RI', at(1.3)), ...alone];
   };
   const targets: Record<string, Judgement[]> = {
     ...Object.fromEntries(withSubscriber.map(([name]) => [name, mcc(name)])),
     ...Object.fromEntries(
-      withSubscriber.flatMap(([name]) => ['a webhook subscriber', 'a slow webhook subscriber'].map((who) => [`${name}, ${who}`, mcc(`${name}, ${who}`, 0.9)])),
+      withSubscriber.flatMap(([name]) => SUBSCRIBERS.map((who) => [`${name}, ${who}`, mcc(`${name}, ${who}`, 0.9)])),
     ),
     [`checkSession, queue position ${N}`]: ratio(`checkSession, queue position ${N}`, 'checkSession, queue position 1', 'position 1', 0.8),
     [`getServiceState, ${N} queued`]: ratio(`getServiceState, ${N} queued`, 'getServiceState, shallow queue', 'shallow queue', 0.8),

@@ -84,7 +84,18 @@ async function main(kind: string) {
         embedded: { channels: [{ id: 1003, license: 100_000_000, services: [{ code: 'CHAT' }] }] },
         // MCC_BENCH_WEBHOOK: one subscriber for every change (the push targets).
         ...(process.env.MCC_BENCH_WEBHOOK
-          ? { push: { webhooks: [{ name: 'bench', url: process.env.MCC_BENCH_WEBHOOK, secret: 'bench-webhook-secret-0123' }] } }
+          ? {
+              push: {
+                webhooks: [
+                  {
+                    name: 'bench',
+                    url: process.env.MCC_BENCH_WEBHOOK,
+                    secret: 'bench-webhook-secret-0123',
+                    batch: Number(process.env.MCC_BENCH_WEBHOOK_BATCH ?? 1),
+                  },
+                ],
+              },
+            }
           : {}),
       });
       // Logs are on (as in production) and go to this child's stdout: a file the parent counts access lines in.

@@ -1,4 +1,5 @@
-// A webhook receiver for mcc-bridge: verifies MCC-Signature, then prints each change as a JSON line.
+// A webhook receiver for mcc-bridge: verifies MCC-Signature, then prints each change as a JSON line
+// (one per POST, or several when the subscriber is configured with `batch`).
 //   WEBHOOK_SECRET=… PORT=8081 node examples/webhook-receiver.mjs
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -25,8 +26,10 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const body = Buffer.concat(chunks).toString('utf8');
     if (!verified(req.headers['mcc-signature'], body)) return res.writeHead(401).end('bad signature\n');
+    // A subscriber with `batch` > 1 gets {"changes": [...]}; else each change is the body.
     // At least once: a change may come twice (same seq); deduplicate by seq if that matters.
-    console.log(body);
+    const parsed = JSON.parse(body);
+    for (const change of parsed.changes ?? [parsed]) console.log(JSON.stringify(change));
     res.writeHead(204).end();
   });
 });

@@ -54,7 +54,7 @@ describe('PostgreSQL group commit of startSession', function () {
     });
 
     it('numbers a batch’s change rows after its license claims: two processes’ batches never interleave their seqs on a channel, and each change has its outbox row', async () => {
-      const webhooks = [{ name: 'crm', url: 'http://127.0.0.1:9/hook', secret: 'a-secret-of-16-chars', channels: [], services: [], statuses: [] }];
+      const webhooks = [{ name: 'crm', url: 'http://127.0.0.1:9/hook', secret: 'a-secret-of-16-chars', channels: [], services: [], statuses: [], batch: 1 }];
       const config = embeddedConfig({ channels: [{ id: 1003, license: 100_000, services: [{ code: 'CHAT' }] }] });
       // Two stores on one schema, as two bridge processes: their batches run their statements at once.
       const other = new PostgresStore(databaseUrl(), { schema });

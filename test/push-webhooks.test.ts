@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signature } from '../src/push/index.js';
 import { freshDatabase, storeKinds, type StoreKind } from './support/engine.js';
 import { mcc, spawnBridge, writeConfig, type BridgeProcess } from './support/process.js';
-import { bySession, startReceiver, until, type Receiver } from './support/push.js';
+import { bySession, startReceiver, until, type Delivery, type Receiver } from './support/push.js';
 
 /**
  * Webhooks end to end: bridges as child processes, the repository's receiver example as the real
@@ -30,11 +32,34 @@ async function lifecycle(on: BridgeProcess, id: string): Promise<boolean> {
 
 const FULL = ['NEW', 'QUEUED', 'CLOSED'];
 
-/** mcc_webhook_attempts_total of one outcome, as the bridge's /metrics says it. */
+/** mcc_webhook_attempts_total of one outcome, all subscribers together, as the bridge's /metrics says it. */
 async function attempts(on: BridgeProcess, outcome: string): Promise<number> {
   const text = await (await fetch(`${on.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('mcc_webhook_attempts_total{') && l.includes(`outcome="${outcome}"`));
-  return line ? Number(line.split(' ').pop()) : 0;
+  const lines = text.split('\n').filter((l) => l.startsWith('mcc_webhook_attempts_total{') && l.includes(`outcome="${outcome}"`));
+  return lines.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+/** A receiver in this process that keeps each POST's parsed body, checking MCC-Signature as the example does. */
+async function rawReceiver(): Promise<{ url: string; bodies: Array<{ changes: Delivery[] }>; forged: number; close(): Promise<void> }> {
+  const r = { url: '', bodies: [] as Array<{ changes: Delivery[] }>, forged: 0, close: async () => {} };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d));
+    req.on('end', () => {
+      const t = Number(/t=(\d+)/.exec(String(req.headers['mcc-signature']))?.[1]);
+      if (req.headers['mcc-signature'] !== signature(SECRET, body, t)) r.forged++;
+      else r.bodies.push(JSON.parse(body) as { changes: Delivery[] });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/raw`;
+  r.close = () =>
+    new Promise<void>((ok) => {
+      server.close(() => ok());
+      server.closeAllConnections(); // the bridge keeps its connections alive
+    });
+  return r;
 }
 
 /** The bridge's JSON log lines from now on, parsed, as they come. */
@@ -82,6 +107,38 @@ for (const kind of storeKinds) {
         headers: { 'MCC-Signature': signature('another-secret-entirely', body, Math.floor(Date.now() / 1000)) },
       });
       assert.equal(forged.status, 401);
+    });
+
+    it('batching subscribers get up to `batch` changes per POST, signed as one body, each session in order', async () => {
+      receiver = await startReceiver(SECRET); // the example: prints each change of a batch
+      const raw = await rawReceiver();
+      const push = {
+        ...pushConfig(receiver.url),
+        webhooks: [
+          { name: 'receiver', url: receiver.url, secret: SECRET, batch: 5 },
+          { name: 'raw', url: raw.url, secret: SECRET, batch: 7 },
+        ],
+      };
+      const bridge = await spawnBridge(writeConfig({ store: await storeConfig(kind), embedded, push }));
+      bridges.push(bridge);
+      const ids = Array.from({ length: 20 }, (_, i) => `batch-${i}`);
+      try {
+        await Promise.all(ids.map((id) => lifecycle(bridge, id)));
+        await until('60 deliveries to each', () => (receiver as Receiver).received.length >= 60 && raw.bodies.flatMap((b) => b.changes).length >= 60);
+        for (const got of [bySession(receiver.received), bySession(raw.bodies.flatMap((b) => b.changes))]) {
+          for (const id of ids) assert.deepEqual(got.get(id), FULL, id);
+        }
+        assert.ok(
+          raw.bodies.every((b) => b.changes.length >= 1 && b.changes.length <= 7),
+          'each POST carries 1 to 7 changes',
+        );
+        assert.ok(raw.bodies.length < 60, `60 changes in ${raw.bodies.length} POSTs: batched`);
+        assert.equal(raw.forged, 0, 'every POST verified against its body');
+        // Counted per change, for both subscribers.
+        assert.equal(await attempts(bridge, 'delivered'), 120);
+      } finally {
+        await raw.close();
+      }
     });
 
     it('a receiver down for a while gets everything once it is back', async () => {

@@ -17,6 +17,12 @@ const webhook = z.strictObject({
   services: z.array(serviceCode).default([]),
   /** Only changes to these statuses; empty: every change. */
   statuses: z.array(z.enum(statuses)).default([]),
+  /**
+   * Changes per POST. 1: each change is the body. More: the body is `{"changes": [...]}` with up
+   * to this many, of as many sessions (a session's next change comes in a later POST, once this one
+   * is taken): for a busy contact center, or to catch up quickly after the receiver was down.
+   */
+  batch: z.number().int().min(1).max(1000).default(1),
 });
 
 /** Push to integrators: webhooks (with a durable outbox) and Server-Sent Events. */

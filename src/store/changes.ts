@@ -79,32 +79,67 @@ export class ChangeLog {
   }
 
   /**
-   * Take up to `limit` due entries for delivery, leased until `leaseUntil`: only the oldest
-   * pending entry of each session per subscriber (a later change waits for the earlier one to be
-   * delivered or dead-lettered). On PostgreSQL, rows another process is claiming are skipped, and
-   * a leased row is not due until its lease runs out (its process died mid-delivery).
+   * Take up to `limit` due entries of one subscriber for delivery, leased until `leaseUntil`: only
+   * the oldest pending entry of each session (a later change waits for the earlier one to be
+   * delivered or dead-lettered), in the order of the push_outbox_due index. On PostgreSQL, rows
+   * another process is claiming are skipped.
+   *
+   * The lease is the entry's next_at moved to the lease's end: a claimed entry is not due (for any
+   * process) until its process stores the outcome or dies and the lease runs out. It also leaves
+   * the front of the due index, where a separate lease column left every entry under way to be
+   * stepped over by each later claim (157 µs a claim with 1,600 entries under way). lease_until is
+   * still honoured for rows an older version leased.
    */
-  async claim(now: number, leaseUntil: number, limit: number): Promise<OutboxEntry[]> {
+  async claim(subscriber: string, now: number, leaseUntil: number, limit: number): Promise<OutboxEntry[]> {
     // FOR UPDATE is empty on SQLite, which has one writer (one process) anyway.
     const lock = this.dialect.forUpdate ? ' FOR UPDATE OF o SKIP LOCKED' : '';
     const rows = await this.d.all(
       `SELECT o.subscriber, o.attempts, o.created_at AS queued_at, ${changeColumns} FROM push_outbox o JOIN session_changes c ON c.seq = o.seq
-       WHERE o.next_at <= ? AND o.lease_until <= ?
+       WHERE o.subscriber = ? AND o.next_at <= ? AND o.lease_until <= ?
          AND NOT EXISTS (SELECT 1 FROM push_outbox p WHERE p.subscriber = o.subscriber AND p.session_id = o.session_id AND p.seq < o.seq)
        ORDER BY o.next_at, o.seq LIMIT ?${lock}`,
-      [now, now, limit],
+      [subscriber, now, now, limit],
     );
-    for (const r of rows) await this.d.run('UPDATE push_outbox SET lease_until = ? WHERE subscriber = ? AND seq = ?', [leaseUntil, r.subscriber, r.seq]);
+    await this.bySeqs(
+      'UPDATE push_outbox SET next_at = ? WHERE subscriber = ? AND seq IN',
+      [leaseUntil, subscriber],
+      rows.map((r) => Number(r.seq)),
+    );
     return rows.map((r) => ({ subscriber: String(r.subscriber), attempts: Number(r.attempts), queuedAt: Number(r.queued_at), change: toChange(r) }));
   }
 
-  async delivered(subscriber: string, seq: number): Promise<void> {
-    await this.d.run('DELETE FROM push_outbox WHERE subscriber = ? AND seq = ?', [subscriber, seq]);
+  /** The subscribers with entries in the outbox: one index seek each, not a scan of the entries. */
+  async subscribers(): Promise<string[]> {
+    const names: string[] = [];
+    for (;;) {
+      const [r] = await this.d.all('SELECT subscriber FROM push_outbox WHERE subscriber > ? ORDER BY subscriber LIMIT 1', [names.at(-1) ?? '']);
+      if (!r) return names;
+      names.push(String(r.subscriber));
+    }
+  }
+
+  /** Taken by the receiver: out of the outbox. */
+  async delivered(subscriber: string, seqs: readonly number[]): Promise<void> {
+    await this.bySeqs('DELETE FROM push_outbox WHERE subscriber = ? AND seq IN', [subscriber], seqs);
+  }
+
+  /**
+   * One statement per up to 512 entries (`... seq IN (?, ...)`), not one per entry. The list is
+   * padded to a power of two with its last seq (the same set), so a store that keeps its prepared
+   * statements by text keeps ten of them, not one per length.
+   */
+  private async bySeqs(sql: string, params: readonly unknown[], seqs: readonly number[]): Promise<void> {
+    for (let i = 0; i < seqs.length; i += 512) {
+      const some = seqs.slice(i, i + 512);
+      const size = 2 ** Math.ceil(Math.log2(some.length));
+      const padded = [...some, ...Array<number>(size - some.length).fill(some.at(-1) as number)];
+      await this.d.run(`${sql} (${padded.map(() => '?').join(', ')})`, [...params, ...padded]);
+    }
   }
 
   /** Claimed but not tried (the dispatcher stopped): due again now, for any process. */
-  async release(subscriber: string, seq: number): Promise<void> {
-    await this.d.run('UPDATE push_outbox SET lease_until = 0 WHERE subscriber = ? AND seq = ?', [subscriber, seq]);
+  async release(subscriber: string, seqs: readonly number[], now: number): Promise<void> {
+    await this.bySeqs('UPDATE push_outbox SET next_at = ? WHERE subscriber = ? AND seq IN', [now, subscriber], seqs);
   }
 
   /** A failed attempt: the entry is due again at `nextAt`. */
@@ -127,7 +162,7 @@ export class ChangeLog {
       error,
       now,
     ]);
-    await this.delivered(e.subscriber, e.change.seq);
+    await this.delivered(e.subscriber, [e.change.seq]);
   }
 
   /** With the closed sessions: changes older than `before` that no outbox entry still needs, and dead letters. */

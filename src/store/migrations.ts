@@ -121,6 +121,25 @@ export const migrations: Migration[] = [
     description: "the operator's page: the newest sessions and a session's agent events by index, not by a scan twice a second",
     statements: ['CREATE INDEX sessions_created ON sessions (created_at DESC, id)', 'CREATE INDEX agent_events_session ON agent_events (session_id, id)'],
   },
+  {
+    version: 7,
+    description: "webhooks: the outbox's due entries by subscriber, in the order a claim takes them (no sort of the backlog)",
+    statements: [],
+    postgres: ['DROP INDEX push_outbox_due', 'CREATE INDEX push_outbox_due ON push_outbox (subscriber, next_at, seq)'],
+    // SQLite: also a WITHOUT ROWID table, so that an entry is one b-tree row (its key), not a rowid
+    // row plus the key's index: each entry is written once and deleted once.
+    sqlite: [
+      `CREATE TABLE push_outbox_v7 (
+         subscriber TEXT NOT NULL, seq BIGINT NOT NULL, session_id TEXT NOT NULL, created_at BIGINT NOT NULL, next_at BIGINT NOT NULL,
+         attempts INTEGER NOT NULL DEFAULT 0, lease_until BIGINT NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (subscriber, seq)) WITHOUT ROWID`,
+      'INSERT INTO push_outbox_v7 SELECT subscriber, seq, session_id, created_at, next_at, attempts, lease_until, last_error FROM push_outbox',
+      'DROP TABLE push_outbox',
+      'ALTER TABLE push_outbox_v7 RENAME TO push_outbox',
+      'CREATE INDEX push_outbox_session ON push_outbox (subscriber, session_id, seq)',
+      'CREATE INDEX push_outbox_due ON push_outbox (subscriber, next_at, seq)',
+      'CREATE INDEX push_outbox_change ON push_outbox (seq)',
+    ],
+  },
 ];
 
 /** Apply what is missing; the caller runs this inside a transaction that excludes other migrators. */

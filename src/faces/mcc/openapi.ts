@@ -81,7 +81,24 @@ const webhookOperation = {
       schema: { type: 'string' },
     },
   ],
-  requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SessionChange' } } } },
+  requestBody: {
+    required: true,
+    description: 'One change; or, for a subscriber with `batch` > 1, `{"changes": [...]}` with up to that many (each session at most once)',
+    content: {
+      'application/json': {
+        schema: {
+          oneOf: [
+            { $ref: '#/components/schemas/SessionChange' },
+            {
+              type: 'object',
+              required: ['changes'],
+              properties: { changes: { type: 'array', minItems: 1, maxItems: 1000, items: { $ref: '#/components/schemas/SessionChange' } } },
+            },
+          ],
+        },
+      },
+    },
+  },
   responses: { '2XX': { description: 'Taken; any other answer (or none within push.timeoutSeconds) is retried with backoff' } },
 };
 
