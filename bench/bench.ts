@@ -241,9 +241,7 @@ function judge(): Row[] {
   };
   const targets: Record<string, Judgement[]> = {
     ...Object.fromEntries(withSubscriber.map(([name]) => [name, mcc(name)])),
-    ...Object.fromEntries(
-      withSubscriber.flatMap(([name]) => SUBSCRIBERS.map((who) => [`${name}, ${who}`, mcc(`${name}, ${who}`, 0.9)])),
-    ),
+    ...Object.fromEntries(withSubscriber.flatMap(([name]) => SUBSCRIBERS.map((who) => [`${name}, ${who}`, mcc(`${name}, ${who}`, 0.9)]))),
     [`checkSession, queue position ${N}`]: ratio(`checkSession, queue position ${N}`, 'checkSession, queue position 1', 'position 1', 0.8),
     [`getServiceState, ${N} queued`]: ratio(`getServiceState, ${N} queued`, 'getServiceState, shallow queue', 'shallow queue', 0.8),
     [`routing, ${N} queued`]: ratio(`routing, ${N} queued`, 'routing, shallow queue', 'shallow queue', 0.8),
