@@ -39,6 +39,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     backend.onVendorFailure?.((reason) => metrics.backendError(backend.kind, reason));
   }
   const webhooks = backend.changes && config.push.webhooks.length > 0 ? new WebhookDispatcher(config.push, backend.changes, logger, metrics) : undefined;
+  await webhooks?.start(); // before any change is served: a new subscriber's cursors start here
   const security = doorSecurity(config.security);
   const faces = desk ? createAgentFaces(config, desk, logger, security) : undefined;
   const closing = new AbortController();

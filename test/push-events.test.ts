@@ -43,7 +43,7 @@ describe('session events (SSE)', function () {
 
   it('sends heartbeats on an idle stream, and ends streams when the bridge stops', async () => {
     // The engine is built by the test here, so it is given the setting startContactCenter passes from the config.
-    b = await startTestBridge({}, { push: { webhooks: [], heartbeatSeconds: 1 } });
+    b = await startTestBridge({}, { push: { heartbeatSeconds: 1 } });
     const { sessionId } = await b.rest('startSession', { channelId: '1003', serviceid: 'CHAT' });
     const res = await fetch(events(b.url, `sessionId=${sessionId}`));
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();

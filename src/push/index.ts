@@ -1,4 +1,4 @@
 export { ChangeFeed, payload } from './feed.js';
-export { recordingChanges, subscribersOf } from './recording.js';
+export { recordingChanges } from './recording.js';
 export { WebhookDispatcher } from './webhooks.js';
 export { SIGNATURE_HEADER, signature } from './signature.js';

@@ -1,4 +1,3 @@
-import type { WebhookConfig } from '../config/index.js';
 import type { InteractionStatus } from '../contract/index.js';
 import { customMessage } from '../bridge/messages.js';
 import { interactionOf } from '../backends/interaction-view.js';
@@ -7,28 +6,15 @@ import type { ChangeFeed } from './feed.js';
 
 export interface RecordingOptions {
   feed: ChangeFeed;
-  webhooks: readonly WebhookConfig[];
   now: () => number;
   /** The name checkSession's customMessage gives an agent. */
   displayName: (username: string) => string;
 }
 
-/** The webhook subscribers a change goes to, by their channel, service and status filters. */
-export function subscribersOf(webhooks: readonly WebhookConfig[], c: SessionStatusChange): string[] {
-  return webhooks
-    .filter(
-      (w) =>
-        (w.channels.length === 0 || (w.channels as readonly number[]).includes(c.channelId)) &&
-        (w.services.length === 0 || w.services.includes(c.serviceId)) &&
-        (w.statuses.length === 0 || w.statuses.includes(c.status)),
-    )
-    .map((w) => w.name);
-}
-
 /**
  * The one place where session changes become pushed changes: a store whose transactions record,
- * whenever a session is created or its status changes, a change row and an outbox row for each
- * webhook that covers it, in the same transaction. Whatever writes the session (the engine's
+ * whenever a session is created or its status changes, a change row, in the same transaction
+ * (the event streams and the webhooks read it from there). Whatever writes the session (the engine's
  * lifecycle, routing, timers; a vendor backend's event) goes through insertSession / updateSession,
  * so nothing needs to remember to push.
  *
@@ -69,7 +55,7 @@ function recordingTx(tx: Tx, options: RecordingOptions, recorded: () => void): T
       customMessage: customMessage(interactionOf(s, agent)),
       at: options.now(),
     };
-    await tx.changeLog().append(change, subscribersOf(options.webhooks, change));
+    await tx.changeLog().append(change);
     recorded();
   };
   const overrides: Partial<Tx> = {

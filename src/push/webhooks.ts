@@ -2,8 +2,10 @@ import { Agent, request } from 'undici';
 import type { PushConfig, WebhookConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../ops/metrics.js';
+import { CHANNEL_IDS } from '../contract/index.js';
 import type { ChangeLog, OutboxEntry } from '../store/index.js';
 import { payload, type ChangeFeed } from './feed.js';
+import { Range } from './feed-range.js';
 import { SIGNATURE_HEADER, signature } from './signature.js';
 
 /** How often the outbox is looked at without a wake-up: retries falling due, other processes' changes. */
@@ -28,21 +30,29 @@ const target = (url: string) => {
 interface Post {
   subscriber: string;
   entries: OutboxEntry[];
+  /** Read from the subscriber's cursor on the feed; else claimed from push_outbox. */
+  range?: Range;
 }
 
 /** What became of one POST, to be stored with the next claim. */
 type Outcome = { post: Post; delivered: true } | { post: Post; delivered: false; error: string; at: number };
 
+/** The channels a subscriber has cursors on: its filter, or every MCC channel. */
+const channelsOf = (hook: WebhookConfig): readonly number[] => (hook.channels.length > 0 ? hook.channels : CHANNEL_IDS);
+
 /** undici's timeouts (connect, headers, body): the receiver did not answer in time. */
 const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
- * Delivers the webhook outbox, one dispatcher per process: claims due entries (leased, so in a
- * cluster each is taken by one process), POSTs them signed, and on failure retries later with
+ * Delivers the webhooks, one dispatcher per process. Each subscriber reads the change feed from
+ * its cursor on each channel (a range leased, so in a cluster one process has it; feed-range.ts),
+ * POSTs the changes it covers, signed, and advances the cursor once they are answered; what was
+ * not taken goes to push_outbox, whose due entries are claimed (leased too) and retried with
  * exponential backoff and jitter, until an entry is older than the dead-letter age. Runs beside
  * the MCC answers, never in them: bounded concurrency, a timeout per attempt, nothing awaited by a
- * request. An entry is deleted only after its receiver answered 2xx: a crash in between means it
- * is sent again (at least once; the receiver dedupes by seq).
+ * request. A cursor passes a change, or an outbox entry is deleted, only after its receiver
+ * answered 2xx or it was queued for a retry: a crash in between means it is sent again (at least
+ * once; the receiver dedupes by seq).
  *
  * What it costs the process that also answers the MCC, per change (measured under a startSession
  * load, bench machine): the outcomes of the POSTs finished meanwhile are stored in the
@@ -59,6 +69,10 @@ export class WebhookDispatcher {
   /** Claimed, waiting for a free attempt: at most `concurrency`, so each starts within one attempt's time. */
   private ready: Post[] = [];
   private outcomes: Outcome[] = [];
+  /** Ranges under way, by subscriber and channel: one at a time on each cursor. */
+  private readonly ranges = new Map<string, Range>();
+  /** Ranges answered in full, to be stored with the next round. */
+  private finished: Range[] = [];
   /** Which subscriber claims first in the next round: they take turns, so none starves the others. */
   private turn = 0;
   /** When the last round began (ROUND_GAP_MS). */
@@ -82,6 +96,11 @@ export class WebhookDispatcher {
     this.http = new Agent({ connections: config.concurrency, connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
     this.unwatch = feed.watch(() => this.kick());
     this.tick = setInterval(() => this.kick(), TICK_MS).unref();
+  }
+
+  /** Before the first change is served: each subscriber's cursors (a new one starts at the newest change). */
+  async start(): Promise<void> {
+    await this.feed.tx((log) => log.cursors.start(this.config.webhooks.map((w) => ({ name: w.name, channels: channelsOf(w) }))));
     this.kick();
   }
 
@@ -107,14 +126,15 @@ export class WebhookDispatcher {
    * for: the free attempts and as many again waiting, so that attempts never wait for a round (a
    * round waits for a commit). Rounds go on while they find work.
    */
-  private async rounds(release: readonly Post[] = []): Promise<void> {
+  private async rounds(release: readonly Post[] = [], releaseRanges: readonly Range[] = []): Promise<void> {
     for (;;) {
       const gap = ROUND_GAP_MS - (Date.now() - this.roundAt);
       if (gap > 0) await new Promise((r) => setTimeout(r, gap));
       this.roundAt = Date.now();
       const room = this.stopped ? 0 : 2 * this.config.concurrency - this.inFlight - this.ready.length;
       const done = this.outcomes.splice(0);
-      if (room <= 0 && done.length === 0 && release.length === 0) return;
+      const finished = this.finished.splice(0);
+      if (room <= 0 && done.length === 0 && finished.length === 0 && release.length === 0 && releaseRanges.length === 0) return;
       const now = Date.now();
       // Waiting behind at most `concurrency` others, a POST starts within one attempt's time.
       const lease = now + 2 * this.config.timeoutSeconds * 1000 + LEASE_MARGIN_MS;
@@ -122,6 +142,8 @@ export class WebhookDispatcher {
       try {
         claimed = await this.feed.tx(async (log) => {
           for (const o of done) await this.store(log, o);
+          for (const r of finished) await this.finish(log, r);
+          for (const r of releaseRanges) await log.cursors.release(r.hook.name, r.channelId);
           for (const p of release)
             await log.release(
               p.subscriber,
@@ -133,16 +155,19 @@ export class WebhookDispatcher {
       } catch (e) {
         // Not kept for another try (one that cannot be stored would stop every later round): the
         // entries' leases run out and they are sent again, at least once as always.
-        this.logger.warn(done.length > 0 ? 'webhook outcomes not stored; those entries are sent again' : 'webhook outbox unreadable', {
+        for (const r of finished) this.ranges.delete(`${r.hook.name} ${r.channelId}`); // read again once its lease runs out
+        this.logger.warn(done.length + finished.length > 0 ? 'webhook outcomes not stored; those changes are sent again' : 'webhook outbox unreadable', {
           error: (e as Error).message,
         });
         return;
       }
       for (const o of done) this.report(o);
+      for (const r of finished) this.reportRange(r);
       release = [];
+      releaseRanges = [];
       this.ready.push(...claimed);
       this.pump();
-      if (claimed.length === 0 && this.outcomes.length === 0) return;
+      if (claimed.length === 0 && this.outcomes.length === 0 && this.finished.length === 0) return;
     }
   }
 
@@ -158,6 +183,10 @@ export class WebhookDispatcher {
       const hook = hooks[(this.turn + k) % hooks.length] as WebhookConfig;
       const entries = await log.claim(hook.name, now, lease, (room - posts.length) * hook.batch);
       for (let i = 0; i < entries.length; i += hook.batch) posts.push({ subscriber: hook.name, entries: entries.slice(i, i + hook.batch) });
+      for (const channelId of channelsOf(hook)) {
+        if (posts.length >= room) break;
+        posts.push(...(await this.readFeed(log, hook, channelId, now, room - posts.length)));
+      }
     }
     // Rare (a subscriber removed from the file): looked for once a tick, not in every round.
     if (posts.length < room && now - this.sweptAt >= TICK_MS) {
@@ -168,6 +197,63 @@ export class WebhookDispatcher {
       }
     }
     return posts;
+  }
+
+  /**
+   * The next changes after the subscriber's cursor on a channel (as many as fill the free POSTs),
+   * unless a range of it is under way here or in another process: the first wave's POSTs, the
+   * cursor leased for as long as the range can take (Range.attemptTimes, plus one attempt for the
+   * POSTs under way before it). A range with nothing to send is done at once, in this transaction.
+   */
+  private async readFeed(log: ChangeLog, hook: WebhookConfig, channelId: number, now: number, room: number): Promise<Post[]> {
+    const key = `${hook.name} ${channelId}`;
+    if (this.ranges.has(key)) return [];
+    const read = await log.cursors.read(hook.name, channelId, now, room * hook.batch);
+    if (!read || read.changes.length === 0) return [];
+    const range = new Range(hook, channelId, read, now);
+    const first = range.nextWave(now);
+    if (first.length === 0) {
+      await this.finish(log, range);
+      return [];
+    }
+    const attempt = this.config.timeoutSeconds * 1000;
+    await log.cursors.lease(hook.name, channelId, now + (range.attemptTimes(this.config.concurrency) + 1) * attempt + LEASE_MARGIN_MS);
+    this.ranges.set(key, range);
+    return first.map((entries) => ({ subscriber: hook.name, entries, range }));
+  }
+
+  /** A range answered in full: what waits into push_outbox, the dead letters, the cursor past it. */
+  private async finish(log: ChangeLog, r: Range): Promise<void> {
+    await log.queue(r.queued);
+    for (const d of r.dead) await log.deadLetter(d.entry, d.at, d.error);
+    await log.cursors.advance(r.hook.name, r.channelId, r.through);
+  }
+
+  /** Once stored: counted per change, and dead letters logged. */
+  private reportRange(r: Range): void {
+    this.ranges.delete(`${r.hook.name} ${r.channelId}`);
+    const name = r.hook.name;
+    for (let i = 0; i < r.delivered; i++) this.metrics?.webhook(name, 'delivered');
+    for (let i = 0; i < r.failed; i++) this.metrics?.webhook(name, 'failed');
+    for (const { entry, error } of r.dead) {
+      this.metrics?.webhook(name, 'dead_lettered');
+      this.logger.warn('webhook dead-lettered', { subscriber: name, seq: entry.change.seq, sessionId: entry.change.sessionId, attempts: 1, error });
+    }
+  }
+
+  /** A POST of a range answered: the range's next wave, or the range done. */
+  private rangeAnswered(post: Post & { range: Range }, error: string | undefined): void {
+    const at = Date.now();
+    const last = post.range.answered(post.entries, {
+      error,
+      at,
+      retryAt: (attempts) => at + this.backoff(attempts),
+      deadAt: at - this.config.deadLetterAfterSeconds * 1000,
+    });
+    if (!last) return;
+    const next = post.range.nextWave(at);
+    if (next.length === 0) this.finished.push(post.range);
+    else this.ready.push(...next.map((entries) => ({ subscriber: post.subscriber, entries, range: post.range })));
   }
 
   /** Start waiting POSTs while attempts are free. */
@@ -191,6 +277,7 @@ export class WebhookDispatcher {
     }
     const changes = post.entries.map((e) => payload(e.change));
     const error = await this.post(hook, JSON.stringify(hook.batch > 1 ? { changes } : changes[0]));
+    if (post.range) return this.rangeAnswered({ ...post, range: post.range }, error);
     this.outcomes.push(error === undefined ? { post, delivered: true } : { post, delivered: false, error, at: Date.now() });
   }
 
@@ -259,7 +346,7 @@ export class WebhookDispatcher {
 
   /**
    * Stop claiming; the outcomes already known are stored (what was delivered is not sent again)
-   * and the entries claimed but not tried are let go (the next process takes them at once).
+   * and the entries and cursors claimed but not done are let go (the next process takes them at once).
    * An attempt still under way is cut: sent again once its lease runs out.
    */
   async stop(): Promise<void> {
@@ -267,8 +354,9 @@ export class WebhookDispatcher {
     this.unwatch();
     clearInterval(this.tick);
     await this.round;
-    const waiting = this.ready.splice(0);
-    if (this.outcomes.length > 0 || waiting.length > 0) await this.rounds(waiting);
+    const waiting = this.ready.splice(0).filter((p) => !p.range);
+    const unfinished = [...this.ranges.values()].filter((r) => !this.finished.includes(r));
+    if (this.outcomes.length > 0 || this.finished.length > 0 || waiting.length > 0 || unfinished.length > 0) await this.rounds(waiting, unfinished);
     await this.http.destroy().catch(() => undefined);
   }
 }

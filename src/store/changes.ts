@@ -1,10 +1,13 @@
 import type { Dialect, Driver, Row } from './sql.js';
+import { PushCursors } from './push-cursors.js';
 import type { SessionStatusChange, OutboxEntry, SessionChange } from './store.js';
 
 /**
  * The change feed of sessions and the webhook outbox, in SQL shared by SQLite and PostgreSQL.
- * A change row and its outbox rows are written in the transaction of the change itself, so a
- * change is pushed exactly when it happened, whichever process made it and whatever crashes after.
+ * A change row is written in the transaction of the change itself, so a change is pushed exactly
+ * when it happened, whichever process made it and whatever crashes after. The feed is the
+ * webhooks' outbox: each subscriber reads it from its cursor (push-cursors.ts), and push_outbox
+ * holds only what could not be delivered at once (retries, and the changes of a session behind one).
  *
  * Order: on one channel, changes are numbered under the channel's lock (store.ts) and committed
  * before the lock is released, so within a channel `seq` order is commit order. startSession takes
@@ -27,28 +30,37 @@ const toChange = (r: Row): SessionChange => ({
 const changeColumns = 'c.seq, c.session_id, c.channel_id, c.service_code, c.status, c.username, c.custom_message, c.at';
 
 export class ChangeLog {
+  /** The subscribers' places on the feed. */
+  readonly cursors: PushCursors;
+
   constructor(
     private readonly d: Driver,
     private readonly dialect: Dialect,
-  ) {}
+  ) {
+    this.cursors = new PushCursors(d, dialect, toChange, changeColumns);
+  }
 
-  /** Record a change and queue it for each named webhook subscriber; its seq. */
-  async append(c: SessionStatusChange, subscribers: readonly string[]): Promise<number> {
+  /** Record a change; its seq. */
+  async append(c: SessionStatusChange): Promise<number> {
     const [r] = await this.d.all(
       'INSERT INTO session_changes (session_id, channel_id, service_code, status, username, custom_message, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq',
       [c.sessionId, c.channelId, c.serviceId, c.status, c.username ?? null, c.customMessage, c.at],
     );
-    const seq = Number(r?.seq);
-    for (const name of subscribers) {
-      await this.d.run('INSERT INTO push_outbox (subscriber, seq, session_id, created_at, next_at) VALUES (?, ?, ?, ?, ?)', [
-        name,
-        seq,
-        c.sessionId,
-        c.at,
-        c.at,
-      ]);
+    return Number(r?.seq);
+  }
+
+  /**
+   * Into the outbox: changes read from the feed that were not delivered (`attempts` 1, due again
+   * at `nextAt`) or wait behind an earlier change of their session (`attempts` 0). Already there
+   * (a range read twice): left as it is.
+   */
+  async queue(entries: ReadonlyArray<{ subscriber: string; change: SessionChange; attempts: number; nextAt: number; error?: string }>): Promise<void> {
+    for (const e of entries) {
+      await this.d.run(
+        'INSERT INTO push_outbox (subscriber, seq, session_id, created_at, next_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        [e.subscriber, e.change.seq, e.change.sessionId, e.change.at, e.nextAt, e.attempts, e.error ?? null],
+      );
     }
-    return seq;
   }
 
   /** Changes after `afterSeq` of one session, or of a channel (some of its services, or all), oldest first. */
@@ -165,9 +177,13 @@ export class ChangeLog {
     await this.delivered(e.subscriber, [e.change.seq]);
   }
 
-  /** With the closed sessions: changes older than `before` that no outbox entry still needs, and dead letters. */
+  /** With the closed sessions: changes older than `before` that no outbox entry and no subscriber's cursor still needs, and dead letters. */
   async purge(before: number): Promise<void> {
-    await this.d.run('DELETE FROM session_changes WHERE at < ? AND NOT EXISTS (SELECT 1 FROM push_outbox o WHERE o.seq = session_changes.seq)', [before]);
+    await this.d.run(
+      `DELETE FROM session_changes WHERE at < ? AND NOT EXISTS (SELECT 1 FROM push_outbox o WHERE o.seq = session_changes.seq)
+         AND NOT EXISTS (SELECT 1 FROM push_cursors k WHERE k.channel_id = session_changes.channel_id AND k.seq < session_changes.seq)`,
+      [before],
+    );
     await this.d.run('DELETE FROM push_dead_letters WHERE dead_at < ?', [before]);
   }
 }

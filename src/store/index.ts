@@ -4,6 +4,7 @@ export { SqliteStore } from './sqlite.js';
 export { PostgresStore } from './postgres.js';
 export type { StoreLog } from './outage.js';
 export type { ChangeLog } from './changes.js';
+export type { FeedRange } from './push-cursors.js';
 
 import { join } from 'node:path';
 import type { StoreConfig } from '../config/index.js';

@@ -140,6 +140,15 @@ export const migrations: Migration[] = [
       'CREATE INDEX push_outbox_change ON push_outbox (seq)',
     ],
   },
+  {
+    version: 8,
+    description: "webhooks: each subscriber's place on each channel's change feed (the feed is the outbox; push_outbox keeps what waits)",
+    statements: [
+      `CREATE TABLE push_cursors (
+         subscriber TEXT NOT NULL, channel_id INTEGER NOT NULL, seq BIGINT NOT NULL, lease_until BIGINT NOT NULL DEFAULT 0,
+         PRIMARY KEY (subscriber, channel_id))`,
+    ],
+  },
 ];
 
 /** Apply what is missing; the caller runs this inside a transaction that excludes other migrators. */

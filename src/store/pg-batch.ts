@@ -63,8 +63,8 @@ class DeferredChangeLog extends ChangeLog {
     super(d, dialect);
   }
 
-  override append(change: SessionStatusChange, subscribers: readonly string[]): Promise<number> {
-    this.pending.push({ change, subscribers });
+  override append(change: SessionStatusChange): Promise<number> {
+    this.pending.push(change);
     return Promise.resolve(0); // its seq is known at the batch's end; nothing in a lockless transaction reads it
   }
 }
@@ -125,7 +125,7 @@ interface Attempt {
   inserts: Map<string, SessionRecord>;
   services: Map<string, ReturnType<Tx['getService']>>;
   /** Change rows (and their webhook outbox rows), written after the claims. */
-  changes: Array<{ change: SessionStatusChange; subscribers: readonly string[] }>;
+  changes: SessionStatusChange[];
 }
 
 const newAttempt = (fast: boolean): Attempt => ({ fast, claims: new Map(), inserts: new Map(), services: new Map(), changes: [] });
@@ -133,17 +133,15 @@ const newAttempt = (fast: boolean): Attempt => ({ fast, claims: new Map(), inser
 /** A batch's change rows in one statement, numbered in the batch's order. */
 const INSERT_CHANGES = `INSERT INTO session_changes (session_id, channel_id, service_code, status, username, custom_message, at)
   SELECT session_id, channel_id, service_code, status, username, custom_message, at FROM json_populate_recordset(NULL::session_changes, ?) RETURNING seq, session_id`;
-const INSERT_OUTBOX = `INSERT INTO push_outbox (subscriber, seq, session_id, created_at, next_at)
-  SELECT subscriber, seq, session_id, created_at, created_at FROM json_to_recordset(?) AS o(subscriber text, seq bigint, session_id text, created_at bigint)`;
 
 async function writeChanges(d: Driver, dialect: Dialect, changes: Attempt['changes']): Promise<void> {
   if (changes.length === 0) return;
-  // Matched back by session (a lockless transaction creates each session once); else one by one.
-  if (new Set(changes.map(({ change }) => change.sessionId)).size < changes.length) {
-    for (const { change, subscribers } of changes) await new ChangeLog(d, dialect).append(change, subscribers);
+  // One statement when each session has one change; else one by one, so that a session's changes are numbered in order.
+  if (new Set(changes.map((change) => change.sessionId)).size < changes.length) {
+    for (const change of changes) await new ChangeLog(d, dialect).append(change);
     return;
   }
-  const rows = changes.map(({ change: c }) => ({
+  const rows = changes.map((c) => ({
     session_id: c.sessionId,
     channel_id: c.channelId,
     service_code: c.serviceId,
@@ -152,11 +150,7 @@ async function writeChanges(d: Driver, dialect: Dialect, changes: Attempt['chang
     custom_message: c.customMessage,
     at: c.at,
   }));
-  const seqs = new Map((await d.all(INSERT_CHANGES, [JSON.stringify(rows)])).map((r) => [String(r.session_id), Number(r.seq)]));
-  const outbox = changes.flatMap(({ change: c, subscribers }) =>
-    subscribers.map((subscriber) => ({ subscriber, seq: seqs.get(c.sessionId), session_id: c.sessionId, created_at: c.at })),
-  );
-  if (outbox.length > 0) await d.run(INSERT_OUTBOX, [JSON.stringify(outbox)]);
+  await d.all(INSERT_CHANGES, [JSON.stringify(rows)]);
 }
 
 /** Many sessions in one statement: the rows travel as one JSON array, typed by the table's own row type. */

@@ -18,8 +18,8 @@ import { route } from './transitions.js';
 export interface EngineOptions {
   /** The clock for opening hours and timestamps (tests pick instants). */
   now?: () => number;
-  /** Webhooks an outbox entry is written for, with each change they cover; the event streams' heartbeat. */
-  push?: Pick<PushConfig, 'webhooks' | 'heartbeatSeconds'>;
+  /** The event streams' heartbeat. */
+  push?: Pick<PushConfig, 'heartbeatSeconds'>;
 }
 
 /**
@@ -59,7 +59,6 @@ export class EmbeddedEngine implements Backend, AgentDesk {
     // Every transaction of the engine records the session changes it makes (push/recording.ts).
     const recorded = recordingChanges(store, {
       feed: this.changes,
-      webhooks: options.push?.webhooks ?? [],
       now,
       displayName: (username) => {
         const user = this.roster.user(username);
