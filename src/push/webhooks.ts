@@ -1,4 +1,3 @@
-import { Agent, request } from 'undici';
 import type { PushConfig, WebhookConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -6,7 +5,7 @@ import { CHANNEL_IDS } from '../contract/index.js';
 import type { ChangeLog, OutboxEntry } from '../store/index.js';
 import { payload, type ChangeFeed } from './feed.js';
 import { Range } from './feed-range.js';
-import { SIGNATURE_HEADER, signature } from './signature.js';
+import { WebhookSender } from './sender.js';
 
 /** How often the outbox is looked at without a wake-up: retries falling due, other processes' changes. */
 const TICK_MS = 500;
@@ -19,12 +18,6 @@ const TICK_MS = 500;
 const ROUND_GAP_MS = 10;
 /** A claim outlives its wait and its attempt by this much before another process may take the entry. */
 const LEASE_MARGIN_MS = 5000;
-
-/** Where a webhook goes, for the log: its origin and path, never credentials or a query (which may carry a token). */
-const target = (url: string) => {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname}`;
-};
 
 /** One POST: a subscriber's entries (one, or up to its `batch`, each of another session). */
 interface Post {
@@ -40,8 +33,6 @@ type Outcome = { post: Post; delivered: true } | { post: Post; delivered: false;
 /** The channels a subscriber has cursors on: its filter, or every MCC channel. */
 const channelsOf = (hook: WebhookConfig): readonly number[] => (hook.channels.length > 0 ? hook.channels : CHANNEL_IDS);
 
-/** undici's timeouts (connect, headers, body): the receiver did not answer in time. */
-const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
  * Delivers the webhooks, one dispatcher per process. Each subscriber reads the change feed from
@@ -57,13 +48,12 @@ const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 
  * What it costs the process that also answers the MCC, per change (measured under a startSession
  * load, bench machine): the outcomes of the POSTs finished meanwhile are stored in the
  * transaction that claims the next entries, one transaction per round instead of two per change;
- * the POST goes through undici's request() on a keep-alive pool, ~37 µs of CPU where fetch()
- * (undici's WHATWG layer, streams and an AbortSignal per call) took ~240 µs; and a subscriber
- * with `batch` > 1 shares that among up to `batch` changes.
+ * a POST costs ~37 µs of CPU (sender.ts), which a subscriber with `batch` > 1 shares among up
+ * to `batch` changes.
  */
 export class WebhookDispatcher {
   private readonly hooks: Map<string, WebhookConfig>;
-  private readonly http: Agent;
+  private readonly sender: WebhookSender;
   /** POSTs under way: at most `concurrency`. */
   private inFlight = 0;
   /** Claimed, waiting for a free attempt: at most `concurrency`, so each starts within one attempt's time. */
@@ -92,8 +82,7 @@ export class WebhookDispatcher {
     private readonly metrics?: Metrics,
   ) {
     this.hooks = new Map(config.webhooks.map((w) => [w.name, w]));
-    const timeout = config.timeoutSeconds * 1000;
-    this.http = new Agent({ connections: config.concurrency, connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
+    this.sender = new WebhookSender(config);
     this.unwatch = feed.watch(() => this.kick());
     this.tick = setInterval(() => this.kick(), TICK_MS).unref();
   }
@@ -276,7 +265,7 @@ export class WebhookDispatcher {
       return;
     }
     const changes = post.entries.map((e) => payload(e.change));
-    const error = await this.post(hook, JSON.stringify(hook.batch > 1 ? { changes } : changes[0]));
+    const error = await this.sender.post(hook, JSON.stringify(hook.batch > 1 ? { changes } : changes[0]));
     if (post.range) return this.rangeAnswered({ ...post, range: post.range }, error);
     this.outcomes.push(error === undefined ? { post, delivered: true } : { post, delivered: false, error, at: Date.now() });
   }
@@ -316,27 +305,6 @@ export class WebhookDispatcher {
     }
   }
 
-  /** One attempt; undefined when the receiver took it (2xx), else why not. Redirects are not followed. */
-  private async post(hook: WebhookConfig, body: string): Promise<string | undefined> {
-    try {
-      const res = await request(hook.url, {
-        method: 'POST',
-        dispatcher: this.http,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'mcc-bridge',
-          [SIGNATURE_HEADER]: signature(hook.secret, body, Math.floor(Date.now() / 1000)),
-        },
-        body,
-      });
-      await res.body.dump(); // the answer's body is not read: the connection is freed
-      return res.statusCode >= 200 && res.statusCode < 300 ? undefined : `${target(hook.url)} answered ${res.statusCode}`;
-    } catch (e) {
-      const code = (e as { code?: string }).code ?? '';
-      return `${target(hook.url)}: ${TIMEOUTS.has(code) ? `no answer in ${this.config.timeoutSeconds} s` : (e as Error).message}`;
-    }
-  }
-
   /** Exponential, capped, with jitter (between half and all of the step) so that retries of many entries spread out. */
   private backoff(attempts: number): number {
     const { initialSeconds, maxSeconds } = this.config.retry;
@@ -357,6 +325,6 @@ export class WebhookDispatcher {
     const waiting = this.ready.splice(0).filter((p) => !p.range);
     const unfinished = [...this.ranges.values()].filter((r) => !this.finished.includes(r));
     if (this.outcomes.length > 0 || this.finished.length > 0 || waiting.length > 0 || unfinished.length > 0) await this.rounds(waiting, unfinished);
-    await this.http.destroy().catch(() => undefined);
+    await this.sender.close();
   }
 }
