@@ -33,7 +33,6 @@ type Outcome = { post: Post; delivered: true } | { post: Post; delivered: false;
 /** The channels a subscriber has cursors on: its filter, or every MCC channel. */
 const channelsOf = (hook: WebhookConfig): readonly number[] => (hook.channels.length > 0 ? hook.channels : CHANNEL_IDS);
 
-
 /**
  * Delivers the webhooks, one dispatcher per process. Each subscriber reads the change feed from
  * its cursor on each channel (a range leased, so in a cluster one process has it; feed-range.ts),
