@@ -1,6 +1,7 @@
 import type { VendorBackendConfig } from '../../config/index.js';
 import type { ServiceState } from '../../contract/index.js';
 import type { Logger } from '../../log/logger.js';
+import type { ChangeFeed } from '../../push/index.js';
 import { fail, ok, platformFailure, type Outcome } from '../../reasons/index.js';
 import type { SessionRecord, Store, Tx } from '../../store/index.js';
 import type { AgentState, Backend, CloseParty, Interaction, NewInteraction } from '../backend.js';
@@ -41,6 +42,8 @@ export class RemoteBackend implements Backend {
     readonly store: Store,
     private readonly client: VendorClient,
     private readonly logger?: Logger,
+    /** Every session change the store records (the event streams, the webhooks). */
+    readonly changes?: ChangeFeed,
   ) {
     this.kind = config.kind;
     this.resilience = new Resilience({

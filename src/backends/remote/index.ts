@@ -1,5 +1,6 @@
 import type { Config, VendorBackendConfig } from '../../config/index.js';
 import type { Logger } from '../../log/logger.js';
+import { ChangeFeed, recordingChanges } from '../../push/index.js';
 import { openStore } from '../../store/index.js';
 import { RemoteBackend } from './backend.js';
 import type { VendorClient } from './client.js';
@@ -24,9 +25,17 @@ async function clientFor(b: VendorBackendConfig): Promise<VendorClient> {
   }
 }
 
-/** The configured vendor backend, its store migrated and its link to the vendor starting. */
+/**
+ * The configured vendor backend, its store migrated and its link to the vendor starting. Its store
+ * records every session change, as the engine's does (push/recording.ts): the event streams and
+ * the webhooks work on a vendor too (what the vendor's events change, they push).
+ */
 export async function startRemoteBackend(config: Config, b: VendorBackendConfig, logger: Logger): Promise<RemoteBackend> {
-  const backend = new RemoteBackend(b, openStore(config.store, logger), await clientFor(b), logger);
+  const store = openStore(config.store, logger);
+  const changes = new ChangeFeed(store, config.push.heartbeatSeconds);
+  // The vendor's agents are known by username only: checkSession names them so, and so does a change.
+  const recorded = recordingChanges(store, { feed: changes, now: Date.now, displayName: (username) => username });
+  const backend = new RemoteBackend(b, recorded, await clientFor(b), logger, changes);
   await backend.start();
   return backend;
 }
