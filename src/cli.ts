@@ -10,7 +10,7 @@ const USAGE = `usage: mcc-bridge <command> [options]
 
 commands:
   serve          start the bridge (SOAP at /mc/cxf/soap, REST at /mc/cxf/rest/json);
-                 SIGHUP reloads channels, services and agents; SIGTERM drains and stops
+                 SIGHUP reloads channels, services, agents and webhooks; SIGTERM drains and stops
   check-config   validate a configuration file and exit
   generate       rewrite wsdl/mcc.wsdl and wadl/mcc.wadl from the contract (default namespace)
   call OP k=v…   run one MCC operation against an MCC server, print its result as JSON

@@ -38,7 +38,7 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
     metrics.attach(backend);
     backend.onVendorFailure?.((reason) => metrics.backendError(backend.kind, reason));
   }
-  const webhooks = backend.changes && config.push.webhooks.length > 0 ? new WebhookDispatcher(config.push, backend.changes, logger, metrics) : undefined;
+  let webhooks = backend.changes && config.push.webhooks.length > 0 ? new WebhookDispatcher(config.push, backend.changes, logger, metrics) : undefined;
   await webhooks?.start(); // before any change is served: a new subscriber's cursors start here
   const security = doorSecurity(config.security);
   const faces = desk ? createAgentFaces(config, desk, logger, security) : undefined;
@@ -86,6 +86,16 @@ export async function startBridge(config: Config, options: { logger?: Logger; ce
       // can end what they hold for agents that are gone (a Huawei poll waiting on one).
       await center.reload?.(next);
       faces?.reloaded();
+      // The webhooks as the file now lists them: a dispatcher once there is one, none once there are none.
+      if (next.push.webhooks.length === 0) {
+        await webhooks?.stop();
+        webhooks = undefined;
+      } else if (webhooks) {
+        await webhooks.reload(next.push);
+      } else if (backend.changes && !stopping) {
+        webhooks = new WebhookDispatcher(next.push, backend.changes, logger, metrics);
+        await webhooks.start();
+      }
     },
     async close(graceSeconds = config.server.shutdownGraceSeconds) {
       stopping = true;

@@ -182,6 +182,29 @@ for (const kind of storeKinds) {
       }
     });
 
+    it('a SIGHUP applies the webhooks the file lists: one added gets the changes from then on, one removed gets no more', async () => {
+      receiver = await startReceiver(SECRET);
+      const store = await storeConfig(kind);
+      const file = writeConfig({ store, embedded });
+      const bridge = await spawnBridge(file);
+      bridges.push(bridge);
+      const log = logLines(bridge);
+      const reloaded = async (n: number) => until(`reload ${n}`, () => log.filter((l) => l.message === 'configuration reloaded').length === n);
+      assert.ok(await lifecycle(bridge, 'before'));
+      writeConfig({ store, embedded, push: pushConfig(receiver.url) }, file);
+      bridge.child.kill('SIGHUP');
+      await reloaded(1);
+      assert.ok(await lifecycle(bridge, 'added'));
+      await until('the added subscriber gets the next session', () => (receiver as Receiver).received.length >= 3);
+      writeConfig({ store, embedded }, file);
+      bridge.child.kill('SIGHUP');
+      await reloaded(2);
+      assert.ok(await lifecycle(bridge, 'removed'));
+      await new Promise((r) => setTimeout(r, 500)); // a delivery would have come by now
+      assert.deepEqual([...bySession(receiver.received).keys()], ['added']);
+      assert.deepEqual(bySession(receiver.received).get('added'), FULL);
+    });
+
     it('a receiver down for a while gets everything once it is back', async () => {
       receiver = await startReceiver(SECRET);
       const bridge = await spawnBridge(writeConfig({ store: await storeConfig(kind), embedded, push: pushConfig(receiver.url) }));

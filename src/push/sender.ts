@@ -45,8 +45,8 @@ export class WebhookSender {
     }
   }
 
-  /** Attempts under way are cut (their entries are sent again once their leases run out). */
-  async close(): Promise<void> {
-    await this.pool.destroy().catch(() => undefined);
+  /** Attempts under way are cut (their entries are sent again once their leases run out), or with `graceful` let finish. */
+  async close(options: { graceful?: boolean } = {}): Promise<void> {
+    await (options.graceful ? this.pool.close() : this.pool.destroy()).catch(() => undefined);
   }
 }

@@ -51,8 +51,8 @@ const channelsOf = (hook: WebhookConfig): readonly number[] => (hook.channels.le
  * to `batch` changes.
  */
 export class WebhookDispatcher {
-  private readonly hooks: Map<string, WebhookConfig>;
-  private readonly sender: WebhookSender;
+  private hooks: Map<string, WebhookConfig>;
+  private sender: WebhookSender;
   /** POSTs under way: at most `concurrency`. */
   private inFlight = 0;
   /** Claimed, waiting for a free attempt: at most `concurrency`, so each starts within one attempt's time. */
@@ -75,7 +75,7 @@ export class WebhookDispatcher {
   private readonly tick: NodeJS.Timeout;
 
   constructor(
-    private readonly config: PushConfig,
+    private config: PushConfig,
     private readonly feed: ChangeFeed,
     private readonly logger: Logger,
     private readonly metrics?: Metrics,
@@ -90,6 +90,20 @@ export class WebhookDispatcher {
   async start(): Promise<void> {
     await this.feed.tx((log) => log.cursors.start(this.config.webhooks.map((w) => ({ name: w.name, channels: channelsOf(w) }))));
     this.kick();
+  }
+
+  /**
+   * A new configuration (SIGHUP): its subscribers from now on. A new one starts at the newest
+   * change; a removed one loses its cursor, and its waiting entries are dead-lettered when next
+   * tried. POSTs under way finish on the pool they started on.
+   */
+  async reload(next: PushConfig): Promise<void> {
+    const previous = this.sender;
+    if (next.concurrency !== this.config.concurrency || next.timeoutSeconds !== this.config.timeoutSeconds) this.sender = new WebhookSender(next);
+    this.config = next;
+    this.hooks = new Map(next.webhooks.map((w) => [w.name, w]));
+    await this.start();
+    if (previous !== this.sender) void previous.close({ graceful: true });
   }
 
   /** Store what finished and look for due entries now (coalesced: one round at a time). */

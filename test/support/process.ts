@@ -16,8 +16,7 @@ export interface BridgeProcess {
   kill(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
-export function writeConfig(doc: Record<string, unknown>): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'mcc-proc-')), 'config.yaml');
+export function writeConfig(doc: Record<string, unknown>, file = join(mkdtempSync(join(tmpdir(), 'mcc-proc-')), 'config.yaml')): string {
   writeFileSync(file, stringify({ server: { host: '127.0.0.1', port: 0 }, logging: { level: 'warn' }, ...doc }));
   return file;
 }
