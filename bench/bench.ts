@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startThrowawayPostgres } from '../test/support/postgres.js';
 import { startSimulator, vendorBackend, vendorInteraction } from '../test/support/simulator.js';
-import { adopt, killAll, rssOf, startServer, stop, type Server } from './children.js';
+import { adopt, killAll, receivedBy, rssOf, startServer, stop, type Server } from './children.js';
 import { SESSION_ID } from './fixture.js';
 import { buildJaxws, startJaxws } from './jaxws.js';
 import { assertAccessLogged, cannon, check, measure, type Measured, type Request } from './load.js';
@@ -64,6 +64,8 @@ interface Group {
   start: () => Promise<Server[]>;
   /** Run in this order: some change the state the next ones see. */
   targets: Target[];
+  /** A line printed after each target (what a subscriber has received so far). */
+  report?: (servers: Server[]) => Promise<string>;
 }
 
 /** One autocannon run against one server: checked, warmed up, measured. */
@@ -151,6 +153,11 @@ const groups: Group[] = [
       return [await startServer('bridge', pin, { env: { MCC_BENCH_WEBHOOK: receiver.url, MCC_BENCH_WEBHOOK_BATCH: batch } }), receiver];
     },
     targets: withSubscriber.map(([name, request, expect]) => bridgeTarget(`${name}, ${who}`, request, expect)),
+    // A subscriber that falls behind costs the bridge less while it is measured: say how far it got.
+    report: async ([, receiver]: Server[]) => {
+      const { posts, changes } = await receivedBy(receiver!);
+      return `(the subscriber has received ${changes.toLocaleString('en-US')} changes in ${posts.toLocaleString('en-US')} POSTs so far)`;
+    },
   })),
   {
     start: queueServer(warmCycles + cycles + capacity + 1),
@@ -268,6 +275,7 @@ async function main() {
     for (const t of g.targets.filter((t) => selected(t.name))) {
       results[t.name] = await t.run(servers);
       console.log(measuredLine(t.name, results[t.name]!));
+      if (g.report) console.log(await g.report(servers));
     }
     servers.forEach(stop);
   }

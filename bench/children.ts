@@ -72,6 +72,19 @@ export function startServer(
   });
 }
 
+/** Ask a servers.ts webhook receiver what it has received so far. */
+export function receivedBy(receiver: Server): Promise<{ posts: number; changes: number }> {
+  return new Promise((ok) => {
+    const on = (m: { received?: { posts: number; changes: number } }) => {
+      if (!m.received) return;
+      receiver.child.off('message', on);
+      ok(m.received);
+    };
+    receiver.child.on('message', on);
+    receiver.child.send('received');
+  });
+}
+
 /** Ask a servers.ts child for its resident memory (after a full collection when it runs with --expose-gc). */
 export function rssOf(child: ChildProcess): Promise<{ rss: number; rssAfterGc?: number }> {
   return new Promise((ok) => {

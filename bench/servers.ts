@@ -108,15 +108,20 @@ async function main(kind: string) {
     case 'receiver': {
       // A webhook subscriber: answers 204 after MCC_BENCH_RECEIVER_DELAY_MS (0: at once; a slow one: seconds).
       const delay = Number(process.env.MCC_BENCH_RECEIVER_DELAY_MS ?? 0);
-      let received = 0;
+      // Counts POSTs and the changes in them (one each, or a batch's), for the bench to say what was delivered.
+      let posts = 0;
+      let changes = 0;
       const server = createServer((req, res) => {
-        req.resume();
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (d: string) => (body += d));
         req.on('end', () => {
-          received++;
+          posts++;
+          changes += body.split('"seq":').length - 1;
           setTimeout(() => res.writeHead(204).end(), delay);
         });
       });
-      process.on('message', (m) => m === 'received' && process.send?.({ received }));
+      process.on('message', (m) => m === 'received' && process.send?.({ received: { posts, changes } }));
       server.listen(0, '127.0.0.1', () => report(listening(server)));
       return;
     }
