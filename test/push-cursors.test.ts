@@ -37,9 +37,13 @@ for (const kind of storeKinds) {
       assert.equal((await read())?.from, next);
     });
 
-    it('a start drops the cursors of subscribers no longer listed', async () => {
+    it('a start drops the cursors of subscribers no longer listed, and of channels no longer covered', async () => {
       await store.tx((tx) => tx.changeLog().cursors.start([{ name: 'crm', channels: [1003] }]));
       await store.tx((tx) => tx.changeLog().cursors.start([{ name: 'other', channels: [1003] }]));
+      assert.equal(await read(), undefined);
+      await store.tx((tx) => tx.changeLog().cursors.start([{ name: 'crm', channels: [1, 1003] }]));
+      assert.notEqual(await read(), undefined);
+      await store.tx((tx) => tx.changeLog().cursors.start([{ name: 'crm', channels: [1] }]));
       assert.equal(await read(), undefined);
     });
 

@@ -58,10 +58,11 @@ export class Range {
 
   /**
    * An upper bound of the attempt times it takes with `concurrency` POSTs at once: its waves one
-   * after the other, each as many rounds of POSTs as it has POSTs per `concurrency`.
+   * after the other, each as many rounds of POSTs as it has POSTs per `concurrency`, plus one for
+   * the POSTs under way when it starts (a later wave goes ahead of what waits: the dispatcher).
    */
   attemptTimes(concurrency: number): number {
-    return this.waves.reduce((n, w) => n + Math.ceil(Math.ceil(w.length / this.hook.batch) / concurrency), 0);
+    return this.waves.reduce((n, w) => n + Math.ceil(Math.ceil(w.length / this.hook.batch) / concurrency) + 1, 0);
   }
 
   /** The next wave's POSTs (entries of up to `batch` changes), or none when the range is done. */

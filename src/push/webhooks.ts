@@ -261,7 +261,8 @@ export class WebhookDispatcher {
     if (!last) return;
     const next = post.range.nextWave(at);
     if (next.length === 0) this.finished.push(post.range);
-    else this.ready.push(...next.map((entries) => ({ subscriber: post.subscriber, entries, range: post.range })));
+    // Ahead of what waits: the range's lease counted on its waves starting as soon as POSTs free up.
+    else this.ready.unshift(...next.map((entries) => ({ subscriber: post.subscriber, entries, range: post.range })));
   }
 
   /** Start waiting POSTs while attempts are free. */

@@ -30,13 +30,19 @@ export class PushCursors {
 
   /**
    * A cursor for each of the subscriber's channels, at the channel's newest change, unless it has
-   * one: a new subscriber gets the changes from now on. Cursors of subscribers not named are
-   * dropped (every process of a cluster lists the same webhooks).
+   * one: a new subscriber gets the changes from now on. Cursors of subscribers not named, and of
+   * channels a subscriber no longer covers, are dropped (every process of a cluster lists the same
+   * webhooks).
    */
   async start(subscribers: ReadonlyArray<{ name: string; channels: readonly number[] }>): Promise<void> {
     const names = subscribers.map((s) => s.name);
     await this.d.run(`DELETE FROM push_cursors WHERE subscriber NOT IN (${names.map(() => '?').join(', ') || "''"})`, names);
     for (const s of subscribers) {
+      // A channel taken out of its filter: that cursor goes too (it would keep the channel's feed from the purge).
+      await this.d.run(`DELETE FROM push_cursors WHERE subscriber = ? AND channel_id NOT IN (${s.channels.map(() => '?').join(', ') || '0'})`, [
+        s.name,
+        ...s.channels,
+      ]);
       for (const channelId of s.channels) {
         await this.d.run(
           // Typed: PostgreSQL does not infer a select list's parameters from the target columns.
