@@ -113,7 +113,7 @@ export class Metrics {
     this.backendErrors.inc({ backend, reason });
   }
 
-  webhook(subscriber: string, outcome: 'delivered' | 'failed' | 'dead_lettered'): void {
-    this.webhooks.inc({ subscriber, outcome });
+  webhook(subscriber: string, outcome: 'delivered' | 'failed' | 'dead_lettered', changes = 1): void {
+    if (changes > 0) this.webhooks.inc({ subscriber, outcome }, changes);
   }
 }

@@ -1,18 +1,12 @@
 import type { WebhookConfig } from '../config/index.js';
-import type { FeedRange, OutboxEntry, SessionChange } from '../store/index.js';
+import type { FeedRange, OutboxEntry, QueuedChange, SessionChange } from '../store/index.js';
+
+/** The key of a subscriber's cursor on a channel. */
+export const rangeKey = (subscriber: string, channelId: number): string => `${subscriber} ${channelId}`;
 
 /** Whether a subscriber's filters cover a change (its channels are the cursors it has). */
 export const covers = (hook: WebhookConfig, c: SessionChange): boolean =>
   (hook.services.length === 0 || hook.services.includes(c.serviceId)) && (hook.statuses.length === 0 || hook.statuses.includes(c.status));
-
-/** What goes into push_outbox when a range is done. */
-export interface Queued {
-  subscriber: string;
-  change: SessionChange;
-  attempts: number;
-  nextAt: number;
-  error?: string;
-}
 
 /**
  * Changes read from one subscriber's cursor on one channel (push-cursors.ts), delivered in waves:
@@ -29,7 +23,7 @@ export class Range {
   private unanswered = 0;
   /** Sessions whose changes wait in push_outbox. */
   private readonly held: Set<string>;
-  readonly queued: Queued[] = [];
+  readonly queued: QueuedChange[] = [];
   readonly dead: Array<{ entry: OutboxEntry; error: string; at: number }> = [];
   delivered = 0;
   /** The changes read, up to this seq, are handled once the range is done. */
@@ -54,6 +48,11 @@ export class Range {
       placed.set(c.sessionId, k + 1);
       (this.waves[k] ??= []).push(c);
     }
+  }
+
+  /** Which cursor it was read from: one range at a time on each. */
+  get key(): string {
+    return rangeKey(this.hook.name, this.channelId);
   }
 
   /**
@@ -87,14 +86,14 @@ export class Range {
    * of its changes to push_outbox (or to the dead letters, once older than the dead-letter age),
    * and holds their sessions' later changes behind them.
    */
-  answered(entries: readonly OutboxEntry[], outcome: { error?: string; at: number; retryAt: (attempts: number) => number; deadAt: number }): boolean {
+  answered(entries: readonly OutboxEntry[], outcome: { error?: string; at: number; retryAt: () => number; isDead: (entry: OutboxEntry) => boolean }): boolean {
     const { error, at } = outcome;
     if (error === undefined) this.delivered += entries.length;
     else {
       for (const entry of entries) {
         this.held.add(entry.change.sessionId);
-        if (entry.queuedAt <= outcome.deadAt) this.dead.push({ entry, error, at });
-        else this.queued.push({ subscriber: this.hook.name, change: entry.change, attempts: 1, nextAt: outcome.retryAt(0), error });
+        if (outcome.isDead(entry)) this.dead.push({ entry, error, at });
+        else this.queued.push({ subscriber: this.hook.name, change: entry.change, attempts: 1, nextAt: outcome.retryAt(), error });
       }
     }
     return --this.unanswered === 0;

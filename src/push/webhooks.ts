@@ -4,7 +4,7 @@ import type { Metrics } from '../ops/metrics.js';
 import { CHANNEL_IDS } from '../contract/index.js';
 import type { ChangeLog, OutboxEntry } from '../store/index.js';
 import { payload, type ChangeFeed } from './feed.js';
-import { Range } from './feed-range.js';
+import { Range, rangeKey } from './feed-range.js';
 import { WebhookSender } from './sender.js';
 
 /** How often the outbox is looked at without a wake-up: retries falling due, other processes' changes. */
@@ -161,7 +161,7 @@ export class WebhookDispatcher {
       } catch (e) {
         // Not kept for another try (one that cannot be stored would stop every later round): the
         // entries' leases run out and they are sent again, at least once as always.
-        for (const r of finished) this.ranges.delete(`${r.hook.name} ${r.channelId}`); // read again once its lease runs out
+        for (const r of finished) this.ranges.delete(r.key); // read again once its lease runs out
         this.logger.warn(done.length + finished.length > 0 ? 'webhook outcomes not stored; those changes are sent again' : 'webhook outbox unreadable', {
           error: (e as Error).message,
         });
@@ -214,8 +214,7 @@ export class WebhookDispatcher {
    * is not what limits a subscriber (one change per POST, one channel: 1,600 → 3,000 changes/s).
    */
   private async readFeed(log: ChangeLog, hook: WebhookConfig, channelId: number, now: number, ahead: number): Promise<Post[]> {
-    const key = `${hook.name} ${channelId}`;
-    if (this.ranges.has(key)) return [];
+    if (this.ranges.has(rangeKey(hook.name, channelId))) return [];
     const c = this.config.concurrency;
     const read = await log.cursors.read(hook.name, channelId, now, RANGE_POSTS * c * hook.batch);
     if (!read || read.changes.length === 0) return [];
@@ -226,7 +225,7 @@ export class WebhookDispatcher {
       return [];
     }
     await log.cursors.lease(hook.name, channelId, now + (Math.ceil(ahead / c) + range.attemptTimes(c) + 1) * this.attempt() + LEASE_MARGIN_MS);
-    this.ranges.set(key, range);
+    this.ranges.set(range.key, range);
     return first.map((entries) => ({ subscriber: hook.name, entries, range }));
   }
 
@@ -239,10 +238,10 @@ export class WebhookDispatcher {
 
   /** Once stored: counted per change, and dead letters logged. */
   private reportRange(r: Range): void {
-    this.ranges.delete(`${r.hook.name} ${r.channelId}`);
+    this.ranges.delete(r.key);
     const name = r.hook.name;
-    for (let i = 0; i < r.delivered; i++) this.metrics?.webhook(name, 'delivered');
-    for (let i = 0; i < r.failed; i++) this.metrics?.webhook(name, 'failed');
+    this.metrics?.webhook(name, 'delivered', r.delivered);
+    this.metrics?.webhook(name, 'failed', r.failed);
     for (const { entry, error } of r.dead) {
       this.metrics?.webhook(name, 'dead_lettered');
       this.logger.warn('webhook dead-lettered', { subscriber: name, seq: entry.change.seq, sessionId: entry.change.sessionId, attempts: 1, error });
@@ -250,19 +249,19 @@ export class WebhookDispatcher {
   }
 
   /** A POST of a range answered: the range's next wave, or the range done. */
-  private rangeAnswered(post: Post & { range: Range }, error: string | undefined): void {
+  private rangeAnswered(range: Range, entries: readonly OutboxEntry[], error: string | undefined): void {
     const at = Date.now();
-    const last = post.range.answered(post.entries, {
+    const last = range.answered(entries, {
       error,
       at,
-      retryAt: (attempts) => at + this.backoff(attempts),
-      deadAt: at - this.config.deadLetterAfterSeconds * 1000,
+      retryAt: () => at + this.backoff(0),
+      isDead: (entry) => this.isDead(range.hook.name, at, entry),
     });
     if (!last) return;
-    const next = post.range.nextWave(at);
-    if (next.length === 0) this.finished.push(post.range);
+    const next = range.nextWave(at);
+    if (next.length === 0) this.finished.push(range);
     // Ahead of what waits: the range's lease counted on its waves starting as soon as POSTs free up.
-    else this.ready.unshift(...next.map((entries) => ({ subscriber: post.subscriber, entries, range: post.range })));
+    else this.ready.unshift(...next.map((entries) => ({ subscriber: range.hook.name, entries, range })));
   }
 
   /** Start waiting POSTs while attempts are free. */
@@ -286,13 +285,13 @@ export class WebhookDispatcher {
     }
     const changes = post.entries.map((e) => payload(e.change));
     const error = await this.sender.post(hook, JSON.stringify(hook.batch > 1 ? { changes } : changes[0]));
-    if (post.range) return this.rangeAnswered({ ...post, range: post.range }, error);
+    if (post.range) return this.rangeAnswered(post.range, post.entries, error);
     this.outcomes.push(error === undefined ? { post, delivered: true } : { post, delivered: false, error, at: Date.now() });
   }
 
   /** A failed entry is dead once it is older than the dead-letter age (or its subscriber is gone), else tried again later. */
-  private isDead(o: Outcome & { delivered: false }, entry: OutboxEntry): boolean {
-    return !this.hooks.has(o.post.subscriber) || o.at - entry.queuedAt >= this.config.deadLetterAfterSeconds * 1000;
+  private isDead(subscriber: string, at: number, entry: OutboxEntry): boolean {
+    return !this.hooks.has(subscriber) || at - entry.queuedAt >= this.config.deadLetterAfterSeconds * 1000;
   }
 
   private async store(log: ChangeLog, o: Outcome): Promise<void> {
@@ -303,7 +302,7 @@ export class WebhookDispatcher {
         entries.map((e) => e.change.seq),
       );
     for (const entry of entries) {
-      if (this.isDead(o, entry)) await log.deadLetter(entry, o.at, o.error);
+      if (this.isDead(subscriber, o.at, entry)) await log.deadLetter(entry, o.at, o.error);
       else await log.retry(subscriber, entry.change.seq, o.at + this.backoff(entry.attempts), o.error);
     }
   }
@@ -315,7 +314,7 @@ export class WebhookDispatcher {
       const { change, attempts } = entry;
       if (o.delivered) {
         this.metrics?.webhook(subscriber, 'delivered');
-      } else if (this.isDead(o, entry)) {
+      } else if (this.isDead(subscriber, o.at, entry)) {
         this.metrics?.webhook(subscriber, 'dead_lettered');
         this.logger.warn('webhook dead-lettered', { subscriber, seq: change.seq, sessionId: change.sessionId, attempts: attempts + 1, error: o.error });
       } else {

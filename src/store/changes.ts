@@ -1,6 +1,6 @@
 import type { Dialect, Driver, Row } from './sql.js';
 import { PushCursors } from './push-cursors.js';
-import type { SessionStatusChange, OutboxEntry, SessionChange } from './store.js';
+import type { SessionStatusChange, OutboxEntry, QueuedChange, SessionChange } from './store.js';
 
 /**
  * The change feed of sessions and the webhook outbox, in SQL shared by SQLite and PostgreSQL.
@@ -54,7 +54,7 @@ export class ChangeLog {
    * at `nextAt`) or wait behind an earlier change of their session (`attempts` 0). Already there
    * (a range read twice): left as it is.
    */
-  async queue(entries: ReadonlyArray<{ subscriber: string; change: SessionChange; attempts: number; nextAt: number; error?: string }>): Promise<void> {
+  async queue(entries: readonly QueuedChange[]): Promise<void> {
     for (const e of entries) {
       await this.d.run(
         'INSERT INTO push_outbox (subscriber, seq, session_id, created_at, next_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',

@@ -132,7 +132,7 @@ const newAttempt = (fast: boolean): Attempt => ({ fast, claims: new Map(), inser
 
 /** A batch's change rows in one statement, numbered in the batch's order. */
 const INSERT_CHANGES = `INSERT INTO session_changes (session_id, channel_id, service_code, status, username, custom_message, at)
-  SELECT session_id, channel_id, service_code, status, username, custom_message, at FROM json_populate_recordset(NULL::session_changes, ?) RETURNING seq, session_id`;
+  SELECT session_id, channel_id, service_code, status, username, custom_message, at FROM json_populate_recordset(NULL::session_changes, ?)`;
 
 async function writeChanges(d: Driver, dialect: Dialect, changes: Attempt['changes']): Promise<void> {
   if (changes.length === 0) return;
@@ -150,7 +150,7 @@ async function writeChanges(d: Driver, dialect: Dialect, changes: Attempt['chang
     custom_message: c.customMessage,
     at: c.at,
   }));
-  await d.all(INSERT_CHANGES, [JSON.stringify(rows)]);
+  await d.run(INSERT_CHANGES, [JSON.stringify(rows)]);
 }
 
 /** Many sessions in one statement: the rows travel as one JSON array, typed by the table's own row type. */

@@ -126,6 +126,15 @@ export interface OutboxEntry {
   change: SessionChange;
 }
 
+/** A change read from the feed that goes into push_outbox: not delivered (`attempts` 1), or waiting behind its session's (0). */
+export interface QueuedChange {
+  subscriber: string;
+  change: SessionChange;
+  attempts: number;
+  nextAt: number;
+  error?: string;
+}
+
 /** A queued session as routing weighs it. */
 export interface QueueHead {
   id: string;
