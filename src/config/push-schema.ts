@@ -22,7 +22,12 @@ const webhook = z.strictObject({
    * to this many, of as many sessions (a session's next change comes in a later POST, once this one
    * is taken): for a busy contact center, or to catch up quickly after the receiver was down.
    */
-  batch: z.number().int().min(1).max(1000).default(1),
+  batch: z
+    .number({ error: 'a batch is a whole number of changes per POST, 1 to 1000' })
+    .int('a batch is a whole number of changes per POST, 1 to 1000')
+    .min(1, 'a batch is 1 to 1000 changes per POST')
+    .max(1000, 'a batch is 1 to 1000 changes per POST')
+    .default(1),
 });
 
 /** Push to integrators: webhooks (with a durable outbox) and Server-Sent Events. */
