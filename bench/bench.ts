@@ -328,9 +328,10 @@ async function memory(): Promise<{ row: Row; rssMiB: number }> {
   await measure('bridge with 100k sessions', live, connections, Math.min(5, duration));
   const { rss, rssAfterGc = rss } = await rssOf(big.child);
   stop(big);
-  // RSS swings by ±15 MiB with when V8 last collected; after a full collection it is what is retained.
+  // Just after the load the RSS still holds its garbage and the young generation it filled; after a
+  // full collection, once V8 has handed the freed pages back, it is what the sessions retain.
   const rssMiB = rssAfterGc / 1048576;
-  console.log(`RSS with 100k live sessions: ${rssMiB.toFixed(0)} MiB (${(rss / 1048576).toFixed(0)} MiB before the collection)`);
+  console.log(`RSS with 100k live sessions: ${rssMiB.toFixed(0)} MiB at rest after a full collection (${(rss / 1048576).toFixed(0)} MiB just after the load)`);
   return {
     row: {
       name: 'RSS with 100k live sessions',
