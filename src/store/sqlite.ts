@@ -36,13 +36,13 @@ const WAL_CHECKPOINT_PAGES = 10_000;
 
 /**
  * SQLite's page cache, in KiB (a negative cache_size). better-sqlite3 builds SQLite with 16 MiB,
- * all of it resident once the file is larger. Polls are answered by the read model in memory (a
- * poll of a session beyond store.sessionCache reads a few pages, which the OS's page cache still
- * holds), so this cache serves the writes' B-tree paths, and 4 MiB holds them: startSession
- * measured the same (2,062/2,072 req/s at 16 MiB, 2,187/2,020 at 4 MiB, bench machine), and a
- * bridge holding 100k sessions keeps 12 MiB less.
+ * all of it resident once the file is larger. Polls are answered by the read model in memory, and
+ * the cache serves the writes' B-tree paths and the polls beyond store.sessionCache. startSession
+ * measured the same even at 4 MiB; random polls over 100k sessions lost 5–11% at 4 MiB and measured
+ * the same at 8 (4,229/4,447 req/s against 4,221–4,474 at 16), so a bridge holding 100k sessions
+ * keeps 8 MiB less.
  */
-const PAGE_CACHE_KIB = 4096;
+const PAGE_CACHE_KIB = 8192;
 
 /** What a caller is told, by SQLite's error code. */
 function clientMessage(e: unknown): string {
