@@ -299,20 +299,17 @@ for (const kind of storeKinds) {
 }
 
 describe('push configuration', () => {
-  for (const [what, hook, message] of [
-    ['a bad URL', { name: 'r', url: 'ftp://example.com/hook', secret: SECRET }, /push\.webhooks\[0\]\.url.*http:\/\/ or https:\/\//s],
-    ['an empty secret', { name: 'r', url: 'http://127.0.0.1:9/hook', secret: '' }, /push\.webhooks\[0\]\.secret.*at least 16 characters/s],
-    ['a batch of 0', { name: 'r', url: 'http://127.0.0.1:9/hook', secret: SECRET, batch: 0 }, /push\.webhooks\[0\]\.batch.*1 to 1000 changes per POST/s],
-    [
-      'a batch over 1000',
-      { name: 'r', url: 'http://127.0.0.1:9/hook', secret: SECRET, batch: 1001 },
-      /push\.webhooks\[0\]\.batch.*1 to 1000 changes per POST/s,
-    ],
-    ['a fractional batch', { name: 'r', url: 'http://127.0.0.1:9/hook', secret: SECRET, batch: 2.5 }, /push\.webhooks\[0\]\.batch.*whole number/s],
-    ['a batch given as a string', { name: 'r', url: 'http://127.0.0.1:9/hook', secret: SECRET, batch: '10' }, /push\.webhooks\[0\]\.batch.*whole number/s],
+  const hook = { name: 'r', url: 'http://127.0.0.1:9/hook', secret: SECRET };
+  for (const [what, bad, message] of [
+    ['a bad URL', { ...hook, url: 'ftp://example.com/hook' }, /push\.webhooks\[0\]\.url.*http:\/\/ or https:\/\//s],
+    ['an empty secret', { ...hook, secret: '' }, /push\.webhooks\[0\]\.secret.*at least 16 characters/s],
+    ['a batch of 0', { ...hook, batch: 0 }, /push\.webhooks\[0\]\.batch.*1 to 1000 changes per POST/s],
+    ['a batch over 1000', { ...hook, batch: 1001 }, /push\.webhooks\[0\]\.batch.*1 to 1000 changes per POST/s],
+    ['a fractional batch', { ...hook, batch: 2.5 }, /push\.webhooks\[0\]\.batch.*whole number/s],
+    ['a batch given as a string', { ...hook, batch: '10' }, /push\.webhooks\[0\]\.batch.*whole number/s],
   ] as const) {
     it(`refuses ${what} at start, saying which key`, async () => {
-      const config = writeConfig({ store: { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-push-')) }, embedded, push: { webhooks: [hook] } });
+      const config = writeConfig({ store: { kind: 'sqlite', dataDir: mkdtempSync(join(tmpdir(), 'mcc-push-')) }, embedded, push: { webhooks: [bad] } });
       await assert.rejects(spawnBridge(config), message);
     });
   }
