@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopThrowawayPostgres } from '../test/support/postgres.js';
 import { LogFile } from './load.js';
+import { V8_FLAGS } from '../src/cli/v8-flags.js';
 import type { Pinning } from './pinning.js';
 
 /** The processes the bench starts (servers.ts targets, the JAX-WS anchor), each killed when the bench ends. */
@@ -44,7 +45,8 @@ let started = 0;
 
 /**
  * A servers.ts target in its own process, pinned to a server core (`onServerCore: false`: left on
- * the load generator's, as a client-side process); resolves once it listens.
+ * the load generator's, as a client-side process); resolves once it listens. A bridge runs with
+ * the V8 flags it ships with; the anchors with node's defaults.
  */
 export function startServer(
   kind: string,
@@ -58,7 +60,8 @@ export function startServer(
 ): Promise<Server> {
   const log = new LogFile(join(logs, `${++started}-${kind}.log`));
   const out = openSync(log.path, 'w');
-  const child = fork(join(here, 'servers.js'), [kind], { stdio: ['ignore', out, 'inherit', 'ipc'], env: { ...process.env, ...env }, execArgv });
+  const flags = kind.startsWith('bridge') ? [...V8_FLAGS, ...execArgv] : execArgv;
+  const child = fork(join(here, 'servers.js'), [kind], { stdio: ['ignore', out, 'inherit', 'ipc'], env: { ...process.env, ...env }, execArgv: flags });
   closeSync(out);
   adopt(child);
   if (onServerCore) pin.server(child.pid);

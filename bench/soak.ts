@@ -11,6 +11,7 @@
  * offered, assigned and released all along.
  */
 import { fork } from 'node:child_process';
+import { V8_FLAGS } from '../src/cli/v8-flags.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,7 @@ async function main() {
   const child = fork(join(here, 'servers.js'), ['bridge-soak'], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, SOAK_AGENTS: String(agents) },
+    execArgv: [...V8_FLAGS], // as the bridge ships
   });
   const url = await new Promise<string>((ok) => child.once('message', (m: { url: string }) => ok(m.url)));
   const rss = () =>
