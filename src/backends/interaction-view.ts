@@ -3,21 +3,23 @@ import type { AgentRef, Interaction, NewInteraction } from './backend.js';
 
 /** A stored session as the Backend interface shows it; absent fields stay absent. */
 export function interactionOf(s: SessionRecord, agent?: AgentRef): Interaction {
-  return {
+  // One object, its optional fields assigned in a fixed order: cheaper than a spread per optional field, and every poll builds one.
+  const view: Interaction = {
     id: s.id,
     channelId: s.channelId,
     serviceCode: s.serviceCode,
     status: s.status,
     userData: { ...s.userData },
     createdAt: s.createdAt,
-    ...(agent ? { agent } : {}),
-    ...(s.data !== undefined ? { data: s.data } : {}),
-    ...(s.description !== undefined ? { description: s.description } : {}),
-    ...(s.contactId !== undefined ? { contactId: s.contactId } : {}),
-    ...(s.contactValue !== undefined ? { contactValue: s.contactValue } : {}),
-    ...(s.closedAt !== undefined ? { closedAt: s.closedAt } : {}),
-    ...(s.workbin !== undefined ? { workbin: s.workbin } : {}),
   };
+  if (agent) view.agent = agent;
+  if (s.data !== undefined) view.data = s.data;
+  if (s.description !== undefined) view.description = s.description;
+  if (s.contactId !== undefined) view.contactId = s.contactId;
+  if (s.contactValue !== undefined) view.contactValue = s.contactValue;
+  if (s.closedAt !== undefined) view.closedAt = s.closedAt;
+  if (s.workbin !== undefined) view.workbin = s.workbin;
+  return view;
 }
 
 /** The record a new interaction starts as, before it is stored (NEW, unqueued, no user data). */
