@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Backend } from '../backends/backend.js';
 import type { Config } from '../config/index.js';
+import { rememberedRoutes } from '../faces/dispatch.js';
 import { answerErrors } from '../faces/mcc/boundary.js';
 import { jsonDialect } from '../faces/mcc/dialects.js';
 import { requireCredentials } from '../faces/mcc/guard.js';
@@ -51,5 +52,5 @@ export function opsRoutes({ backend, metrics, config, security, logger }: OpsRou
       ctx.body = await metrics.registry.metrics();
     });
   }
-  return router.routes();
+  return rememberedRoutes(router, 'routed');
 }

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { OperatorView } from '../../backends/operator-view.js';
 import type { Logger } from '../../log/logger.js';
+import { rememberedRoutes } from '../dispatch.js';
 import type { FaceState } from '../http.js';
 import { answerErrors } from '../mcc/boundary.js';
 import { jsonDialect } from '../mcc/dialects.js';
@@ -114,5 +115,5 @@ export function adminFace({ view, backend, protect, security, logger, live: live
     ctx.type = 'image/svg+xml';
     ctx.body = ADMIN_ICON;
   });
-  return router.routes();
+  return rememberedRoutes(router, 'routed');
 }

@@ -5,10 +5,10 @@ import type { Logger } from '../../log/logger.js';
 import type { AuthThrottle } from '../security/auth-throttle.js';
 import type { Credentials } from '../security/credentials.js';
 import { perClientLimit, type RateLimit } from '../security/rate-limit.js';
+import { rememberedRoutes } from '../dispatch.js';
 import { answerErrors } from './boundary.js';
 import { eventRoutes } from './events.js';
 import { Cors, type CorsConfig } from './cors.js';
-import { memoizedRoutes } from './dispatch.js';
 import { requireCredentials } from './guard.js';
 import { headRefused, tooManyRequests } from './refusals.js';
 import { restRoutes } from './rest.js';
@@ -79,5 +79,6 @@ export function mccFace(options: MccFaceOptions) {
     if (route.methods === 'all') router.all(path, ...stack);
     else router.register(path, [...route.methods], stack, { pathAsRegExp: path instanceof RegExp });
   }
-  return memoizedRoutes(router);
+  // The MCC face's handlers read no route parameters: its matched stacks are kept.
+  return rememberedRoutes(router, 'kept');
 }
