@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { call } from './cli/call.js';
+import { V8_FLAGS } from './cli/v8-flags.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { writeContractFiles } from './faces/mcc/contract-files.js';
 
@@ -55,8 +56,13 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       const config = loadConfig(file, env);
       // Loaded here: the server's module graph is most of a start-up that `call` does not need.
-      const { startBridge } = await import('./server.js');
-      const bridge = await startBridge(config);
+      const [{ startBridge }, { createLogger }] = await Promise.all([import('./server.js'), import('./log/logger.js')]);
+      const logger = createLogger(config.logging);
+      // Started another way than the shebang or `npm start` (a unit file, a container's CMD): say so
+      // before anything else, as the RSS will be what README *Memory* says of a bridge without them.
+      const unset = V8_FLAGS.filter((f) => !process.execArgv.includes(f) && !(process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(f));
+      if (unset.length > 0) logger.warn('started without the V8 heap flags the bridge ships with: with many sessions its RSS grows higher', { unset });
+      const bridge = await startBridge(config, { logger });
       const stop = (signal: string) => {
         bridge.logger.info('stopping', { signal, graceSeconds: config.server.shutdownGraceSeconds });
         // Exit by letting the event loop drain, so the asynchronous log stream is flushed; a

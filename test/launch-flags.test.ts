@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { V8_FLAGS } from '../src/cli/v8-flags.js';
+import { writeConfig } from './support/process.js';
 
 /**
  * The bridge ships with V8 heap flags (src/cli/v8-flags.ts). They are written out where a launch
@@ -51,5 +52,45 @@ describe('the V8 flags the bridge is launched with', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  /** `serve`'s log up to its listening line, started with these node flags and NODE_OPTIONS. */
+  async function serveLog(flags: readonly string[], nodeOptions = ''): Promise<Array<Record<string, unknown>>> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mcc-launch-data-'));
+    const config = writeConfig({ logging: { level: 'info' }, store: { kind: 'sqlite', dataDir } });
+    const child = spawn(process.execPath, [...flags, builtCli, 'serve', '-c', config], {
+      env: { ...process.env, NODE_OPTIONS: nodeOptions },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      let out = '';
+      for await (const chunk of child.stdout) {
+        out += String(chunk);
+        if (out.includes('"message":"listening"')) break;
+      }
+      const lines = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.ok(
+        lines.some((l) => l.message === 'listening'),
+        `serve did not start (node ${flags.join(' ')}, NODE_OPTIONS=${nodeOptions}): ${out.slice(0, 300)}`,
+      );
+      return lines;
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const warned = (lines: Array<Record<string, unknown>>) => lines.find((l) => l.level === 'warn' && /V8 heap flags/.test(String(l.message)));
+
+  it('are missed out loud when the bridge is started without them', async () => {
+    assert.deepEqual(warned(await serveLog([]))?.unset, V8_FLAGS);
+    assert.equal(warned(await serveLog(V8_FLAGS)), undefined, 'started with the flags: no warning');
+    // NODE_OPTIONS takes the semi-space flag but refuses --heap-growing-percent (node exits): one
+    // there, the other on the command line, is started as shipped.
+    const semiSpace = V8_FLAGS.filter((f) => f.startsWith('--max-semi-space-size='));
+    const rest = V8_FLAGS.filter((f) => !semiSpace.includes(f));
+    assert.equal(warned(await serveLog(rest, semiSpace.join(' '))), undefined, 'a flag in NODE_OPTIONS counts');
   });
 });

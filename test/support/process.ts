@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { V8_FLAGS } from '../../src/cli/v8-flags.js';
 
 /** A bridge as its own process (`mcc-bridge serve`), for tests that kill, restart or cluster it. */
 const cli = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'src', 'cli.js');
@@ -21,8 +22,9 @@ export function writeConfig(doc: Record<string, unknown>, file = join(mkdtempSyn
   return file;
 }
 
+/** Started as the bridge ships: with its V8 flags (src/cli/v8-flags.ts). */
 export async function spawnBridge(configFile: string, env: Record<string, string> = {}): Promise<BridgeProcess> {
-  const child = spawn(process.execPath, [cli, 'serve', '-c', configFile], {
+  const child = spawn(process.execPath, [...V8_FLAGS, cli, 'serve', '-c', configFile], {
     env: { ...process.env, MCC_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
