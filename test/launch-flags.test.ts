@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { V8_FLAGS } from '../src/cli/v8-flags.js';
-import { writeConfig } from './support/process.js';
+import { spawnBridge, writeConfig } from './support/process.js';
 
 /**
  * The bridge ships with V8 heap flags (src/cli/v8-flags.ts). They are written out where a launch
@@ -57,28 +57,15 @@ describe('the V8 flags the bridge is launched with', () => {
   /** `serve`'s log up to its listening line, started with these node flags and NODE_OPTIONS. */
   async function serveLog(flags: readonly string[], nodeOptions = ''): Promise<Array<Record<string, unknown>>> {
     const dataDir = mkdtempSync(join(tmpdir(), 'mcc-launch-data-'));
-    const config = writeConfig({ logging: { level: 'info' }, store: { kind: 'sqlite', dataDir } });
-    const child = spawn(process.execPath, [...flags, builtCli, 'serve', '-c', config], {
-      env: { ...process.env, NODE_OPTIONS: nodeOptions },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    // spawnBridge refuses a process that exits before it listens (node refusing a flag, say).
+    const bridge = await spawnBridge(writeConfig({ store: { kind: 'sqlite', dataDir } }), { NODE_OPTIONS: nodeOptions }, flags);
     try {
-      let out = '';
-      for await (const chunk of child.stdout) {
-        out += String(chunk);
-        if (out.includes('"message":"listening"')) break;
-      }
-      const lines = out
+      return bridge.startup
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-      assert.ok(
-        lines.some((l) => l.message === 'listening'),
-        `serve did not start (node ${flags.join(' ')}, NODE_OPTIONS=${nodeOptions}): ${out.slice(0, 300)}`,
-      );
-      return lines;
     } finally {
-      child.kill('SIGKILL');
+      await bridge.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
   }

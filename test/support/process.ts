@@ -11,6 +11,8 @@ const cli = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), '
 
 export interface BridgeProcess {
   url: string;
+  /** What the process wrote (stdout and stderr) up to its listening line. */
+  startup: string;
   child: ChildProcess;
   /** Resolves with the exit code (or signal) once the process is gone. */
   exited: Promise<number | string | null>;
@@ -22,14 +24,14 @@ export function writeConfig(doc: Record<string, unknown>, file = join(mkdtempSyn
   return file;
 }
 
-/** Started as the bridge ships: with its V8 flags (src/cli/v8-flags.ts). */
-export async function spawnBridge(configFile: string, env: Record<string, string> = {}): Promise<BridgeProcess> {
-  const child = spawn(process.execPath, [...V8_FLAGS, cli, 'serve', '-c', configFile], {
+/** Started as the bridge ships, with its V8 flags (src/cli/v8-flags.ts), unless `execArgv` says otherwise. */
+export async function spawnBridge(configFile: string, env: Record<string, string> = {}, execArgv: readonly string[] = V8_FLAGS): Promise<BridgeProcess> {
+  const child = spawn(process.execPath, [...execArgv, cli, 'serve', '-c', configFile], {
     env: { ...process.env, MCC_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | string | null>((r) => child.once('exit', (code, signal) => r(code ?? signal)));
-  const url = await new Promise<string>((ok, fail) => {
+  const { url, startup } = await new Promise<{ url: string; startup: string }>((ok, fail) => {
     let out = '';
     const onData = (d: Buffer) => {
       out += d;
@@ -37,7 +39,7 @@ export async function spawnBridge(configFile: string, env: Record<string, string
       if (m?.[1]) {
         child.stdout?.off('data', onData);
         child.stdout?.resume();
-        ok(m[1]);
+        ok({ url: m[1], startup: out });
       }
     };
     child.stdout?.on('data', onData);
@@ -46,6 +48,7 @@ export async function spawnBridge(configFile: string, env: Record<string, string
   });
   return {
     url,
+    startup,
     child,
     exited,
     kill(signal = 'SIGTERM') {
