@@ -5,8 +5,9 @@ import { serviceCode, unique } from './rules.js';
 /** What a status filter may name: the session statuses (UNKNOW is never a change). */
 const statuses = enums.SessionStatus.filter((s): s is InteractionStatus => s !== 'UNKNOW');
 
-const NOT_A_BATCH = 'a batch is a whole number of changes per POST, 1 to 1000';
-const BATCH_RANGE = 'a batch is 1 to 1000 changes per POST';
+const MAX_BATCH = 1000;
+const NOT_A_BATCH = `a batch is a whole number of changes per POST, 1 to ${MAX_BATCH}`;
+const BATCH_RANGE = `a batch is 1 to ${MAX_BATCH} changes per POST`;
 
 const webhook = z.strictObject({
   /** Names the subscriber in the log, the metrics and the outbox; keep it once a change is queued for it. */
@@ -25,7 +26,7 @@ const webhook = z.strictObject({
    * to this many, of as many sessions (a session's next change comes in a later POST, once this one
    * is taken): for a busy contact center, or to catch up quickly after the receiver was down.
    */
-  batch: z.number({ error: NOT_A_BATCH }).int(NOT_A_BATCH).min(1, BATCH_RANGE).max(1000, BATCH_RANGE).default(1),
+  batch: z.number({ error: NOT_A_BATCH }).int(NOT_A_BATCH).min(1, BATCH_RANGE).max(MAX_BATCH, BATCH_RANGE).default(1),
 });
 
 /** Push to integrators: webhooks (with a durable outbox) and Server-Sent Events. */
