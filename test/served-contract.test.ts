@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import soap from 'soap';
 import { operationNames, operations } from '../src/contract/index.js';
-import { startTestBridge, type TestBridge } from './support/bridge.js';
+import { FRESH_WSDL, startTestBridge, type TestBridge } from './support/bridge.js';
 
 /** The WSDL and WADL as served: where they point, which namespace, what they list. */
 describe('served WSDL and WADL', () => {
@@ -38,7 +38,7 @@ describe('served WSDL and WADL', () => {
     const wsdl = await (await fetch(`${b.url}/mc/cxf/soap?wsdl`)).text();
     assert.match(wsdl, /location="https:\/\/public\.example\.org\/tvox\/mc\/cxf\/soap"/);
     assert.match(wsdl, /targetNamespace="http:\/\/legacy\.example\.com\/mcc"/);
-    const client = await soap.createClientAsync(`${b.url}/mc/cxf/soap?wsdl`, { endpoint: `${b.url}/mc/cxf/soap` });
+    const client = await soap.createClientAsync(`${b.url}/mc/cxf/soap?wsdl`, { ...FRESH_WSDL, endpoint: `${b.url}/mc/cxf/soap` });
     const [out, raw] = await client.startSessionAsync({ channelId: 1003, serviceid: 'CHAT', sessionId: 'ns-1' });
     assert.equal(out.return.result, 'SUCCESS');
     assert.match(raw, /<ns2:startSessionResponse xmlns:ns2="http:\/\/legacy\.example\.com\/mcc">/);

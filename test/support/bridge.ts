@@ -50,10 +50,16 @@ export const TEST_EMBEDDED = {
   ],
 };
 
+/**
+ * node-soap keeps every WSDL it fetched by URL for the life of the process: a later bridge on a
+ * reused port, with another namespace or address, would get an earlier bridge's WSDL.
+ */
+export const FRESH_WSDL = { disableCache: true } as const;
+
 /** The MCC over REST (fetch) and over SOAP (a node-soap client built from the served WSDL), answered in REST/JSON shape. */
 export function mccCallers(url: string): Pick<TestBridge, 'rest' | 'soap' | 'soapClient'> {
   let client: soap.Client | undefined;
-  const soapClient = async () => (client ??= await soap.createClientAsync(`${url}/mc/cxf/soap?wsdl`));
+  const soapClient = async () => (client ??= await soap.createClientAsync(`${url}/mc/cxf/soap?wsdl`, FRESH_WSDL));
   return {
     async rest(op, params = {}) {
       const { method, path } = operations[op].rest;
