@@ -172,3 +172,110 @@ describe('SQLite read model', () => {
     assert.deepEqual(await Promise.all(ids.slice(0, 5).map(async (id) => value(await e.getInteraction(id)).data)), ['n0', 'n1', 'n2', 'n3', 'n4']);
   });
 });
+
+/**
+ * A poll of a session the read model holds is answered from memory at once (Store.peek), without
+ * waiting for its turn; never while a batch is committing, and with the answer a read would give.
+ */
+describe('SQLite read model: polls answered from memory', () => {
+  let store: SqliteStore;
+  let e: EmbeddedEngine;
+  beforeEach(async () => {
+    store = (await freshStore('sqlite')).store as SqliteStore;
+    e = new Engine(
+      embeddedConfig({
+        channels: [{ id: 1003, license: 100, services: [{ code: 'CHAT' }, { code: 'NIGHT', hours: {}, closedMessage: 'We are closed.' }] }],
+        agents: [
+          { username: 'ann', skills: ['CHAT'], capacity: 3 },
+          { username: 'bob', skills: ['CHAT'], capacity: 2 },
+        ],
+      }),
+      store,
+    );
+    await e.start();
+  });
+  afterEach(() => e.close());
+
+  const queued = async (serviceCode = 'CHAT') => value(await e.placeInQueue(value(await e.createInteraction({ channelId: 1003, serviceCode })).id)).id;
+  /** A promise that settles when `open` is called. */
+  const gate = () => {
+    let open!: () => void;
+    const closed = new Promise<void>((resolve) => (open = resolve));
+    return { closed, open };
+  };
+  const turnPasses = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('answers as a read does: place, expected wait from skilled logged-in staff and membership changes, the closed message', async () => {
+    const ids = [await queued(), await queued(), await queued(), await queued()];
+    const night = await queued('NIGHT');
+    value(await e.agentLogin('ann', [1003]));
+    value(await e.agentLogin('bob', [1003]));
+    // The logins dropped the cached staff: the first polls read it through the store.
+    const read = [];
+    for (const id of [...ids, night]) read.push(value(await e.getInteraction(id)));
+    assert.ok(store.peek()?.session(ids[3] as string), 'the sessions are in memory now');
+    const fromMemory = [];
+    for (const id of [...ids, night]) fromMemory.push(value(await e.getInteraction(id)));
+    assert.deepEqual(fromMemory, read);
+    assert.deepEqual(
+      read.map((i) => i.queuePosition),
+      [1, 2, 3, 4, 1],
+    );
+    assert.equal(read[4]?.serviceMessage, 'We are closed.');
+    // Five places a turn: the fourth waits one.
+    const one = read[0]?.expectedWaitSeconds as number;
+    assert.ok(one > 0);
+    assert.equal(read[3]?.expectedWaitSeconds, one);
+    // Without bob the staff is ann's three: the fourth waits two turns, in memory as through a read.
+    value(await e.setQueueMembership('bob', 'CHAT', -1));
+    const fourth = value(await e.getInteraction(ids[3] as string));
+    assert.equal(fourth.expectedWaitSeconds, 2 * one);
+    assert.deepEqual(value(await e.getInteraction(ids[3] as string)), fourth);
+  });
+
+  it('answers at once, even while a slow read holds the turn', async () => {
+    const id = await queued();
+    value(await e.getInteraction(id));
+    const slow = gate();
+    const reading = store.read(() => slow.closed);
+    const first = await Promise.race([e.getInteraction(id).then(() => 'answered'), turnPasses().then(() => 'waited')]);
+    slow.open();
+    await reading;
+    assert.equal(first, 'answered');
+  });
+
+  it('waits while a batch commits, and never answers what it rolls back', async () => {
+    const [a, b] = [await queued(), await queued()];
+    assert.equal(value(await e.getInteraction(b)).queuePosition, 2);
+    const inside = gate();
+    const held = gate();
+    const failing = store.tx(async (tx) => {
+      const s = (await tx.getSession(a)) as SessionRecord;
+      s.status = 'CLOSED';
+      s.closedAt = Date.now();
+      await tx.updateSession(s); // b is first in the index now, uncommitted
+      inside.open();
+      await held.closed;
+      throw new Error('rolled back');
+    });
+    await inside.closed;
+    assert.equal(store.peek(), undefined, 'nothing is answered from memory while a batch commits');
+    let answered: number | undefined;
+    const poll = e.getInteraction(b).then((o) => (answered = value(o).queuePosition));
+    await turnPasses();
+    assert.equal(answered, undefined, 'the poll waits for the batch');
+    held.open();
+    await assert.rejects(failing, /rolled back/);
+    assert.equal(await poll, 2, 'and answers what is committed');
+    assert.ok(store.peek(), 'memory answers again after the batch');
+  });
+
+  it('answers nothing from memory once the store is closed', async () => {
+    const id = await queued();
+    value(await e.getInteraction(id));
+    await store.close();
+    const after = await e.getInteraction(id);
+    assert.equal(after.ok, false);
+    assert.equal(!after.ok && after.reason, 'STORE_ERROR');
+  });
+});

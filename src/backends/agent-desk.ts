@@ -1,5 +1,6 @@
 import type { AgentConfig } from '../config/index.js';
 import type { Outcome } from '../reasons/index.js';
+import type { QueueMember } from '../store/index.js';
 import type { NotReadyReason } from './not-ready.js';
 import type { AgentState, CloseParty, Interaction, NewInteraction } from './backend.js';
 
@@ -121,11 +122,8 @@ export interface AgentSessions {
   close(which: { token: string } | { username: string; face: string }): Promise<Outcome<void>>;
 }
 
-export interface QueueMember {
-  username: string;
-  serviceCode: string;
-  penalty: number;
-}
+/** The store's record of a runtime membership change is what the desk shows. */
+export type { QueueMember };
 
 export interface AgentDesk {
   readonly sessions: AgentSessions;

@@ -26,6 +26,8 @@ export function recordingChanges(store: Store, options: RecordingOptions): Store
     kind: store.kind,
     migrate: (seed) => store.migrate(seed),
     read: (fn) => store.read(fn),
+    // Reads record nothing: the read model's answers pass straight through.
+    ...(store.peek ? { peek: store.peek.bind(store) } : {}),
     ping: () => store.ping(),
     close: () => store.close(),
     async tx(fn, txOptions) {

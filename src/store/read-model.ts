@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { QueueIndex } from './queue-index.js';
 import { SqlTx, type Dialect, type Driver } from './sql.js';
-import type { AgentChannelRecord, ServiceRecord, SessionRecord } from './store.js';
+import type { AgentChannelRecord, CachedReads, QueueMember, ServiceRecord, SessionRecord } from './store.js';
 
 /**
  * What a status poll reads, kept in memory by the one process that writes the SQLite file
@@ -10,8 +10,9 @@ import type { AgentChannelRecord, ServiceRecord, SessionRecord } from './store.j
  * the queue memberships from small per-table caches.
  *
  * The rules that keep it true:
- * - reads through it happen only between transactions (the store runs them in turn), so they see
- *   exactly what is committed;
+ * - reads through it happen only between transactions (the store runs them in turn), or at once
+ *   through `cached` while no batch is committing (SqliteStore.peek), so they see exactly what is
+ *   committed and on disk;
  * - a transaction's writes drop what they touch from the caches at once (a rollback then only
  *   costs a re-read) and move sessions in the queue index with an undo log (a rollback undoes);
  * - sessions enter the cache when a read misses, not when written: copying every written session
@@ -19,8 +20,6 @@ import type { AgentChannelRecord, ServiceRecord, SessionRecord } from './store.j
  * Everything cached is bounded: sessions by `maxSessions`, the rest by the configuration's size
  * (channels, services, logged-in agents).
  */
-
-type Member = { username: string; serviceCode: string; penalty: number };
 
 /** A copy a caller may change freely (the engine edits records before writing them back). */
 const copySession = (s: SessionRecord): SessionRecord => ({ ...s, userData: { ...s.userData }, rejectedBy: [...s.rejectedBy] });
@@ -31,7 +30,7 @@ export class ReadModel {
   readonly staff = new Map<number, readonly AgentChannelRecord[]>();
   readonly services = new Map<string, ServiceRecord | null>();
   readonly active = new Map<number, number>();
-  members: readonly Member[] | undefined;
+  members: readonly QueueMember[] | undefined;
 
   constructor(maxSessions: number) {
     this.sessions = new LRUCache({ max: maxSessions });
@@ -47,6 +46,21 @@ export class ReadModel {
     }
     return this.queues;
   }
+
+  /**
+   * Its answers as they stand, once the queue index is built (made once: a poll allocates no
+   * reader). Whoever hands it out makes sure nothing uncommitted is in the model at that moment.
+   */
+  readonly cached: CachedReads = {
+    session: (id) => {
+      const s = this.sessions.get(id);
+      return s && copySession(s);
+    },
+    queuePosition: (s) => (this.queues as QueueIndex).position(s.channelId, s.serviceCode, s.seq),
+    channelAgents: (channelId) => this.staff.get(channelId),
+    service: (channelId, code) => this.services.get(serviceKey(channelId, code)),
+    queueMembers: () => this.members,
+  };
 
   /** Forget every cached row (the seed rewrote tables, closed sessions were purged). */
   clear(): void {
@@ -207,8 +221,8 @@ export class ReadingTx extends ModelTx {
     return rows as AgentChannelRecord[];
   }
 
-  override async queueMembers(): Promise<Member[]> {
+  override async queueMembers(): Promise<QueueMember[]> {
     this.model.members ??= Object.freeze((await super.queueMembers()).map((m) => Object.freeze(m)));
-    return this.model.members as Member[];
+    return this.model.members as QueueMember[];
   }
 }

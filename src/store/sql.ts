@@ -1,5 +1,5 @@
 import { ChangeLog } from './changes.js';
-import type { AgentChannelRecord, AgentEvent, AgentSessionRecord, QueueHead, ServiceRecord, SessionRecord, Tx } from './store.js';
+import type { AgentChannelRecord, AgentEvent, AgentSessionRecord, QueueHead, QueueMember, ServiceRecord, SessionRecord, Tx } from './store.js';
 
 /**
  * The SQL of the store, written once for SQLite and PostgreSQL: `?` placeholders (numbered for
@@ -373,7 +373,7 @@ export class SqlTx implements Tx {
     return new ChangeLog(this.d, this.dialect);
   }
 
-  async queueMembers(): Promise<Array<{ username: string; serviceCode: string; penalty: number }>> {
+  async queueMembers(): Promise<QueueMember[]> {
     const rows = await this.d.all('SELECT * FROM queue_members ORDER BY username, service_code');
     return rows.map((r) => ({ username: String(r.username), serviceCode: String(r.service_code), penalty: Number(r.penalty) }));
   }

@@ -8,7 +8,7 @@ import type { QueueIndex } from './queue-index.js';
 import { ReadingTx, ReadModel, WritingTx } from './read-model.js';
 import type { Dialect, Driver, Row } from './sql.js';
 import { OutageWatch } from './outage.js';
-import { errorCode, StoreError, type Store, type StoreOptions, type Tx } from './store.js';
+import { errorCode, StoreError, type CachedReads, type Store, type StoreOptions, type Tx } from './store.js';
 
 interface Pending {
   fn: (tx: Tx) => Promise<unknown>;
@@ -180,13 +180,22 @@ export class SqliteStore implements Store {
 
   private readonly batch: Pending[] = [];
   private flushScheduled = false;
+  /** A batch is between BEGIN and the end of its sync: the read model holds what is not yet on disk. */
+  private committing = false;
 
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      void this.inTurn(() => this.flush());
+      void this.inTurn(async () => {
+        this.committing = true;
+        try {
+          await this.flush();
+        } finally {
+          this.committing = false;
+        }
+      });
     });
   }
 
@@ -297,6 +306,17 @@ export class SqliteStore implements Store {
         return fn(new ReadingTx(this.driver, this.dialect, this.model, queues));
       }),
     );
+  }
+
+  /**
+   * The read model, when it holds only what is on disk (no batch is committing) and a read would
+   * answer (open, no failed sync, no outage, the file checked recently enough; when the check is
+   * due, `read` makes it). Reads and batches take turns, so a read that goes ahead of a waiting
+   * batch sees what a read in turn would: the last acknowledged state.
+   */
+  peek(): CachedReads | undefined {
+    if (this.committing || !this.model.queues || !this.db.open || this.syncFailed || this.watch.failing) return undefined;
+    return Date.now() - this.fileCheckedAt < READ_FILE_CHECK_MS ? this.model.cached : undefined;
   }
 
   /**

@@ -223,8 +223,29 @@ export interface Tx {
   changeLog(): ChangeLog;
 
   /** Runtime queue membership changes (XiVO setAgentQueue / removeAgentFromQueue). */
-  queueMembers(): Promise<Array<{ username: string; serviceCode: string; penalty: number }>>;
+  queueMembers(): Promise<QueueMember[]>;
   setQueueMember(username: string, serviceCode: string, penalty: number): Promise<void>;
+}
+
+/** A runtime change of queue membership: a negative penalty removes the agent from the queue. */
+export interface QueueMember {
+  username: string;
+  serviceCode: string;
+  penalty: number;
+}
+
+/**
+ * The read model's answers, synchronous: undefined where it holds nothing (the caller then reads
+ * through `Store.read`, which fills it), null where it knows there is no row.
+ */
+export interface CachedReads {
+  /** A copy the caller may change. */
+  session(id: string): SessionRecord | undefined;
+  /** 1-based place among the QUEUED sessions of its service (0 if it is not queued). */
+  queuePosition(s: SessionRecord): number;
+  channelAgents(channelId: number): readonly AgentChannelRecord[] | undefined;
+  service(channelId: number, code: string): ServiceRecord | null | undefined;
+  queueMembers(): readonly QueueMember[] | undefined;
 }
 
 export interface Store {
@@ -238,6 +259,13 @@ export interface Store {
   tx<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   /** A read outside any transaction (sees everything committed). */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * What `read` would see, from memory and at once, when the store can say it now: nothing is being
+   * committed, the store is healthy and its read model is built; otherwise undefined (use `read`).
+   * Only a store that keeps a read model offers it (SQLite); its answers are never older than the
+   * last acknowledged write.
+   */
+  peek?(): CachedReads | undefined;
   /**
    * Can the store serve writes right now (what /readyz reports)? SQLite: the file at its path is
    * still the one opened and, after a failed write, a probe write commits; PostgreSQL: the

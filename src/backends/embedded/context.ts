@@ -1,6 +1,6 @@
 import type { AgentConfig, EmbeddedConfig } from '../../config/index.js';
 import { fail, type Outcome } from '../../reasons/index.js';
-import { storeGuard, type AgentChannelRecord, type AgentEventKind, type SessionRecord, type Store, type Tx } from '../../store/index.js';
+import { storeGuard, type AgentChannelRecord, type AgentEventKind, type QueueMember, type SessionRecord, type Store, type Tx } from '../../store/index.js';
 import type { AgentState } from '../backend.js';
 import type { Roster } from './roster.js';
 
@@ -70,7 +70,12 @@ export function changeAgent(
 
 /** Queue membership as of this transaction: the roster's skills, with runtime additions and removals. */
 export async function skillCheck(e: EngineContext, tx: Tx): Promise<SkillCheck> {
-  const changed = new Map((await tx.queueMembers()).map((m) => [`${m.username}/${m.serviceCode}`, m.penalty]));
+  return skillCheckOf(e, await tx.queueMembers());
+}
+
+/** The same, from the membership changes already read. */
+export function skillCheckOf(e: EngineContext, members: readonly QueueMember[]): SkillCheck {
+  const changed = new Map(members.map((m) => [`${m.username}/${m.serviceCode}`, m.penalty]));
   return (username, code) => {
     const a = e.roster.user(username);
     if (!a || !e.roster.isAgent(username)) return false;
