@@ -9,7 +9,7 @@ import { isOpen } from './schedule.js';
 /**
  * What the ports show of a stored session and of an agent's logins: the interaction with its
  * place in the queue, expected wait and the service's closed message; the agent's channels with
- * load and capacity. Read inside the caller's transaction.
+ * load and capacity. Read inside the caller's transaction (a poll's, from the read model at once).
  */
 
 /** What a queued session's view needs besides the session: read in a transaction or from the read model. */
