@@ -108,6 +108,8 @@ const postgresUrl = process.env.MCC_BENCH_DATABASE_URL ?? (onPostgres.some(selec
 if (postgresUrl) process.env.MCC_BENCH_DATABASE_URL = postgresUrl;
 const postgresSkip =
   !postgresUrl && onPostgres.some(selected) ? 'PostgreSQL targets: skipped, no PostgreSQL to start (or set MCC_BENCH_DATABASE_URL)' : undefined;
+/** Issue 14's yardstick for SOAP: Koa reading the envelope with fast-xml-parser and answering from a template. */
+const YARDSTICK = 'Koa + fast-xml-parser SOAP route (yardstick)';
 const one = (kind: string) => async () => [await startServer(kind, pin)];
 
 const SUBSCRIBERS = ['a webhook subscriber', 'a slow webhook subscriber', 'a batching webhook subscriber'] as const;
@@ -123,6 +125,7 @@ const groups: Group[] = [
   { start: one('http'), targets: [anchor('node:http (anchor)', q.checkSession(), q.QUEUED)] },
   { start: one('koa'), targets: [anchor('Koa (anchor)', q.checkSession(), q.QUEUED)] },
   { start: one('node-soap'), targets: [anchor('node-soap (anchor)', q.soapCheck, q.SOAP_QUEUED)] },
+  { start: one('koa-soap'), targets: [anchor(YARDSTICK, q.soapCheck, q.SOAP_QUEUED)] },
   {
     start: async () => {
       const build = await buildJaxws(join(here, '..', '..', 'bench', 'jaxws'), cacheDir);
@@ -252,6 +255,8 @@ function judge(): Row[] {
     [`checkSession, queue position ${N}`]: ratio(`checkSession, queue position ${N}`, 'checkSession, queue position 1', 'position 1', 0.8),
     [`getServiceState, ${N} queued`]: ratio(`getServiceState, ${N} queued`, 'getServiceState, shallow queue', 'shallow queue', 0.8),
     [`routing, ${N} queued`]: ratio(`routing, ${N} queued`, 'routing, shallow queue', 'shallow queue', 0.8),
+    // Judged by the SOAP goal too: what the bare stack reaches says what the goal leaves the bridge.
+    [YARDSTICK]: ratio(YARDSTICK, 'node-soap (anchor)', 'node-soap', 1.6),
     'bridge startSession, PostgreSQL': ratio('bridge startSession, PostgreSQL', 'node:http (anchor)', 'node:http', 0.06),
     'startSession, 2 bridges on one PostgreSQL': ratio('startSession, 2 bridges on one PostgreSQL', 'bridge startSession, PostgreSQL', 'one bridge', 1.5),
   };

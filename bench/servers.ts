@@ -1,12 +1,14 @@
 /**
  * Benchmark targets, one per child process so each gets the event loop to itself:
- *   node dist/bench/servers.js http | koa | node-soap | bridge | bridge-postgres | bridge-100k | bridge-queue | bridge-soak | bridge-vendor | receiver
+ *   node dist/bench/servers.js http | koa | koa-soap | node-soap | bridge | bridge-postgres | bridge-100k | bridge-queue | bridge-soak | bridge-vendor | receiver
  * Each listens on 127.0.0.1 (ephemeral port) and reports {url, sessionId?} to the parent by IPC.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
+import { XMLParser } from 'fast-xml-parser';
 import Koa from 'koa';
+import getRawBody from 'raw-body';
 import soap from 'soap';
 import { parseConfig } from '../src/config/index.js';
 import { DEFAULT_TARGET_NAMESPACE } from '../src/contract/index.js';
@@ -65,6 +67,26 @@ async function main(kind: string) {
       const router = new Router();
       router.get('/mc/cxf/rest/json/checkSession', (ctx) => {
         ctx.body = CHECK_RESULT;
+      });
+      app.use(router.routes());
+      const server = app.listen(0, '127.0.0.1', () => report(listening(server)));
+      return;
+    }
+    case 'koa-soap': {
+      // Issue 14's yardstick: a Koa route that reads the envelope with fast-xml-parser and answers
+      // from a string template, and does nothing else (no log, no check, no store).
+      const parser = new XMLParser({ removeNSPrefix: true });
+      const app = new Koa();
+      const router = new Router();
+      router.post('/mc/cxf/soap', async (ctx) => {
+        const doc = parser.parse((await getRawBody(ctx.req)).toString('utf8'));
+        const { sessionId } = doc.Envelope.Body.checkSessionState;
+        ctx.type = 'text/xml; charset=utf-8';
+        ctx.body =
+          `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
+          `<ns2:checkSessionStateResponse xmlns:ns2="${DEFAULT_TARGET_NAMESPACE}"><return><result>${CHECK_RESULT.result}</result>` +
+          `<sessionId>${sessionId}</sessionId><status>${CHECK_RESULT.status}</status><customMessage>${CHECK_RESULT.customMessage}</customMessage>` +
+          `</return></ns2:checkSessionStateResponse></soap:Body></soap:Envelope>`;
       });
       app.use(router.routes());
       const server = app.listen(0, '127.0.0.1', () => report(listening(server)));
