@@ -2,6 +2,7 @@ import type { InteractionStatus } from '../contract/index.js';
 import { customMessage } from '../bridge/messages.js';
 import { interactionOf } from '../backends/interaction-view.js';
 import type { SessionRecord, SessionStatusChange, Store, Tx } from '../store/index.js';
+import { SqlTx } from '../store/sql.js';
 import type { ChangeFeed } from './feed.js';
 
 export interface RecordingOptions {
@@ -40,14 +41,33 @@ export function recordingChanges(store: Store, options: RecordingOptions): Store
 }
 
 function recordingTx(tx: Tx, options: RecordingOptions, recorded: () => void): Tx {
-  const statuses = new Map<string, InteractionStatus>();
-  const seen = <T extends SessionRecord | undefined>(s: T): T => {
-    if (s) statuses.set(s.id, s.status);
+  // The forwarders below give it the rest of Tx.
+  return new RecordingTx(tx, options, recorded) as unknown as Tx;
+}
+
+/**
+ * The store's transaction with the session writes recorded. A class, one instance per
+ * transaction: every transaction's object has the same shape, so the engine's calls on it stay
+ * monomorphic. (An `Object.create(tx)` per transaction made each store transaction a prototype:
+ * V8 reshapes an object when it becomes one, and every inherited call missed its cache.)
+ */
+class RecordingTx {
+  private readonly statuses = new Map<string, InteractionStatus>();
+
+  constructor(
+    readonly tx: Tx,
+    private readonly options: RecordingOptions,
+    private readonly recorded: () => void,
+  ) {}
+
+  private seen<T extends SessionRecord | undefined>(s: T): T {
+    if (s) this.statuses.set(s.id, s.status);
     return s;
-  };
-  const record = async (s: SessionRecord) => {
-    statuses.set(s.id, s.status);
-    const agent = s.agent === undefined ? undefined : { username: s.agent, displayName: options.displayName(s.agent) };
+  }
+
+  private async record(s: SessionRecord): Promise<void> {
+    this.statuses.set(s.id, s.status);
+    const agent = s.agent === undefined ? undefined : { username: s.agent, displayName: this.options.displayName(s.agent) };
     const change: SessionStatusChange = {
       sessionId: s.id,
       channelId: s.channelId,
@@ -55,36 +75,58 @@ function recordingTx(tx: Tx, options: RecordingOptions, recorded: () => void): T
       status: s.status,
       username: s.agent,
       customMessage: customMessage(interactionOf(s, agent)),
-      at: options.now(),
+      at: this.options.now(),
     };
-    await tx.changeLog().append(change);
-    recorded();
-  };
-  const overrides: Partial<Tx> = {
-    getSession: async (id) => seen(await tx.getSession(id)),
-    sessionByVendorId: async (id) => seen(await tx.sessionByVendorId(id)),
-    queued: async (channelId, code, limit) => (await tx.queued(channelId, code, limit)).map(seen),
-    heldBy: async (username, channelId) => (await tx.heldBy(username, channelId)).map(seen),
-    expiredOffers: async (now, limit) => (await tx.expiredOffers(now, limit)).map(seen),
-    openSessions: async (limit) => (await tx.openSessions(limit)).map(seen),
-    async insertSession(s) {
-      const inserted = await tx.insertSession(s);
-      if (inserted) await record(s);
-      return inserted;
+    await this.tx.changeLog().append(change);
+    this.recorded();
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    return this.seen(await this.tx.getSession(id));
+  }
+  async sessionByVendorId(id: string): Promise<SessionRecord | undefined> {
+    return this.seen(await this.tx.sessionByVendorId(id));
+  }
+  async queued(...args: Parameters<Tx['queued']>): Promise<SessionRecord[]> {
+    return (await this.tx.queued(...args)).map((s) => this.seen(s));
+  }
+  async heldBy(...args: Parameters<Tx['heldBy']>): Promise<SessionRecord[]> {
+    return (await this.tx.heldBy(...args)).map((s) => this.seen(s));
+  }
+  async expiredOffers(...args: Parameters<Tx['expiredOffers']>): Promise<SessionRecord[]> {
+    return (await this.tx.expiredOffers(...args)).map((s) => this.seen(s));
+  }
+  async openSessions(...args: Parameters<Tx['openSessions']>): Promise<SessionRecord[]> {
+    return (await this.tx.openSessions(...args)).map((s) => this.seen(s));
+  }
+
+  async insertSession(s: SessionRecord): Promise<boolean> {
+    const inserted = await this.tx.insertSession(s);
+    if (inserted) await this.record(s);
+    return inserted;
+  }
+
+  async updateSession(s: SessionRecord): Promise<void> {
+    const before = this.statuses.has(s.id) ? this.statuses.get(s.id) : (await this.tx.getSession(s.id))?.status;
+    await this.tx.updateSession(s);
+    if (before !== s.status) await this.record(s);
+  }
+
+  /** The change feed is purged with the closed sessions it describes. */
+  async purgeClosed(before: number): Promise<number> {
+    const purged = await this.tx.purgeClosed(before);
+    await this.tx.changeLog().purge(before);
+    return purged;
+  }
+}
+
+// Every other method is the store's own, passed on: one forwarder per SqlTx method (every Tx is
+// one), made once.
+for (const name of Object.getOwnPropertyNames(SqlTx.prototype)) {
+  if (name === 'constructor' || Object.hasOwn(RecordingTx.prototype, name)) continue;
+  Object.defineProperty(RecordingTx.prototype, name, {
+    value(this: RecordingTx, ...args: unknown[]) {
+      return (this.tx as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
     },
-    async updateSession(s) {
-      const before = statuses.has(s.id) ? statuses.get(s.id) : (await tx.getSession(s.id))?.status;
-      await tx.updateSession(s);
-      if (before !== s.status) await record(s);
-    },
-    // The change feed is purged with the closed sessions it describes.
-    async purgeClosed(before) {
-      const purged = await tx.purgeClosed(before);
-      await tx.changeLog().purge(before);
-      return purged;
-    },
-  };
-  // Everything else is the store's own transaction: inherited, so its methods run on its own
-  // fields (no Tx method assigns to `this`), without a proxy trap and a bound copy per call.
-  return Object.assign(Object.create(tx) as Tx, overrides);
+  });
 }
