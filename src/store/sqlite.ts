@@ -123,11 +123,6 @@ export class SqliteStore implements Store {
     } catch (e) {
       throw new StoreError('the database cannot be opened', `cannot open the SQLite database ${file}: ${(e as Error).message}`);
     }
-    const prepared = (sql: string) => {
-      let st = this.statements.get(sql);
-      if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
-      return st;
-    };
     const guard = <T>(sql: string, run: () => T): T => {
       try {
         return run();
@@ -138,10 +133,10 @@ export class SqliteStore implements Store {
     this.driver = {
       all: async (sql, params = []) =>
         guard(sql, () => {
-          const st = prepared(sql);
+          const st = this.statement(sql);
           return (st.reader ? st.all(...params) : (st.run(...params), [])) as Row[];
         }),
-      run: async (sql, params = []) => guard(sql, () => prepared(sql).run(...params).changes),
+      run: async (sql, params = []) => guard(sql, () => this.statement(sql).run(...params).changes),
     };
   }
 
@@ -271,9 +266,22 @@ export class SqliteStore implements Store {
     }
   }
 
-  private exec(sql: string): void {
+  /** Every statement is prepared once, on first use. */
+  private statement(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
+  /**
+   * One of the store's own fixed statements (transaction control), prepared once: a batch runs a
+   * SAVEPOINT and a RELEASE per transaction, and `db.exec` parses its text anew each time.
+   * `once`: text that varies, run unprepared (a cache of it would only grow).
+   */
+  private exec(sql: string, once = false): void {
     try {
-      this.db.exec(sql);
+      if (once) this.db.exec(sql);
+      else this.statement(sql).run();
     } catch (e) {
       throw sqliteError(e, sql);
     }
@@ -347,7 +355,7 @@ export class SqliteStore implements Store {
     this.exec('BEGIN IMMEDIATE');
     try {
       const version = Number(this.db.pragma('user_version', { simple: true }));
-      this.exec(`PRAGMA user_version = ${(version + 1) % 1_000_000}`);
+      this.exec(`PRAGMA user_version = ${(version + 1) % 1_000_000}`, true);
       this.exec('COMMIT');
     } finally {
       this.rollback();
