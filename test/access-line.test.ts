@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { setImmediate as turn } from 'node:timers/promises';
 import winston from 'winston';
 import { logAccess, type AccessFields } from '../src/log/access-line.js';
 import { createLogger } from '../src/log/logger.js';
@@ -24,8 +25,6 @@ function capturing() {
   );
   return { logger, lines };
 }
-
-const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 const STAMP = /"timestamp":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/;
 const unstamped = (line: string) => {

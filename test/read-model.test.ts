@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { setImmediate as turnPasses } from 'node:timers/promises';
 import type { EmbeddedEngine } from '../src/backends/embedded/index.js';
 import type { Outcome } from '../src/reasons/index.js';
 import { QueueIndex } from '../src/store/queue-index.js';
@@ -203,7 +204,6 @@ describe('SQLite read model: polls answered from memory', () => {
     const closed = new Promise<void>((resolve) => (open = resolve));
     return { closed, open };
   };
-  const turnPasses = () => new Promise((resolve) => setImmediate(resolve));
 
   it('answers as a read does: place, expected wait from skilled logged-in staff and membership changes, the closed message', async () => {
     const ids = [await queued(), await queued(), await queued(), await queued()];
