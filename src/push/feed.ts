@@ -3,6 +3,9 @@ import type { ChangeLog, SessionChange, Store } from '../store/index.js';
 /** How often a PostgreSQL process looks for changes other processes committed. */
 const POLL_MS = 500;
 
+/** Told of a commit: the channels it changed, or undefined when they are not known (another process's, on PostgreSQL). */
+export type Watcher = (channels?: ReadonlySet<number>) => void;
+
 /** What integrators are sent of a change (webhook body, SSE data): the checkSession fields, `at` as ISO 8601, and `seq`. */
 export function payload(c: SessionChange): Record<string, unknown> {
   return {
@@ -24,7 +27,7 @@ export function payload(c: SessionChange): Record<string, unknown> {
  * which runs only while someone watches.
  */
 export class ChangeFeed {
-  private readonly watchers = new Map<() => void, (() => void) | undefined>();
+  private readonly watchers = new Map<Watcher, (() => void) | undefined>();
   private poll: NodeJS.Timeout | undefined;
   private newest = 0;
 
@@ -42,13 +45,13 @@ export class ChangeFeed {
     return this.store.tx((tx) => fn(tx.changeLog()));
   }
 
-  /** Something was committed: every watcher looks now. */
-  wake(): void {
-    for (const listener of this.watchers.keys()) listener();
+  /** Something was committed (on these channels; unknown: any): every watcher looks now. */
+  wake(channels?: ReadonlySet<number>): void {
+    for (const listener of this.watchers.keys()) listener(channels);
   }
 
   /** Call `listener` on every wake-up, and `ended` when the feed closes; the returned function stops it. */
-  watch(listener: () => void, ended?: () => void): () => void {
+  watch(listener: Watcher, ended?: () => void): () => void {
     this.watchers.set(listener, ended);
     if (this.store.kind === 'postgres') this.poll ??= setInterval(() => void this.look(), POLL_MS).unref();
     return () => {

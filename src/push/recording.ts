@@ -32,15 +32,15 @@ export function recordingChanges(store: Store, options: RecordingOptions): Store
     ping: () => store.ping(),
     close: () => store.close(),
     async tx(fn, txOptions) {
-      let recorded = false;
-      const result = await store.tx((tx) => fn(recordingTx(tx, options, () => (recorded = true))), txOptions);
-      if (recorded) options.feed.wake(); // committed: streams and the dispatcher look now
+      const channels = new Set<number>();
+      const result = await store.tx((tx) => fn(recordingTx(tx, options, (channelId) => channels.add(channelId))), txOptions);
+      if (channels.size > 0) options.feed.wake(channels); // committed: streams and the dispatcher look now, at these channels
       return result;
     },
   };
 }
 
-function recordingTx(tx: Tx, options: RecordingOptions, recorded: () => void): Tx {
+function recordingTx(tx: Tx, options: RecordingOptions, recorded: (channelId: number) => void): Tx {
   // The forwarders below give it the rest of Tx.
   return new RecordingTx(tx, options, recorded) as unknown as Tx;
 }
@@ -57,7 +57,7 @@ class RecordingTx {
   constructor(
     readonly tx: Tx,
     private readonly options: RecordingOptions,
-    private readonly recorded: () => void,
+    private readonly recorded: (channelId: number) => void,
   ) {}
 
   private seen<T extends SessionRecord | undefined>(s: T): T {
@@ -78,7 +78,7 @@ class RecordingTx {
       at: this.options.now(),
     };
     await this.tx.changeLog().append(change);
-    this.recorded();
+    this.recorded(s.channelId);
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
