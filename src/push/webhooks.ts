@@ -101,20 +101,19 @@ export class WebhookDispatcher {
   ) {
     this.hooks = new Map(config.webhooks.map((w) => [w.name, w]));
     this.sender = new WebhookSender(config);
-    this.unwatch = feed.watch((channels) => {
-      this.mark(channels);
-      this.kick();
-    });
-    this.tick = setInterval(() => {
-      this.mark();
-      this.kick();
-    }, TICK_MS).unref();
+    this.unwatch = feed.watch((channels) => this.look(channels));
+    this.tick = setInterval(() => this.look(), TICK_MS).unref();
   }
 
   /** Before the first change is served: each subscriber's cursors (a new one starts at the newest change). */
   async start(): Promise<void> {
     await this.feed.tx((log) => log.cursors.start(this.config.webhooks.map((w) => ({ name: w.name, channels: channelsOf(w) }))));
-    this.mark();
+    this.look();
+  }
+
+  /** A round now, at the cursors on these channels, or (not known which) at every cursor and outbox. */
+  private look(channels?: ReadonlySet<number>): void {
+    this.mark(channels);
     this.kick();
   }
 
